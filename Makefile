@@ -1,0 +1,99 @@
+# aiprof: a thin front door over the CMake presets (CMakePresets.json does the real work).
+# Run from the repository root. `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+JOBS ?= $(shell nproc)
+# The shared folder (language spec, conformance corpus): beside the repository by default.
+SHARED ?= ../shared
+# Conformance tests left out (globs of test names); empty it to run the whole corpus.
+CONFORMANCE_SKIP ?= sym* mix*
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -timeout=10
+BENCH_ARGS ?=
+# UBSan only reports by default; make it fail the run instead.
+SANITIZER_ENV ?= UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Prefix for running TSan binaries. On kernels with vm.mmap_rnd_bits > 28, TSan needs
+# ASLR off: TSAN_RUN='setarch $(shell uname -m) -R'.
+TSAN_RUN ?=
+
+ANARCHY := build/release/bin/anarchy
+DEMO_OUT ?= out/demo
+# ---- DEMO_CMD: what `make demo` runs; replace with the profiling command when it exists. ----
+DEMO_CMD ?= $(ANARCHY) run examples/demo.ai
+# ----------------------------------------------------------------------------------------------
+
+# $(call cmake_build,PRESET): configure and build one preset.
+cmake_build = cmake --preset $(1) && cmake --build --preset $(1) -j $(JOBS)
+# $(call conformance,INTERPRETER): the shared corpus minus CONFORMANCE_SKIP.
+conformance = SHARED='$(SHARED)' CONFORMANCE_SKIP='$(CONFORMANCE_SKIP)' scripts/conformance.sh $(1)
+
+.PHONY: help deps build demo test asan tsan fuzz bench format format-check clean
+
+help:
+	@echo "make build         install missing Debian packages, build the release preset"
+	@echo "make demo          build, then run examples/demo.ai (outputs in $(DEMO_OUT)/)"
+	@echo "make test          release + debug builds, debug unit tests, conformance corpus"
+	@echo "make asan          asan-ubsan build: unit tests and conformance corpus"
+	@echo "make tsan          tsan build: unit tests"
+	@echo "make fuzz          fuzz build, run libFuzzer for FUZZ_SECONDS (=$(FUZZ_SECONDS))"
+	@echo "make bench         release build, compare against python3 and lua5.4"
+	@echo "make format        clang-format all C++ sources in place (format-check: dry run)"
+	@echo "make clean         remove build/ and out/"
+	@echo "variables: SHARED=$(SHARED) CONFORMANCE_SKIP='$(CONFORMANCE_SKIP)' JOBS=$(JOBS)"
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	$(call cmake_build,release)
+
+demo: build
+	mkdir -p $(DEMO_OUT)
+	$(DEMO_CMD) | tee $(DEMO_OUT)/stdout.txt
+	@echo "demo: outputs are in $(DEMO_OUT)/ (stdout.txt)"
+
+# Runs everything even when an early step fails, then fails if any step did.
+test: deps
+	$(call cmake_build,release)
+	$(call cmake_build,debug)
+	rc=0; \
+	ctest --preset debug --output-on-failure -j $(JOBS) || rc=1; \
+	$(call conformance,$(ANARCHY)) || rc=1; \
+	exit $$rc
+
+asan: deps
+	$(call cmake_build,asan-ubsan)
+	rc=0; \
+	$(SANITIZER_ENV) ctest --preset asan-ubsan --output-on-failure -j $(JOBS) || rc=1; \
+	$(SANITIZER_ENV) $(call conformance,build/asan-ubsan/bin/anarchy) || rc=1; \
+	exit $$rc
+
+tsan: deps
+	$(call cmake_build,tsan)
+	$(TSAN_RUN) ctest --preset tsan --output-on-failure -j $(JOBS)
+
+# New corpus entries and crash files go to build/fuzz/run, never into the repository;
+# fuzz/corpus is only read as seeds.
+fuzz: deps
+	$(call cmake_build,fuzz)
+	mkdir -p build/fuzz/run/corpus
+	cd build/fuzz/run && ../bin/fuzz_interpreter -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+	  corpus $(wildcard $(CURDIR)/fuzz/corpus)
+
+bench: build
+	python3 bench/compare.py $(BENCH_ARGS)
+
+CXX_SOURCES = find . \( -path ./build -o -path ./.git \) -prune -o -type f \
+  \( -name '*.cpp' -o -name '*.cc' -o -name '*.h' -o -name '*.hpp' \) -print0
+
+format:
+	$(CXX_SOURCES) | xargs -0 -r clang-format -i
+
+format-check:
+	$(CXX_SOURCES) | xargs -0 -r clang-format --dry-run --Werror
+
+clean:
+	rm -rf build out

@@ -1,0 +1,36 @@
+// Maps the frame ids stored in a FrameStack to what they name (function, file, line).
+//
+// Ids are dense and never reused, so a sample holding ids can be resolved after the run.
+// Not async-signal-safe: register on the owning thread before the id can appear in a frame.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aiprof::instrumentation {
+
+enum class FrameKind : uint8_t { Function, Module, Native, Builtin };
+
+struct FunctionInfo {
+  std::string name;  // qualified: "module.function" ("m.fib"), or "module.<init>"
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  FrameKind kind = FrameKind::Function;
+};
+
+class FunctionRegistry {
+ public:
+  uint32_t add(FunctionInfo info) {
+    entries_.push_back(std::move(info));
+    return static_cast<uint32_t>(entries_.size() - 1);
+  }
+  const FunctionInfo& at(uint32_t id) const { return entries_.at(id); }
+  uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
+
+ private:
+  std::vector<FunctionInfo> entries_;
+};
+
+}  // namespace aiprof::instrumentation

@@ -1,0 +1,103 @@
+// The heap: the one allocation entry point, reference-count release, and the cycle collector.
+//
+// Every guest object (and every buffer it owns) is allocated by Heap::raw_allocate, which is
+// where allocation statistics and the allocate/free hooks live. Objects are freed when their
+// reference count reaches zero (iteratively, so freeing a long chain never recurses deeply);
+// cyclic garbage is found by a trial-deletion collector over all container objects.
+// Nothing here is async-signal-safe, except live_bytes().
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "anarchy/interpreter/value.hpp"
+
+namespace anarchy {
+
+constexpr size_t kObjKinds = 7;
+
+struct HeapStats {
+  uint64_t allocations = 0;
+  uint64_t allocation_bytes = 0;
+  uint64_t deallocations = 0;
+  uint64_t deallocation_bytes = 0;
+  uint64_t peak_bytes = 0;
+  uint64_t objects_created[kObjKinds] = {};
+  uint64_t objects_freed[kObjKinds] = {};
+  uint64_t collections = 0;
+  uint64_t collection_ns = 0;
+  uint64_t collected_objects = 0;
+  uint64_t collected_bytes = 0;
+};
+
+class Heap {
+ public:
+  Heap();
+  ~Heap();
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
+
+  // The heap of the interpreter running on this thread.
+  static Heap& current() { return *current_; }
+  static void set_current(Heap* h) { current_ = h; }
+
+  // The single allocation entry point (objects and the buffers they own).
+  void* raw_allocate(size_t bytes, ObjKind kind);
+  void raw_free(void* p, size_t bytes, ObjKind kind);
+
+  // Initialises a header for a fresh object of `bytes` (refcount 1) and, for containers,
+  // links it into the collector's list.
+  void init_object(HeapObj* o, ObjKind kind, uint32_t bytes);
+
+  // Called when a reference count reaches zero.
+  void release(HeapObj* o);
+
+  // The cycle collector. maybe_collect() is the cheap check at safe points.
+  void maybe_collect() {
+    if (AIPROF_UNLIKELY(containers_since_collect_ >= collect_threshold_)) collect();
+  }
+  size_t collect();
+  // Frees every container still alive (end of the interpreter's life).
+  void collect_all_at_exit();
+
+  const HeapStats& stats() const { return stats_; }
+  uint64_t live_bytes() const { return live_bytes_.load(std::memory_order_relaxed); }
+  uint64_t live_objects() const;
+  size_t container_count() const { return container_count_; }
+  // Counts of live containers grouped by reference count (1, 2, 3-4, 5-8, ... buckets).
+  std::vector<uint64_t> refcount_histogram() const;
+
+ private:
+  void link(HeapObj* o);
+  void unlink(HeapObj* o);
+  void destroy(HeapObj* o);
+  void drain_pending();
+
+  static thread_local Heap* current_;
+  HeapStats stats_;
+  std::atomic<uint64_t> live_bytes_{0};
+  HeapObj containers_;  // sentinel of the circular container list
+  size_t container_count_ = 0;
+  size_t containers_since_collect_ = 0;
+  size_t collect_threshold_ = 20000;
+  std::vector<HeapObj*> pending_;
+  bool draining_ = false;
+  bool collecting_ = false;
+};
+
+// std-style allocator routing container buffers through the heap's entry point.
+template <class T>
+struct HeapAllocator {
+  using value_type = T;
+  HeapAllocator() = default;
+  template <class U> HeapAllocator(const HeapAllocator<U>&) {}
+  T* allocate(size_t n) {
+    return static_cast<T*>(Heap::current().raw_allocate(n * sizeof(T), ObjKind::Array));
+  }
+  void deallocate(T* p, size_t n) { Heap::current().raw_free(p, n * sizeof(T), ObjKind::Array); }
+  template <class U> bool operator==(const HeapAllocator<U>&) const { return true; }
+};
+
+}  // namespace anarchy

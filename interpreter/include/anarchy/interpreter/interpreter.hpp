@@ -1,0 +1,82 @@
+// The interpreter: loads a program (the whole import graph), resolves it, runs main.
+//
+// Errors of the guest program are reported on the error stream in the format of LANGUAGE.md
+// section 6 and become the exit status (65 syntax, 70 runtime); run() never throws for them.
+// Nothing here is async-signal-safe; frames() is what the sampler reads from a signal handler.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiprof/instrumentation/frame_stack.hpp"
+#include "aiprof/instrumentation/function_registry.hpp"
+#include "anarchy/interpreter/heap.hpp"
+#include "anarchy/interpreter/objects.hpp"
+#include "anarchy/interpreter/string_dict.hpp"
+
+namespace anarchy {
+
+struct RunOptions {
+  uint32_t max_depth = 10000;     // guest call depth limit (RangeError beyond it)
+  uint64_t seed = 0x5eed;         // Math.random seed: runs repeat unless changed
+  uint64_t step_budget = 0;       // 0 = unlimited; else loop iterations + calls before a stop
+  std::vector<std::string> args;  // passed to main(args)
+  FILE* out = stdout;             // where print writes
+  FILE* err = stderr;             // where errors are reported
+  FILE* in = stdin;               // what input() reads
+};
+
+class Program;  // parsed + resolved import graph (private)
+
+class Interpreter {
+ public:
+  explicit Interpreter(RunOptions options = {});
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Runs the program in `path`; returns the process exit status.
+  int run_file(const std::string& path);
+  // Runs source text as if read from `path` (imports resolve relative to path's folder).
+  int run_source(std::string_view source, const std::string& path);
+
+  // ---- for built-ins ----
+  // Calls a guest or native function value; guest errors propagate as ScriptError.
+  Value call(const Value& fn, Args args);
+  // As call(), but passes no more arguments than a guest function declares (callbacks).
+  Value call_callback(const Value& fn, Args args);
+  double random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+  StringDictionary& dictionary() { return dict_; }
+  void write_output(std::string_view text);
+  FILE* input() const { return options_.in; }
+  void flush_output();
+  Heap& heap() { return heap_; }
+
+  // ---- for the profiler ----
+  aiprof::instrumentation::FrameStack& frames() { return frames_; }
+  const aiprof::instrumentation::FunctionRegistry& functions() const { return functions_; }
+  const RunOptions& options() const { return options_; }
+
+  struct Impl;  // the evaluator's state (interpreter/src)
+
+ private:
+  RunOptions options_;
+  Heap heap_;
+  aiprof::instrumentation::FrameStack frames_;
+  aiprof::instrumentation::FunctionRegistry functions_;
+  StringDictionary dict_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<Impl> impl_;
+  friend struct Impl;
+};
+
+// Runs fn on a thread with a native stack large enough for `max_depth` guest frames, so the
+// depth limit, not the native stack, is what stops deep recursion. Returns fn's result.
+int run_with_large_stack(uint32_t max_depth, int (*fn)(void*), void* arg);
+
+}  // namespace anarchy

@@ -1,0 +1,204 @@
+// The abstract syntax tree both spellings of the language parse to.
+//
+// Nodes are plain structs tagged with a NodeKind (the evaluator switches on it; no virtual
+// dispatch on the hot path). They live in an AstArena owned by the loaded file. The resolver
+// fills in the binding fields (marked "resolved") before anything runs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "anarchy/interpreter/value.hpp"
+
+namespace anarchy {
+
+enum class NodeKind : uint16_t {
+  // expressions
+  Number, String, Bool, Null, DictRef, Name, ArrayLit, ObjectLit, Unary, Binary, Logical,
+  Conditional, Assign, Update, Call, Member, Index, FunctionLit,
+  // statements
+  ExprStmt, If, While, For, ForIn, ForOf, Block, Return, Break, Continue, Try, Throw, Loop,
+};
+
+struct Node {
+  NodeKind kind;
+  uint32_t line = 0, column = 0;
+  explicit Node(NodeKind k) : kind(k) {}
+  virtual ~Node() = default;
+};
+using Expr = Node;
+using Stmt = Node;
+
+// How a name use or binding is found at run time (filled by the resolver).
+struct Binding {
+  enum Kind : uint8_t { Unresolved, Local, Global } kind = Unresolved;
+  uint16_t hops = 0;   // Local: environments to walk up
+  uint32_t slot = 0;   // Local: slot in that environment; Global: index into the globals
+};
+
+// A scope's slots that must be cleared on entry (blocks flattened into their function's
+// environment), or the size of the environment it creates.
+struct ScopeInfo {
+  bool owns_env = false;     // creates an Env on entry (it binds names a closure may capture)
+  uint32_t env_size = 0;     // when owns_env
+  uint32_t first_slot = 0;   // when flattened: its slots in the enclosing Env
+  uint32_t slot_count = 0;
+};
+
+struct NumberExpr : Node { double value; explicit NumberExpr(double v = 0) : Node(NodeKind::Number), value(v) {} };
+struct StringExpr : Node { Value value; StringExpr() : Node(NodeKind::String) {} };
+struct BoolExpr : Node { bool value; explicit BoolExpr(bool v = false) : Node(NodeKind::Bool), value(v) {} };
+struct NullExpr : Node { NullExpr() : Node(NodeKind::Null) {} };
+struct DictRefExpr : Node { std::string key; DictRefExpr() : Node(NodeKind::DictRef) {} };
+
+struct NameExpr : Node {
+  std::string name;
+  Binding binding;  // resolved
+  uint32_t variable_id = 0;  // resolved: dense id of the binding, for per-variable counts
+  NameExpr() : Node(NodeKind::Name) {}
+};
+
+struct ArrayLitExpr : Node { std::vector<Expr*> elements; ArrayLitExpr() : Node(NodeKind::ArrayLit) {} };
+struct ObjectLitExpr : Node {
+  std::vector<Value> keys;  // strings
+  std::vector<Expr*> values;
+  ObjectLitExpr() : Node(NodeKind::ObjectLit) {}
+};
+
+enum class Op : uint8_t {
+  Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, Neg, Plus, Assign,
+};
+const char* op_text(Op op);
+
+struct UnaryExpr : Node { Op op; Expr* operand; UnaryExpr() : Node(NodeKind::Unary) {} };
+struct BinaryExpr : Node { Op op; Expr* left; Expr* right; BinaryExpr() : Node(NodeKind::Binary) {} };
+struct LogicalExpr : Node { Op op; Expr* left; Expr* right; LogicalExpr() : Node(NodeKind::Logical) {} };
+struct ConditionalExpr : Node {
+  Expr* cond; Expr* then; Expr* otherwise;
+  ConditionalExpr() : Node(NodeKind::Conditional) {}
+};
+// target = value, or target op= value (op is Assign for plain '=').
+struct AssignExpr : Node {
+  Op op; Expr* target; Expr* value;
+  AssignExpr() : Node(NodeKind::Assign) {}
+};
+struct UpdateExpr : Node {
+  bool increment; bool prefix; Expr* target;
+  UpdateExpr() : Node(NodeKind::Update) {}
+};
+struct CallExpr : Node { Expr* callee; std::vector<Expr*> args; CallExpr() : Node(NodeKind::Call) {} };
+struct MemberExpr : Node {
+  Expr* object; Value name;  // name: a string
+  MemberExpr() : Node(NodeKind::Member) {}
+};
+struct IndexExpr : Node { Expr* object; Expr* index; IndexExpr() : Node(NodeKind::Index) {} };
+
+struct BlockStmt;
+struct ModuleNode;
+
+struct FunctionNode {
+  std::string name;            // "" for anonymous
+  std::string qualified_name;  // "m.fib", "m.<anonymous>"
+  std::vector<std::string> params;
+  std::vector<uint32_t> param_line_cols;
+  BlockStmt* body = nullptr;   // for `x => expr` a synthesised { return expr; }
+  uint32_t line = 0, column = 0;
+  const std::string* file = nullptr;
+  uint32_t env_size = 0;       // resolved: slots of the call environment (params first)
+  uint32_t function_id = 0;    // registered frame id (FunctionRegistry)
+  const ModuleNode* module = nullptr;
+};
+struct FunctionLitExpr : Node { FunctionNode* fn; FunctionLitExpr() : Node(NodeKind::FunctionLit) {} };
+
+struct ExprStmt : Node { Expr* expr; ExprStmt() : Node(NodeKind::ExprStmt) {} };
+struct IfStmt : Node { Expr* cond; Stmt* then; Stmt* otherwise = nullptr; IfStmt() : Node(NodeKind::If) {} };
+struct BlockStmt : Node {
+  std::vector<Stmt*> body;
+  ScopeInfo scope;  // resolved
+  BlockStmt() : Node(NodeKind::Block) {}
+};
+// Loop bodies are always blocks (the parser wraps a brace-less body).
+struct WhileStmt : Node { Expr* cond; BlockStmt* body; WhileStmt() : Node(NodeKind::While) {} };
+struct LoopStmt : Node { BlockStmt* body; LoopStmt() : Node(NodeKind::Loop) {} };
+struct ForStmt : Node {
+  Stmt* init = nullptr; Expr* cond = nullptr; Expr* step = nullptr; BlockStmt* body;
+  ScopeInfo scope;  // resolved: the loop statement's own scope
+  ForStmt() : Node(NodeKind::For) {}
+};
+// for (var in obj) / for (var of arr)
+struct ForEachStmt : Node {
+  NameExpr* var; Expr* iterable; BlockStmt* body;
+  ScopeInfo scope;  // resolved
+  explicit ForEachStmt(NodeKind k) : Node(k) {}
+};
+struct ReturnStmt : Node { Expr* value = nullptr; ReturnStmt() : Node(NodeKind::Return) {} };
+struct BreakStmt : Node { BreakStmt() : Node(NodeKind::Break) {} };
+struct ContinueStmt : Node { ContinueStmt() : Node(NodeKind::Continue) {} };
+struct TryStmt : Node {
+  BlockStmt* body; NameExpr* catch_var = nullptr; BlockStmt* handler;
+  TryStmt() : Node(NodeKind::Try) {}
+};
+struct ThrowStmt : Node { Expr* value; ThrowStmt() : Node(NodeKind::Throw) {} };
+
+// name = expr; inside a module
+struct ModuleVar {
+  std::string name;
+  Expr* init;
+  uint32_t line, column;
+  uint32_t slot = 0;  // resolved
+};
+
+struct ModuleNode {
+  std::string name;
+  uint32_t line = 0, column = 0;
+  std::vector<FunctionNode*> functions;
+  std::vector<ModuleVar> variables;
+  // resolved: member name -> slot in the module Env (functions first, then variables)
+  std::vector<std::string> member_names;
+  uint32_t init_function_id = 0;
+  const std::string* file = nullptr;
+};
+
+struct ImportNode {
+  std::string path;  // as written
+  uint32_t line, column;
+};
+
+// Owns every node of one parsed file.
+class AstArena {
+ public:
+  template <class T, class... A>
+  T* make(A&&... a) {
+    auto p = std::make_unique<T>(std::forward<A>(a)...);
+    T* raw = p.get();
+    nodes_.push_back(std::move(p));
+    return raw;
+  }
+  FunctionNode* make_function() {
+    functions_.push_back(std::make_unique<FunctionNode>());
+    return functions_.back().get();
+  }
+  ModuleNode* make_module() {
+    modules_.push_back(std::make_unique<ModuleNode>());
+    return modules_.back().get();
+  }
+
+ private:
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<std::unique_ptr<FunctionNode>> functions_;
+  std::vector<std::unique_ptr<ModuleNode>> modules_;
+};
+
+// One parsed source file.
+struct FileNode {
+  std::string path;           // as given / resolved
+  std::string display_path;   // what error messages show
+  std::string source;
+  std::vector<ImportNode> imports;
+  std::vector<ModuleNode*> modules;
+  AstArena arena;
+};
+
+}  // namespace anarchy

@@ -1,0 +1,786 @@
+// Expression evaluation and statement execution.
+#include <cmath>
+#include <string>
+
+#include "anarchy/interpreter/builtins.hpp"
+#include "anarchy/interpreter/value_text.hpp"
+#include "impl.hpp"
+
+namespace anarchy {
+
+using aiprof::instrumentation::OperationType;
+using aiprof::instrumentation::SourcePos;
+
+namespace {
+
+// Restores the current environment when a scope ends, normally or by exception, and drops the
+// reference the scope held.
+struct EnvScope {
+  Env*& current;
+  Env* saved;
+  Env* owned;
+  EnvScope(Env*& cur, Env* fresh) : current(cur), saved(cur), owned(fresh) { current = fresh; }
+  ~EnvScope() {
+    current = saved;
+    decref(owned);
+  }
+};
+
+void clear_slots(Env* env, const ScopeInfo& s) {
+  Value* slots = env->slots() + s.first_slot;
+  for (uint32_t i = 0; i < s.slot_count; ++i) slots[i] = Value();
+}
+
+OperationType operation_type(Op op) {
+  switch (op) {
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      return OperationType::Comparison;
+    case Op::And: case Op::Or: case Op::Not: return OperationType::Logical;
+    default: return OperationType::Arithmetic;
+  }
+}
+
+std::string describe(const Value& v) { return type_name(v); }
+
+}  // namespace
+
+std::string_view function_name(const FuncObj* f) { return f->node->name; }
+
+// ---------------------------------------------------------------- names and environments
+
+static Value* local_slot(Env* env, const Binding& b) {
+  Env* e = env;
+  for (uint16_t h = b.hops; h > 0; --h) e = e->parent;
+  return &e->slots()[b.slot];
+}
+
+static const Value& read_name(Interpreter::Impl& I, const NameExpr* n) {
+  AIPROF_HOOK(kHookVariable, on_variable(n->variable_id));
+  if (n->binding.kind == Binding::Local) {
+    const Value* v = local_slot(I.env, n->binding);
+    if (!v->is_unset()) return *v;
+  } else if (n->binding.kind == Binding::Global) {
+    return I.globals[n->binding.slot];
+  }
+  I.raise(ErrorKind::RuntimeError, n->name + " is not defined", n);
+}
+
+// The slot an assignment writes (plain '=' always has a local binding; see the resolver).
+static Value* name_target(Interpreter::Impl& I, const NameExpr* n) {
+  if (n->binding.kind == Binding::Local) return local_slot(I.env, n->binding);
+  if (n->binding.kind == Binding::Global)
+    I.raise(ErrorKind::RuntimeError, "cannot change built-in '" + n->name + "'", n);
+  I.raise(ErrorKind::RuntimeError, n->name + " is not defined", n);
+}
+
+// ---------------------------------------------------------------- operators
+
+static Value concat(const Value& a, const Value& b) {
+  std::string text;
+  if (a.is_string()) text.append(str_of(a)->view()); else append_display(text, a);
+  if (b.is_string()) text.append(str_of(b)->view()); else append_display(text, b);
+  return make_string(text);
+}
+
+static Value arithmetic(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
+  AIPROF_HOOK(kHookOperation, on_operation(operation_type(op), static_cast<uint16_t>(op)));
+  if (a.is_number() && b.is_number()) {
+    double x = a.as_number(), y = b.as_number();
+    switch (op) {
+      case Op::Add: return Value::number(x + y);
+      case Op::Sub: return Value::number(x - y);
+      case Op::Mul: return Value::number(x * y);
+      case Op::Div:
+        if (y == 0) I.raise(ErrorKind::RuntimeError, "division by zero", at);
+        return Value::number(x / y);
+      case Op::Mod:
+        if (y == 0) I.raise(ErrorKind::RuntimeError, "division by zero", at);
+        return Value::number(std::fmod(x, y));
+      default: break;
+    }
+  }
+  if (op == Op::Add && (a.is_string() || b.is_string())) {
+    AIPROF_HOOK(kHookOperation, on_operation(OperationType::String, static_cast<uint16_t>(op)));
+    return concat(a, b);
+  }
+  I.raise(ErrorKind::TypeError,
+          std::string("cannot apply '") + op_text(op) + "' to " + describe(a) + " and " + describe(b), at);
+}
+
+static Value compare(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
+  AIPROF_HOOK(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(op)));
+  int c;
+  if (a.is_number() && b.is_number()) {
+    double x = a.as_number(), y = b.as_number();
+    switch (op) {
+      case Op::Lt: return Value::boolean(x < y);
+      case Op::Le: return Value::boolean(x <= y);
+      case Op::Gt: return Value::boolean(x > y);
+      default: return Value::boolean(x >= y);
+    }
+  }
+  if (a.is_string() && b.is_string()) {
+    c = str_of(a)->view().compare(str_of(b)->view());
+  } else {
+    I.raise(ErrorKind::TypeError,
+            std::string("cannot compare ") + describe(a) + " and " + describe(b) + " with '" + op_text(op) + "'", at);
+  }
+  switch (op) {
+    case Op::Lt: return Value::boolean(c < 0);
+    case Op::Le: return Value::boolean(c <= 0);
+    case Op::Gt: return Value::boolean(c > 0);
+    default: return Value::boolean(c >= 0);
+  }
+}
+
+static Value binary(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
+  switch (op) {
+    case Op::Eq: return Value::boolean(strict_equals(a, b));
+    case Op::Ne: return Value::boolean(!strict_equals(a, b));
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return compare(I, op, a, b, at);
+    default: return arithmetic(I, op, a, b, at);
+  }
+}
+
+// ---------------------------------------------------------------- properties and indexes
+
+static Value key_string(const Value& key) {
+  if (key.is_string()) return key;
+  return make_string(to_display(key));
+}
+
+static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj* name, const Node* at) {
+  auto* m = mod.as<ModuleObj>();
+  const auto& names = m->node->member_names;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name->view()) {
+      const Value& v = m->env->slots()[i];
+      if (v.is_unset()) break;
+      return v;
+    }
+  }
+  I.raise(ErrorKind::RuntimeError,
+          std::string(name->view()) + " is not defined in module " + m->node->name, at);
+}
+
+static Value get_member(Interpreter::Impl& I, const Value& obj, const Value& name, const Node* at) {
+  const StrObj* key = str_of(name);
+  switch (obj.tag()) {
+    case Tag::Object: {
+      AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, key->chars(), key->length));
+      const Value* v = obj_of(obj)->props.find(key);
+      return v ? *v : Value::null();
+    }
+    case Tag::Array: {
+      AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Array, key->chars(), key->length));
+      Value p = array_property(obj, key->view());
+      if (!p.is_unset()) return p;
+      if (NativeFn fn = find_array_method(key->view())) return make_native(fn, key->chars(), obj);
+      return Value::null();
+    }
+    case Tag::String: {
+      AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::String, key->chars(), key->length));
+      Value p = string_property(obj, key->view());
+      if (!p.is_unset()) return p;
+      if (NativeFn fn = find_string_method(key->view())) return make_native(fn, key->chars(), obj);
+      return Value::null();
+    }
+    case Tag::Number:
+      if (NativeFn fn = find_number_method(key->view())) return make_native(fn, key->chars(), obj);
+      return Value::null();
+    case Tag::Module: return module_member(I, obj, key, at);
+    case Tag::Null:
+    case Tag::Unset:
+      I.raise(ErrorKind::TypeError, "cannot read property '" + std::string(key->view()) + "' of null", at);
+    default: return Value::null();
+  }
+}
+
+static bool array_index(const Value& key, size_t& out) {
+  if (!key.is_number()) return false;
+  double d = key.as_number();
+  if (!(d >= 0) || d != std::floor(d) || d > 9007199254740992.0) return false;
+  out = static_cast<size_t>(d);
+  return true;
+}
+
+static Value get_index(Interpreter::Impl& I, const Value& obj, const Value& key, const Node* at) {
+  switch (obj.tag()) {
+    case Tag::Array: {
+      AIPROF_HOOK(kHookArray, on_array_op(0));
+      size_t i;
+      if (array_index(key, i)) {
+        auto& items = arr_of(obj)->items;
+        return i < items.size() ? items[i] : Value::null();
+      }
+      if (key.is_string()) return get_member(I, obj, key, at);
+      return Value::null();
+    }
+    case Tag::String: {
+      size_t i;
+      if (array_index(key, i)) {
+        std::string_view text = str_of(obj)->view();
+        // Characters are UTF-8 code points: find the i-th one.
+        size_t pos = 0, n = 0;
+        while (pos < text.size()) {
+          size_t len = 1;
+          unsigned char c = static_cast<unsigned char>(text[pos]);
+          if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+          if (n == i) return make_string(text.substr(pos, len));
+          pos += len;
+          ++n;
+        }
+        return Value::null();
+      }
+      if (key.is_string()) return get_member(I, obj, key, at);
+      return Value::null();
+    }
+    case Tag::Object:
+    case Tag::Module:
+      return get_member(I, obj, key_string(key), at);
+    case Tag::Null:
+    case Tag::Unset:
+      I.raise(ErrorKind::TypeError, "cannot index null", at);
+    default:
+      return Value::null();
+  }
+}
+
+static void set_member(Interpreter::Impl& I, const Value& obj, const Value& name, Value v, const Node* at) {
+  switch (obj.tag()) {
+    case Tag::Object:
+      AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, str_of(name)->chars(), str_of(name)->length));
+      obj_of(obj)->props.set(name, std::move(v));
+      return;
+    case Tag::Module: {
+      auto* m = obj.as<ModuleObj>();
+      const auto& names = m->node->member_names;
+      for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == str_of(name)->view()) { m->env->slots()[i] = std::move(v); return; }
+      I.raise(ErrorKind::RuntimeError,
+              std::string(str_of(name)->view()) + " is not defined in module " + m->node->name, at);
+    }
+    case Tag::Null:
+    case Tag::Unset:
+      I.raise(ErrorKind::TypeError, "cannot set property '" + std::string(str_of(name)->view()) + "' of null", at);
+    default:
+      I.raise(ErrorKind::TypeError,
+              "cannot set property '" + std::string(str_of(name)->view()) + "' of a " + describe(obj), at);
+  }
+}
+
+static void set_index(Interpreter::Impl& I, const Value& obj, const Value& key, Value v, const Node* at) {
+  if (obj.is_array()) {
+    AIPROF_HOOK(kHookArray, on_array_op(1));
+    if (!key.is_number()) I.raise(ErrorKind::TypeError, "array index must be a number", at);
+    size_t i;
+    auto& items = arr_of(obj)->items;
+    if (!array_index(key, i) || i > items.size())
+      I.raise(ErrorKind::RangeError, "array index " + number_to_string(key.as_number()) + " out of range", at);
+    if (i == items.size()) items.push_back(std::move(v));
+    else items[i] = std::move(v);
+    return;
+  }
+  if (obj.is_object() || obj.tag() == Tag::Module) return set_member(I, obj, key_string(key), std::move(v), at);
+  if (obj.is_string()) I.raise(ErrorKind::TypeError, "strings cannot be changed", at);
+  set_member(I, obj, key_string(key), std::move(v), at);
+}
+
+// ---------------------------------------------------------------- assignment
+
+// An lvalue evaluated once (object and key), so compound assignment and ++ read and write it
+// without evaluating its parts twice.
+struct Place {
+  const Node* node = nullptr;
+  Value* slot = nullptr;  // names
+  Value object, key;      // members and indexes
+};
+
+static Place evaluate_place(Interpreter::Impl& I, const Node* target) {
+  Place p;
+  p.node = target;
+  if (target->kind == NodeKind::Name) {
+    p.slot = name_target(I, static_cast<const NameExpr*>(target));
+  } else if (target->kind == NodeKind::Member) {
+    auto* m = static_cast<const MemberExpr*>(target);
+    p.object = I.eval(m->object);
+    p.key = m->name;
+  } else {
+    auto* ix = static_cast<const IndexExpr*>(target);
+    p.object = I.eval(ix->object);
+    p.key = I.eval(ix->index);
+  }
+  return p;
+}
+
+static Value read_place(Interpreter::Impl& I, const Place& p) {
+  if (p.slot) {
+    if (p.slot->is_unset())
+      I.raise(ErrorKind::RuntimeError, static_cast<const NameExpr*>(p.node)->name + " is not defined", p.node);
+    return *p.slot;
+  }
+  if (p.node->kind == NodeKind::Member) return get_member(I, p.object, p.key, p.node);
+  return get_index(I, p.object, p.key, p.node);
+}
+
+static void write_place(Interpreter::Impl& I, Place& p, Value v) {
+  if (p.slot) { *p.slot = std::move(v); return; }
+  if (p.node->kind == NodeKind::Member) return set_member(I, p.object, p.key, std::move(v), p.node);
+  set_index(I, p.object, p.key, std::move(v), p.node);
+}
+
+// s += text, appending in place when the variable holds the only reference to the string, so
+// building a string in a loop is linear rather than quadratic.
+static bool append_in_place(Value* slot, const Value& rhs) {
+  if (!slot->is_string() || !rhs.is_string()) return false;
+  StrObj* s = str_of(*slot);
+  const StrObj* r = str_of(rhs);
+  if (s->refcount != 1 || s == r) return false;
+  size_t need = size_t{s->length} + r->length;
+  if (need > s->capacity) {
+    if (need > UINT32_MAX / 2) return false;
+    Value grown = make_string_with_capacity(s->view(), need * 2);
+    *slot = std::move(grown);
+    s = str_of(*slot);
+  }
+  std::memcpy(s->chars() + s->length, r->chars(), r->length);
+  s->length = static_cast<uint32_t>(need);
+  s->hash_ = 0;
+  return true;
+}
+
+static Value eval_assign(Interpreter::Impl& I, const AssignExpr* a) {
+  if (a->op == Op::Assign) {
+    if (a->target->kind == NodeKind::Name) {
+      auto* n = static_cast<const NameExpr*>(a->target);
+      Value v = I.eval(a->value);
+      Value* slot = name_target(I, n);  // after the value: evaluation may create the frame slot
+      *slot = v;
+      return v;
+    }
+    Place p = evaluate_place(I, a->target);
+    Value v = I.eval(a->value);
+    write_place(I, p, v);
+    return v;
+  }
+  Place p = evaluate_place(I, a->target);
+  Value old = read_place(I, p);
+  Value rhs = I.eval(a->value);
+  if (p.slot && a->op == Op::Add && old.is_string() && rhs.is_string() && p.slot->is_string() &&
+      p.slot->same_payload(old)) {
+    old = Value();  // drop our copy so the variable may hold the only reference
+    if (append_in_place(p.slot, rhs)) return *p.slot;
+    old = *p.slot;
+  }
+  Value v = arithmetic(I, a->op, old, rhs, a);
+  write_place(I, p, v);
+  return v;
+}
+
+static Value eval_update(Interpreter::Impl& I, const UpdateExpr* u) {
+  Place p = evaluate_place(I, u->target);
+  Value old = read_place(I, p);
+  if (!old.is_number())
+    I.raise(ErrorKind::TypeError, std::string(u->increment ? "'++'" : "'--'") + " needs a number, not " + describe(old), u);
+  AIPROF_HOOK(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
+  Value now = Value::number(old.as_number() + (u->increment ? 1 : -1));
+  write_place(I, p, now);
+  return u->prefix ? now : old;
+}
+
+// ---------------------------------------------------------------- calls
+
+namespace {
+
+// Argument values of one call: inline for the common small case.
+class ArgBuffer {
+ public:
+  explicit ArgBuffer(size_t n) : n_(n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  Value* data() { return n_ > kInline ? heap_.data() : inline_; }
+  size_t size() const { return n_; }
+
+ private:
+  static constexpr size_t kInline = 6;
+  size_t n_;
+  Value inline_[kInline];
+  std::vector<Value> heap_;
+};
+
+}  // namespace
+
+static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
+  Value receiver = I.eval(m->object);
+  const StrObj* name = str_of(m->name);
+  NativeFn method = nullptr;
+  Value callee;
+  switch (receiver.tag()) {
+    case Tag::Array:
+      AIPROF_HOOK(kHookArray, on_array_op(2));
+      method = find_array_method(name->view());
+      break;
+    case Tag::String: method = find_string_method(name->view()); break;
+    case Tag::Number: method = find_number_method(name->view()); break;
+    default: break;
+  }
+  if (method == nullptr) callee = get_member(I, receiver, m->name, m);
+  ArgBuffer args(c->args.size());
+  for (size_t i = 0; i < c->args.size(); ++i) args.data()[i] = I.eval(c->args[i]);
+  if (method == nullptr) return I.call_value(callee, args.data(), args.size(), c);
+  I.set_position(c);
+  try {
+    return method(I.in, receiver, Args(args.data(), args.size()));
+  } catch (NativeError& e) {
+    I.raise(e.kind, e.message, c);
+  }
+}
+
+static Value eval_call(Interpreter::Impl& I, const CallExpr* c) {
+  if (c->callee->kind == NodeKind::Member)
+    return call_method(I, c, static_cast<const MemberExpr*>(c->callee));
+  Value callee = I.eval(c->callee);
+  ArgBuffer args(c->args.size());
+  for (size_t i = 0; i < c->args.size(); ++i) args.data()[i] = I.eval(c->args[i]);
+  return I.call_value(callee, args.data(), args.size(), c);
+}
+
+Value Interpreter::Impl::call_value(const Value& callee, const Value* args, size_t argc, const Node* site) {
+  if (callee.tag() == Tag::Function) return call_function(callee.as<FuncObj>(), args, argc, site);
+  if (callee.tag() == Tag::Native) return call_native(callee.as<NativeObj>(), args, argc, site);
+  std::string what = site && site->kind == NodeKind::Call &&
+                             static_cast<const CallExpr*>(site)->callee->kind == NodeKind::Name
+                         ? static_cast<const NameExpr*>(static_cast<const CallExpr*>(site)->callee)->name
+                         : std::string("value");
+  raise(ErrorKind::TypeError, what + " is not a function (it is " + describe(callee) + ")", site);
+}
+
+Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t argc, const Node* site) {
+  set_position(site);
+  try {
+    return n->fn(in, n->self, Args(args, argc));
+  } catch (NativeError& e) {
+    if (site) raise(e.kind, e.message, site);
+    const auto& f = frames.top();
+    raise_at(e.kind, e.message, f.line, f.column);
+  }
+}
+
+namespace {
+
+// Pushes a guest frame and its environment; pops both however the call ends.
+struct CallFrame {
+  Interpreter::Impl& I;
+  uint32_t id;
+  EnvScope env;
+  CallFrame(Interpreter::Impl& impl, const FunctionNode* fn, Env* fresh)
+      : I(impl), id(fn->function_id), env(impl.env, fresh) {
+    I.frames.push(id, fn->line, fn->column);
+    AIPROF_HOOK(kHookCall, on_call_enter(id));
+  }
+  ~CallFrame() {
+    AIPROF_HOOK(kHookCall, on_call_exit(id));
+    I.frames.pop();
+  }
+};
+
+}  // namespace
+
+Value Interpreter::Impl::call_function(FuncObj* f, const Value* args, size_t argc, const Node* site) {
+  const FunctionNode* fn = f->node;
+  size_t nparams = fn->params.size();
+  if (argc > nparams) {
+    raise(ErrorKind::TypeError,
+          std::string(fn->name.empty() ? "anonymous function" : fn->qualified_name) + " takes " +
+              std::to_string(nparams) + " argument" + (nparams == 1 ? "" : "s") + " but " +
+              std::to_string(argc) + " were given",
+          site);
+  }
+  char probe;
+  if (frames.depth() >= frames.capacity() || &probe < stack_limit)
+    raise(ErrorKind::RangeError, "maximum call depth exceeded", site);
+  if (site) set_position(site);
+  check_budget();
+  heap.maybe_collect();
+  Env* e = make_env(f->env, fn->env_size);
+  Value* slots = e->slots();
+  for (size_t i = 0; i < argc; ++i) slots[i] = args[i];
+  for (size_t i = argc; i < nparams; ++i) slots[i] = Value::null();
+  CallFrame frame(*this, fn, e);
+  Flow flow = exec_statements(fn->body->body);
+  if (flow == Flow::Return) return std::move(ret);
+  return Value::null();
+}
+
+// ---------------------------------------------------------------- expressions
+
+Value Interpreter::Impl::eval(const Node* n) {
+  AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
+  switch (n->kind) {
+    case NodeKind::Number: return Value::number(static_cast<const NumberExpr*>(n)->value);
+    case NodeKind::String: return static_cast<const StringExpr*>(n)->value;
+    case NodeKind::Bool: return Value::boolean(static_cast<const BoolExpr*>(n)->value);
+    case NodeKind::Null: return Value::null();
+    case NodeKind::Name: return read_name(*this, static_cast<const NameExpr*>(n));
+    case NodeKind::DictRef: {
+      AIPROF_HOOK(kHookDictionary, on_dictionary(0));
+      auto* d = static_cast<const DictRefExpr*>(n);
+      const Value* v = in.dictionary().get(d->key);
+      if (!v) raise(ErrorKind::RuntimeError, "dictionary key '" + d->key + "' is not defined", n);
+      return *v;
+    }
+    case NodeKind::ArrayLit: {
+      auto* a = static_cast<const ArrayLitExpr*>(n);
+      Value arr = make_array();
+      auto& items = arr_of(arr)->items;
+      items.reserve(a->elements.size());
+      for (const Node* e : a->elements) items.push_back(eval(e));
+      return arr;
+    }
+    case NodeKind::ObjectLit: {
+      auto* o = static_cast<const ObjectLitExpr*>(n);
+      Value obj = make_object();
+      for (size_t i = 0; i < o->keys.size(); ++i) obj_of(obj)->props.set(o->keys[i], eval(o->values[i]));
+      return obj;
+    }
+    case NodeKind::Unary: {
+      auto* u = static_cast<const UnaryExpr*>(n);
+      Value v = eval(u->operand);
+      AIPROF_HOOK(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
+      if (u->op == Op::Not) return Value::boolean(!truthy(v));
+      if (!v.is_number())
+        raise(ErrorKind::TypeError, std::string("unary '") + op_text(u->op) + "' needs a number, not " + describe(v), n);
+      return u->op == Op::Neg ? Value::number(-v.as_number()) : v;
+    }
+    case NodeKind::Binary: {
+      auto* b = static_cast<const BinaryExpr*>(n);
+      Value l = eval(b->left);
+      Value r = eval(b->right);
+      if (l.is_number() && r.is_number() && b->op != Op::Div && b->op != Op::Mod) {
+        AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
+        double x = l.as_number(), y = r.as_number();
+        switch (b->op) {
+          case Op::Add: return Value::number(x + y);
+          case Op::Sub: return Value::number(x - y);
+          case Op::Mul: return Value::number(x * y);
+          case Op::Lt: return Value::boolean(x < y);
+          case Op::Le: return Value::boolean(x <= y);
+          case Op::Gt: return Value::boolean(x > y);
+          case Op::Ge: return Value::boolean(x >= y);
+          case Op::Eq: return Value::boolean(x == y);
+          case Op::Ne: return Value::boolean(x != y);
+          default: break;
+        }
+      }
+      return binary(*this, b->op, l, r, n);
+    }
+    case NodeKind::Logical: {
+      auto* b = static_cast<const LogicalExpr*>(n);
+      Value l = eval(b->left);
+      AIPROF_HOOK(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
+      bool t = truthy(l);
+      if (b->op == Op::And ? !t : t) return l;
+      return eval(b->right);
+    }
+    case NodeKind::Conditional: {
+      auto* c = static_cast<const ConditionalExpr*>(n);
+      return truthy(eval(c->cond)) ? eval(c->then) : eval(c->otherwise);
+    }
+    case NodeKind::Assign: return eval_assign(*this, static_cast<const AssignExpr*>(n));
+    case NodeKind::Update: return eval_update(*this, static_cast<const UpdateExpr*>(n));
+    case NodeKind::Call: return eval_call(*this, static_cast<const CallExpr*>(n));
+    case NodeKind::Member: {
+      auto* m = static_cast<const MemberExpr*>(n);
+      return get_member(*this, eval(m->object), m->name, n);
+    }
+    case NodeKind::Index: {
+      auto* ix = static_cast<const IndexExpr*>(n);
+      Value obj = eval(ix->object);
+      Value key = eval(ix->index);
+      return get_index(*this, obj, key, n);
+    }
+    case NodeKind::FunctionLit: return make_function(static_cast<const FunctionLitExpr*>(n)->fn, env);
+    default: break;
+  }
+  raise(ErrorKind::RuntimeError, "internal error: not an expression", n);
+}
+
+// ---------------------------------------------------------------- statements
+
+Flow Interpreter::Impl::exec_statements(const std::vector<Node*>& body) {
+  for (const Node* s : body) {
+    Flow f = exec(s);
+    if (f != Flow::Normal) return f;
+  }
+  return Flow::Normal;
+}
+
+Flow Interpreter::Impl::exec_block(const BlockStmt* b) {
+  AIPROF_HOOK(kHookBlock, on_block_enter(SourcePos{b->line, b->column}));
+  Flow f;
+  if (b->scope.owns_env) {
+    EnvScope scope(env, make_env(env, b->scope.env_size));
+    f = exec_statements(b->body);
+  } else {
+    if (b->scope.slot_count) clear_slots(env, b->scope);
+    f = exec_statements(b->body);
+  }
+  AIPROF_HOOK(kHookBlock, on_block_exit());
+  return f;
+}
+
+// Runs a loop body; returns true when the loop must stop (break or return), leaving the flow
+// to hand on in *out.
+static bool loop_body_ends(Interpreter::Impl& I, const BlockStmt* body, Flow* out) {
+  I.check_budget();
+  I.heap.maybe_collect();
+  Flow f = I.exec_block(body);
+  if (f == Flow::Break) { *out = Flow::Normal; return true; }
+  if (f == Flow::Return) { *out = Flow::Return; return true; }
+  return false;
+}
+
+static Flow exec_for(Interpreter::Impl& I, const ForStmt* f) {
+  auto run = [&]() -> Flow {
+    if (f->init) I.exec(f->init);
+    Flow out = Flow::Normal;
+    for (;;) {
+      if (f->cond && !truthy(I.eval(f->cond))) break;
+      if (loop_body_ends(I, f->body, &out)) break;
+      if (f->step) I.eval(f->step);
+    }
+    return out;
+  };
+  if (f->scope.owns_env) {
+    EnvScope scope(I.env, make_env(I.env, f->scope.env_size));
+    return run();
+  }
+  if (f->scope.slot_count) clear_slots(I.env, f->scope);
+  return run();
+}
+
+// for (k in obj) / for (v of arr): the values to visit, computed once up front for objects;
+// arrays are walked by index so pushes during the loop are seen, as in JavaScript.
+static Flow exec_for_each(Interpreter::Impl& I, const ForEachStmt* f) {
+  Value coll = I.eval(f->iterable);
+  bool keys = f->kind == NodeKind::ForIn;
+  auto run = [&]() -> Flow {
+    Value* var = local_slot(I.env, f->var->binding);
+    Flow out = Flow::Normal;
+    auto visit = [&](Value v) {
+      var = local_slot(I.env, f->var->binding);
+      *var = std::move(v);
+      return loop_body_ends(I, f->body, &out);
+    };
+    if (coll.is_array()) {
+      for (size_t i = 0; i < arr_of(coll)->items.size(); ++i)
+        if (visit(keys ? Value::number(static_cast<double>(i)) : arr_of(coll)->items[i])) break;
+    } else if (coll.is_object() && keys) {
+      std::vector<Value> names;
+      for (const auto& e : obj_of(coll)->props.entries()) names.push_back(e.key);
+      for (auto& k : names)
+        if (visit(k)) break;
+    } else if (coll.is_string()) {
+      std::string_view text = str_of(coll)->view();
+      size_t pos = 0, index = 0;
+      while (pos < text.size()) {
+        size_t len = 1;
+        unsigned char c = static_cast<unsigned char>(text[pos]);
+        if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+        Value item = keys ? Value::number(static_cast<double>(index)) : make_string(text.substr(pos, len));
+        if (visit(std::move(item))) break;
+        pos += len;
+        ++index;
+      }
+    } else {
+      I.raise(ErrorKind::TypeError,
+              std::string("cannot iterate over ") + describe(coll) + (keys ? " with for-in" : " with for-of"),
+              f->iterable);
+    }
+    (void)var;
+    return out;
+  };
+  if (f->var->binding.kind != Binding::Local)
+    I.raise(ErrorKind::RuntimeError, "cannot assign to built-in '" + f->var->name + "'", f->var);
+  if (f->scope.owns_env) {
+    EnvScope scope(I.env, make_env(I.env, f->scope.env_size));
+    return run();
+  }
+  if (f->scope.slot_count) clear_slots(I.env, f->scope);
+  return run();
+}
+
+static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
+  Env* saved_env = I.env;
+  uint32_t saved_depth = I.frames.depth();
+  Value caught;
+  try {
+    return I.exec_block(t->body);
+  } catch (ScriptError& e) {
+    caught = std::move(e.value);
+  }
+  // The exception unwound every scope guard; the environment and frame stack are back.
+  (void)saved_env;
+  (void)saved_depth;
+  const BlockStmt* h = t->handler;
+  if (!t->catch_var) return I.exec_block(h);
+  auto run = [&]() -> Flow {
+    *local_slot(I.env, t->catch_var->binding) = std::move(caught);
+    return I.exec_statements(h->body);
+  };
+  AIPROF_HOOK(kHookBlock, on_block_enter(SourcePos{h->line, h->column}));
+  Flow f;
+  if (h->scope.owns_env) {
+    EnvScope scope(I.env, make_env(I.env, h->scope.env_size));
+    f = run();
+  } else {
+    if (h->scope.slot_count) clear_slots(I.env, h->scope);
+    f = run();
+  }
+  AIPROF_HOOK(kHookBlock, on_block_exit());
+  return f;
+}
+
+Flow Interpreter::Impl::exec(const Node* n) {
+  switch (n->kind) {
+    case NodeKind::ExprStmt: eval(static_cast<const ExprStmt*>(n)->expr); return Flow::Normal;
+    case NodeKind::If: {
+      auto* s = static_cast<const IfStmt*>(n);
+      if (truthy(eval(s->cond))) return s->then ? exec(s->then) : Flow::Normal;
+      return s->otherwise ? exec(s->otherwise) : Flow::Normal;
+    }
+    case NodeKind::While: {
+      auto* w = static_cast<const WhileStmt*>(n);
+      Flow out = Flow::Normal;
+      while (truthy(eval(w->cond)))
+        if (loop_body_ends(*this, w->body, &out)) break;
+      return out;
+    }
+    case NodeKind::Loop: {
+      Flow out = Flow::Normal;
+      while (!loop_body_ends(*this, static_cast<const LoopStmt*>(n)->body, &out)) {
+      }
+      return out;
+    }
+    case NodeKind::For: return exec_for(*this, static_cast<const ForStmt*>(n));
+    case NodeKind::ForIn:
+    case NodeKind::ForOf: return exec_for_each(*this, static_cast<const ForEachStmt*>(n));
+    case NodeKind::Block: return exec_block(static_cast<const BlockStmt*>(n));
+    case NodeKind::Return: {
+      auto* r = static_cast<const ReturnStmt*>(n);
+      ret = r->value ? eval(r->value) : Value::null();
+      return Flow::Return;
+    }
+    case NodeKind::Break: return Flow::Break;
+    case NodeKind::Continue: return Flow::Continue;
+    case NodeKind::Try: return exec_try(*this, static_cast<const TryStmt*>(n));
+    case NodeKind::Throw: {
+      auto* t = static_cast<const ThrowStmt*>(n);
+      Value v = eval(t->value);
+      throw ScriptError{std::move(v), traceback(n->line, n->column)};
+    }
+    default: eval(n); return Flow::Normal;
+  }
+}
+
+}  // namespace anarchy

@@ -1,0 +1,247 @@
+#include "anarchy/interpreter/heap.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <new>
+
+#include "anarchy/interpreter/objects.hpp"
+
+namespace anarchy {
+
+using aiprof::instrumentation::ObjectType;
+
+thread_local Heap* Heap::current_ = nullptr;
+
+namespace {
+
+ObjectType object_type(ObjKind k) { return static_cast<ObjectType>(k); }
+
+bool is_container(ObjKind k) { return k != ObjKind::String; }
+
+}  // namespace
+
+void release_object(HeapObj* o) { Heap::current().release(o); }
+
+Heap::Heap() {
+  containers_.gc_prev = containers_.gc_next = &containers_;
+  if (current_ == nullptr) current_ = this;
+}
+
+Heap::~Heap() {
+  collect_all_at_exit();
+  if (current_ == this) current_ = nullptr;
+}
+
+void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
+  void* p = std::malloc(bytes);
+  if (p == nullptr) throw std::bad_alloc();
+  ++stats_.allocations;
+  stats_.allocation_bytes += bytes;
+  uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
+  live_bytes_.store(live, std::memory_order_relaxed);
+  if (live > stats_.peak_bytes) stats_.peak_bytes = live;
+  AIPROF_HOOK(kHookAllocate, on_allocate(object_type(kind), bytes));
+  return p;
+}
+
+void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
+  if (p == nullptr) return;
+  ++stats_.deallocations;
+  stats_.deallocation_bytes += bytes;
+  live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
+  AIPROF_HOOK(kHookAllocate, on_free(object_type(kind), bytes, 0));
+  std::free(p);
+}
+
+void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
+  o->refcount = 1;
+  o->kind = kind;
+  o->gc_mark = 0;
+  o->reserved = 0;
+  o->gc_refs = 0;
+  o->alloc_bytes = bytes;
+  o->gc_prev = o->gc_next = nullptr;
+  ++stats_.objects_created[static_cast<size_t>(kind)];
+  AIPROF_HOOK(kHookValueCreate, on_value_create(object_type(kind)));
+  if (is_container(kind)) {
+    link(o);
+    ++containers_since_collect_;
+  }
+}
+
+void Heap::link(HeapObj* o) {
+  o->gc_next = containers_.gc_next;
+  o->gc_prev = &containers_;
+  containers_.gc_next->gc_prev = o;
+  containers_.gc_next = o;
+  ++container_count_;
+}
+
+void Heap::unlink(HeapObj* o) {
+  o->gc_prev->gc_next = o->gc_next;
+  o->gc_next->gc_prev = o->gc_prev;
+  o->gc_prev = o->gc_next = nullptr;
+  --container_count_;
+}
+
+// Freeing one object drops references to its children, which may free them in turn. Doing
+// that recursively would overflow the native stack on a long chain, so releases queue up and
+// one loop drains them.
+void Heap::release(HeapObj* o) {
+  pending_.push_back(o);
+  if (!draining_) drain_pending();
+}
+
+void Heap::drain_pending() {
+  draining_ = true;
+  while (!pending_.empty()) {
+    HeapObj* o = pending_.back();
+    pending_.pop_back();
+    destroy(o);
+  }
+  draining_ = false;
+}
+
+void Heap::destroy(HeapObj* o) {
+  ObjKind kind = o->kind;
+  if (o->gc_next != nullptr) unlink(o);
+  ++stats_.objects_freed[static_cast<size_t>(kind)];
+  uint32_t bytes = o->alloc_bytes;
+  switch (kind) {
+    case ObjKind::String: static_cast<StrObj*>(o)->~StrObj(); break;
+    case ObjKind::Array: static_cast<ArrayObj*>(o)->~ArrayObj(); break;
+    case ObjKind::Object: static_cast<ObjectObj*>(o)->~ObjectObj(); break;
+    case ObjKind::Function: {
+      auto* f = static_cast<FuncObj*>(o);
+      if (f->env) decref(f->env);
+      break;
+    }
+    case ObjKind::Native: static_cast<NativeObj*>(o)->~NativeObj(); break;
+    case ObjKind::Module: {
+      auto* m = static_cast<ModuleObj*>(o);
+      if (m->env) decref(m->env);
+      break;
+    }
+    case ObjKind::Env: {
+      auto* e = static_cast<Env*>(o);
+      for (uint32_t i = 0; i < e->size; ++i) e->slots()[i].~Value();
+      if (e->parent) decref(e->parent);
+      break;
+    }
+  }
+  raw_free(o, bytes, kind);
+}
+
+uint64_t Heap::live_objects() const {
+  uint64_t n = 0;
+  for (size_t k = 0; k < kObjKinds; ++k) n += stats_.objects_created[k] - stats_.objects_freed[k];
+  return n;
+}
+
+std::vector<uint64_t> Heap::refcount_histogram() const {
+  std::vector<uint64_t> buckets(8, 0);  // 1, 2, 3-4, 5-8, 9-16, 17-32, 33-64, >64
+  for (HeapObj* o = containers_.gc_next; o != &containers_; o = o->gc_next) {
+    uint32_t rc = o->refcount, b = 0;
+    while (b < 7 && rc > (1u << b)) ++b;
+    ++buckets[b];
+  }
+  return buckets;
+}
+
+namespace {
+
+// Drops the references an object holds, leaving it empty but alive.
+void clear_contents(HeapObj* o) {
+  switch (o->kind) {
+    case ObjKind::Array: {
+      ValueVector old;
+      old.swap(static_cast<ArrayObj*>(o)->items);
+      break;
+    }
+    case ObjKind::Object: static_cast<ObjectObj*>(o)->props.clear(); break;
+    case ObjKind::Function: {
+      auto* f = static_cast<FuncObj*>(o);
+      Env* e = f->env;
+      f->env = nullptr;
+      if (e) decref(e);
+      break;
+    }
+    case ObjKind::Native: static_cast<NativeObj*>(o)->self = Value(); break;
+    case ObjKind::Module: {
+      auto* m = static_cast<ModuleObj*>(o);
+      Env* e = m->env;
+      m->env = nullptr;
+      if (e) decref(e);
+      break;
+    }
+    case ObjKind::Env: {
+      auto* e = static_cast<Env*>(o);
+      for (uint32_t i = 0; i < e->size; ++i) e->slots()[i] = Value();
+      Env* p = e->parent;
+      e->parent = nullptr;
+      if (p) decref(p);
+      break;
+    }
+    case ObjKind::String: break;
+  }
+}
+
+}  // namespace
+
+// Trial deletion (as CPython's gc does): subtract references that containers hold to each
+// other; whatever keeps a positive count is referenced from outside (the evaluator's values,
+// the globals) and is live, as is everything reachable from it. The rest is cyclic garbage.
+size_t Heap::collect() {
+  if (collecting_) return 0;
+  collecting_ = true;
+  auto t0 = std::chrono::steady_clock::now();
+  AIPROF_HOOK(kHookCollect, on_collect_begin());
+  HeapObj* head = &containers_;
+  for (HeapObj* o = head->gc_next; o != head; o = o->gc_next) {
+    o->gc_refs = o->refcount;
+    o->gc_mark = 0;
+  }
+  for (HeapObj* o = head->gc_next; o != head; o = o->gc_next)
+    for_each_child(o, [](HeapObj* c) { if (c->kind != ObjKind::String) --c->gc_refs; });
+  std::vector<HeapObj*> stack;
+  for (HeapObj* o = head->gc_next; o != head; o = o->gc_next)
+    if (o->gc_refs > 0 && !o->gc_mark) { o->gc_mark = 1; stack.push_back(o); }
+  while (!stack.empty()) {
+    HeapObj* o = stack.back();
+    stack.pop_back();
+    for_each_child(o, [&](HeapObj* c) {
+      if (c->kind != ObjKind::String && !c->gc_mark) { c->gc_mark = 1; stack.push_back(c); }
+    });
+  }
+  std::vector<HeapObj*> garbage;
+  for (HeapObj* o = head->gc_next; o != head; o = o->gc_next)
+    if (!o->gc_mark) garbage.push_back(o);
+  uint64_t freed_before = stats_.deallocation_bytes;
+  for (HeapObj* g : garbage) ++g->refcount;  // keep them alive while their contents go
+  for (HeapObj* g : garbage) clear_contents(g);
+  for (HeapObj* g : garbage) decref(g);
+  uint64_t bytes = stats_.deallocation_bytes - freed_before;
+  ++stats_.collections;
+  stats_.collected_objects += garbage.size();
+  stats_.collected_bytes += bytes;
+  stats_.collection_ns += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count());
+  containers_since_collect_ = 0;
+  // Collect again after as many new containers as there are live ones (amortised O(1)).
+  collect_threshold_ = std::max<size_t>(20000, container_count_);
+  AIPROF_HOOK(kHookCollect, on_collect_end(garbage.size(), bytes));
+  collecting_ = false;
+  return garbage.size();
+}
+
+void Heap::collect_all_at_exit() {
+  std::vector<HeapObj*> all;
+  for (HeapObj* o = containers_.gc_next; o != &containers_; o = o->gc_next) all.push_back(o);
+  for (HeapObj* o : all) ++o->refcount;
+  for (HeapObj* o : all) clear_contents(o);
+  for (HeapObj* o : all) decref(o);
+}
+
+}  // namespace anarchy

@@ -1,0 +1,323 @@
+#include "lexer.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_map>
+
+namespace anarchy {
+
+namespace {
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
+
+const std::unordered_map<std::string_view, Tok>& keywords() {
+  static const std::unordered_map<std::string_view, Tok> table = {
+      {"if", Tok::If},         {"else", Tok::Else},       {"for", Tok::For},
+      {"while", Tok::While},   {"in", Tok::In},           {"of", Tok::Of},
+      {"return", Tok::Return}, {"break", Tok::Break},     {"continue", Tok::Continue},
+      {"try", Tok::Try},       {"catch", Tok::Catch},     {"throw", Tok::Throw},
+      {"function", Tok::Function}, {"true", Tok::True},   {"false", Tok::False},
+      {"null", Tok::Null},     {"import", Tok::Import},
+  };
+  return table;
+}
+
+// Tokens after which an expression is complete, so ':' is the operator, not a dictionary key.
+bool ends_expression(Tok t) {
+  switch (t) {
+    case Tok::Name: case Tok::Number: case Tok::String: case Tok::DictKey: case Tok::True:
+    case Tok::False: case Tok::Null: case Tok::RParen: case Tok::RBracket: case Tok::RBrace:
+    case Tok::PlusPlus: case Tok::MinusMinus:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view src) : src_(src) {}
+
+  std::vector<Token> run() {
+    std::vector<Token> out;
+    Tok prev = Tok::End;
+    for (;;) {
+      bool newline = skip_space_and_comments();
+      Token t;
+      t.line = line_;
+      t.column = column_;
+      t.newline_before = newline || out.empty();
+      if (pos_ >= src_.size()) {
+        t.kind = Tok::End;
+        out.push_back(std::move(t));
+        return out;
+      }
+      scan(t, prev);
+      prev = t.kind;
+      out.push_back(std::move(t));
+    }
+  }
+
+ private:
+  char peek(size_t ahead = 0) const {
+    return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
+  }
+
+  // Advances one byte; columns advance once per UTF-8 character (not on continuation bytes).
+  void advance() {
+    char c = src_[pos_++];
+    if (c == '\n') {
+      ++line_;
+      column_ = 1;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++column_;
+    }
+  }
+
+  bool skip_space_and_comments() {
+    bool newline = false;
+    while (pos_ < src_.size()) {
+      char c = peek();
+      if (c == '\n') { newline = true; advance(); }
+      else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') advance();
+      else if (c == '/' && peek(1) == '/') { while (pos_ < src_.size() && peek() != '\n') advance(); }
+      else if (c == '/' && peek(1) == '*') {
+        advance(); advance();
+        while (pos_ < src_.size() && !(peek() == '*' && peek(1) == '/')) {
+          if (peek() == '\n') newline = true;
+          advance();
+        }
+        if (pos_ < src_.size()) { advance(); advance(); }
+      } else {
+        break;
+      }
+    }
+    return newline;
+  }
+
+  void error(Token& t, std::string message) {
+    t.kind = Tok::Error;
+    t.text = std::move(message);
+  }
+
+  void scan(Token& t, Tok prev) {
+    char c = peek();
+    if (is_name_start(c)) return scan_name(t);
+    if (is_digit(c) || (c == '.' && is_digit(peek(1)))) return scan_number(t);
+    if (c == '"' || c == '\'') return scan_string(t, c);
+    if (c == ':' && is_name_start(peek(1)) && !ends_expression(prev)) {
+      advance();
+      scan_name(t);
+      t.kind = Tok::DictKey;
+      return;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) return scan_non_ascii(t);
+    scan_punct(t);
+  }
+
+  void scan_name(Token& t) {
+    size_t start = pos_;
+    while (pos_ < src_.size() && is_name_char(peek())) advance();
+    std::string_view word = src_.substr(start, pos_ - start);
+    auto it = keywords().find(word);
+    t.kind = it == keywords().end() ? Tok::Name : it->second;
+    t.text = std::string(word);
+  }
+
+  void scan_number(Token& t) {
+    size_t start = pos_;
+    t.kind = Tok::Number;
+    if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X')) {
+      advance(); advance();
+      size_t digits = pos_;
+      double v = 0;
+      while (std::isxdigit(static_cast<unsigned char>(peek()))) {
+        char d = peek();
+        v = v * 16 + (is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
+        advance();
+      }
+      if (pos_ == digits) return error(t, "malformed hexadecimal number");
+      t.number = v;
+    } else {
+      while (is_digit(peek())) advance();
+      if (peek() == '.' && is_digit(peek(1))) { advance(); while (is_digit(peek())) advance(); }
+      else if (peek() == '.' && !is_name_start(peek(1))) advance();  // "1." as in JavaScript
+      if (peek() == 'e' || peek() == 'E') {
+        size_t save_pos = pos_;
+        uint32_t save_col = column_;
+        advance();
+        if (peek() == '+' || peek() == '-') advance();
+        if (!is_digit(peek())) { pos_ = save_pos; column_ = save_col; }
+        while (is_digit(peek())) advance();
+      }
+      std::string text(src_.substr(start, pos_ - start));
+      t.number = std::strtod(text.c_str(), nullptr);
+    }
+    if (is_name_start(peek())) error(t, "identifier directly after a number");
+  }
+
+  // \u{1F600} or \u0041
+  bool scan_unicode_escape(std::string& out) {
+    uint32_t cp = 0;
+    if (peek() == '{') {
+      advance();
+      int n = 0;
+      while (std::isxdigit(static_cast<unsigned char>(peek())) && n < 8) {
+        char d = peek();
+        cp = cp * 16 + (is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
+        advance();
+        ++n;
+      }
+      if (peek() != '}' || n == 0 || cp > 0x10FFFF) return false;
+      advance();
+    } else {
+      for (int i = 0; i < 4; ++i) {
+        char d = peek();
+        if (!std::isxdigit(static_cast<unsigned char>(d))) return false;
+        cp = cp * 16 + (is_digit(d) ? d - '0' : (d | 0x20) - 'a' + 10);
+        advance();
+      }
+    }
+    append_utf8(out, cp);
+    return true;
+  }
+
+  void scan_string(Token& t, char quote) {
+    advance();
+    t.kind = Tok::String;
+    std::string value;
+    for (;;) {
+      if (pos_ >= src_.size() || peek() == '\n') return error(t, "unterminated string");
+      char c = peek();
+      advance();
+      if (c == quote) break;
+      if (c != '\\') { value += c; continue; }
+      if (pos_ >= src_.size()) return error(t, "unterminated string");
+      char e = peek();
+      advance();
+      switch (e) {
+        case 'n': value += '\n'; break;
+        case 't': value += '\t'; break;
+        case 'r': value += '\r'; break;
+        case '0': value += '\0'; break;
+        case 'b': value += '\b'; break;
+        case 'f': value += '\f'; break;
+        case 'v': value += '\v'; break;
+        case 'u':
+          if (!scan_unicode_escape(value)) return error(t, "malformed \\u escape");
+          break;
+        case '\n': break;  // line continuation
+        default: value += e; break;  // \\ \" \' and unknown escapes keep the character
+      }
+    }
+    t.text = std::move(value);
+  }
+
+  void scan_non_ascii(Token& t) {
+    // A whole code point, so the column stays right; the symbolic form adds its symbols here.
+    size_t start = pos_;
+    advance();
+    while (pos_ < src_.size() && (static_cast<unsigned char>(peek()) & 0xC0) == 0x80) advance();
+    error(t, "unexpected character '" + std::string(src_.substr(start, pos_ - start)) + "'");
+  }
+
+  void scan_punct(Token& t) {
+    struct P { const char* text; Tok kind; };
+    static const P table[] = {
+        {"===", Tok::EqEqEq}, {"!==", Tok::NotEqEq}, {"=>", Tok::Arrow}, {"==", Tok::EqEq},
+        {"!=", Tok::NotEq},   {"<=", Tok::Le},       {">=", Tok::Ge},    {"&&", Tok::AndAnd},
+        {"||", Tok::OrOr},    {"++", Tok::PlusPlus}, {"--", Tok::MinusMinus},
+        {"+=", Tok::PlusAssign}, {"-=", Tok::MinusAssign}, {"*=", Tok::StarAssign},
+        {"/=", Tok::SlashAssign}, {"%=", Tok::PercentAssign},
+        {"(", Tok::LParen}, {")", Tok::RParen}, {"{", Tok::LBrace}, {"}", Tok::RBrace},
+        {"[", Tok::LBracket}, {"]", Tok::RBracket}, {",", Tok::Comma}, {";", Tok::Semicolon},
+        {".", Tok::Dot}, {"?", Tok::Question}, {":", Tok::Colon}, {"=", Tok::Assign},
+        {"+", Tok::Plus}, {"-", Tok::Minus}, {"*", Tok::Star}, {"/", Tok::Slash},
+        {"%", Tok::Percent}, {"<", Tok::Lt}, {">", Tok::Gt}, {"!", Tok::Bang},
+    };
+    std::string_view rest = src_.substr(pos_);
+    for (const P& p : table) {
+      std::string_view text(p.text);
+      if (rest.substr(0, text.size()) == text) {
+        for (size_t i = 0; i < text.size(); ++i) advance();
+        t.kind = p.kind;
+        return;
+      }
+    }
+    char c = peek();
+    advance();
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "unexpected byte 0x%02X", static_cast<unsigned char>(c));
+      return error(t, buf);
+    }
+    error(t, std::string("unexpected character '") + c + "'");
+  }
+
+  std::string_view src_;
+  size_t pos_ = 0;
+  uint32_t line_ = 1, column_ = 1;
+};
+
+}  // namespace
+
+const char* token_description(Tok kind) {
+  switch (kind) {
+    case Tok::End: return "end of file";
+    case Tok::Name: return "name";
+    case Tok::Number: return "number";
+    case Tok::String: return "string";
+    case Tok::DictKey: return "dictionary key";
+    case Tok::Error: return "invalid token";
+    case Tok::If: return "'if'"; case Tok::Else: return "'else'"; case Tok::For: return "'for'";
+    case Tok::While: return "'while'"; case Tok::In: return "'in'"; case Tok::Of: return "'of'";
+    case Tok::Return: return "'return'"; case Tok::Break: return "'break'";
+    case Tok::Continue: return "'continue'"; case Tok::Try: return "'try'";
+    case Tok::Catch: return "'catch'"; case Tok::Throw: return "'throw'";
+    case Tok::Function: return "'function'"; case Tok::True: return "'true'";
+    case Tok::False: return "'false'"; case Tok::Null: return "'null'";
+    case Tok::Import: return "'import'";
+    case Tok::LParen: return "'('"; case Tok::RParen: return "')'"; case Tok::LBrace: return "'{'";
+    case Tok::RBrace: return "'}'"; case Tok::LBracket: return "'['"; case Tok::RBracket: return "']'";
+    case Tok::Comma: return "','"; case Tok::Semicolon: return "';'"; case Tok::Dot: return "'.'";
+    case Tok::Question: return "'?'"; case Tok::Colon: return "':'"; case Tok::Arrow: return "'=>'";
+    case Tok::Assign: return "'='"; case Tok::PlusAssign: return "'+='";
+    case Tok::MinusAssign: return "'-='"; case Tok::StarAssign: return "'*='";
+    case Tok::SlashAssign: return "'/='"; case Tok::PercentAssign: return "'%='";
+    case Tok::PlusPlus: return "'++'"; case Tok::MinusMinus: return "'--'";
+    case Tok::Plus: return "'+'"; case Tok::Minus: return "'-'"; case Tok::Star: return "'*'";
+    case Tok::Slash: return "'/'"; case Tok::Percent: return "'%'"; case Tok::EqEq: return "'=='";
+    case Tok::EqEqEq: return "'==='"; case Tok::NotEq: return "'!='"; case Tok::NotEqEq: return "'!=='";
+    case Tok::Lt: return "'<'"; case Tok::Le: return "'<='"; case Tok::Gt: return "'>'";
+    case Tok::Ge: return "'>='"; case Tok::AndAnd: return "'&&'"; case Tok::OrOr: return "'||'";
+    case Tok::Bang: return "'!'";
+  }
+  return "token";
+}
+
+std::vector<Token> tokenize(std::string_view source) { return Lexer(source).run(); }
+
+}  // namespace anarchy
