@@ -107,6 +107,8 @@ struct FunctionNode {
   uint32_t line = 0, column = 0;
   const std::string* file = nullptr;
   uint32_t env_size = 0;       // resolved: slots of the call environment (params first)
+  bool may_capture = true;     // resolved: contains a function literal, so its environment
+                               // may outlive the call (else it lives on the value stack)
   uint32_t function_id = 0;    // registered frame id (FunctionRegistry)
   const ModuleNode* module = nullptr;
 };

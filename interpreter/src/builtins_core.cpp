@@ -147,12 +147,7 @@ Value parse_int(Interpreter&, const Value&, Args args) {
   size_t n = 0;
   while (n < s.size() && digit_value(s[n]) < radix) ++n;
   if (n == 0) return Value::number(kNaN);
-  double value = 0;
-  if (radix == 10) {
-    value = decimal_to_double(s.substr(0, n));  // correctly rounded for long inputs too
-  } else {
-    for (char c : s.substr(0, n)) value = value * radix + digit_value(c);
-  }
+  double value = radix_digits_to_double(s.substr(0, n), radix);
   return Value::number(negative ? -value : value);
 }
 

@@ -29,6 +29,14 @@ double js_pow(double base, double exponent) {
   return std::pow(base, exponent);
 }
 
+// glibc's cbrt is off by an ulp on some perfect cubes (cbrt(27) = 3.0000000000000004); V8's
+// gives the exact root there, so an exact integer root is preferred when there is one.
+double js_cbrt(double x) {
+  double r = std::cbrt(x);
+  double whole = std::round(r);
+  return whole * whole * whole == x ? whole : r;
+}
+
 double js_sign(double x) {
   if (std::isnan(x) || x == 0) return x;
   return x > 0 ? 1 : -1;
@@ -93,7 +101,7 @@ ANARCHY_MATH_UNARY(round, js_round(x))
 ANARCHY_MATH_UNARY(trunc, std::trunc(x))
 ANARCHY_MATH_UNARY(sign, js_sign(x))
 ANARCHY_MATH_UNARY(sqrt, std::sqrt(x))
-ANARCHY_MATH_UNARY(cbrt, std::cbrt(x))
+ANARCHY_MATH_UNARY(cbrt, js_cbrt(x))
 ANARCHY_MATH_UNARY(log, std::log(x))
 ANARCHY_MATH_UNARY(log2, std::log2(x))
 ANARCHY_MATH_UNARY(log10, std::log10(x))

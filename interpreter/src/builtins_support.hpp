@@ -72,6 +72,9 @@ std::string_view trim_js_space(std::string_view s, bool start, bool end);
 // A validated decimal literal ([+-]digits[.digits][e[+-]digits]) to the nearest double;
 // overflow gives +-Infinity and underflow +-0, as JavaScript does.
 double decimal_to_double(std::string_view literal);
+// The value of digits (all valid in radix 2..36, no sign or prefix) as parseInt computes it:
+// exact for radix 10 and powers of two, V8's approximation for other radices.
+double radix_digits_to_double(std::string_view digits, int radix);
 // Length of the longest prefix of s that is a JavaScript StrDecimalLiteral without the
 // "Infinity" spelling (digits, optional fraction, optional exponent; sign allowed); 0 if none.
 size_t decimal_prefix_length(std::string_view s);

@@ -42,6 +42,21 @@ OperationType operation_type(Op op) {
 
 std::string describe(const Value& v) { return type_name(v); }
 
+// JavaScript's %: the sign of the dividend. Integer operands (the common case) avoid fmod,
+// which costs over a hundred instructions in glibc.
+inline double js_mod(double x, double y) {
+  if (x >= -9007199254740991.0 && x <= 9007199254740991.0 && y >= -9007199254740991.0 &&
+      y <= 9007199254740991.0) {
+    auto xi = static_cast<int64_t>(x), yi = static_cast<int64_t>(y);
+    if (static_cast<double>(xi) == x && static_cast<double>(yi) == y && yi != 0) {
+      int64_t r = xi % yi;
+      if (r == 0 && x < 0) return -0.0;
+      return static_cast<double>(r);
+    }
+  }
+  return std::fmod(x, y);
+}
+
 }  // namespace
 
 std::string_view function_name(const FuncObj* f) { return f->node->name; }
@@ -54,7 +69,11 @@ static Value* local_slot(Env* env, const Binding& b) {
   return &e->slots()[b.slot];
 }
 
-static const Value& read_name(Interpreter::Impl& I, const NameExpr* n) {
+[[gnu::cold, gnu::noinline, noreturn]] static void raise_not_defined(Interpreter::Impl& I, const NameExpr* n) {
+  I.raise(ErrorKind::RuntimeError, n->name + " is not defined", n);
+}
+
+[[gnu::noinline]] static const Value& read_name(Interpreter::Impl& I, const NameExpr* n) {
   AIPROF_HOOK(kHookVariable, on_variable(n->variable_id));
   if (n->binding.kind == Binding::Local) {
     const Value* v = local_slot(I.env, n->binding);
@@ -62,7 +81,7 @@ static const Value& read_name(Interpreter::Impl& I, const NameExpr* n) {
   } else if (n->binding.kind == Binding::Global) {
     return I.globals[n->binding.slot];
   }
-  I.raise(ErrorKind::RuntimeError, n->name + " is not defined", n);
+  raise_not_defined(I, n);
 }
 
 // The slot an assignment writes (plain '=' always has a local binding; see the resolver).
@@ -70,7 +89,7 @@ static Value* name_target(Interpreter::Impl& I, const NameExpr* n) {
   if (n->binding.kind == Binding::Local) return local_slot(I.env, n->binding);
   if (n->binding.kind == Binding::Global)
     I.raise(ErrorKind::RuntimeError, "cannot change built-in '" + n->name + "'", n);
-  I.raise(ErrorKind::RuntimeError, n->name + " is not defined", n);
+  raise_not_defined(I, n);
 }
 
 // ---------------------------------------------------------------- operators
@@ -82,7 +101,7 @@ static Value concat(const Value& a, const Value& b) {
   return make_string(text);
 }
 
-static Value arithmetic(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
+[[gnu::noinline]] static Value arithmetic(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
   AIPROF_HOOK(kHookOperation, on_operation(operation_type(op), static_cast<uint16_t>(op)));
   if (a.is_number() && b.is_number()) {
     double x = a.as_number(), y = b.as_number();
@@ -95,7 +114,7 @@ static Value arithmetic(Interpreter::Impl& I, Op op, const Value& a, const Value
         return Value::number(x / y);
       case Op::Mod:
         if (y == 0) I.raise(ErrorKind::RuntimeError, "division by zero", at);
-        return Value::number(std::fmod(x, y));
+        return Value::number(js_mod(x, y));
       default: break;
     }
   }
@@ -133,7 +152,7 @@ static Value compare(Interpreter::Impl& I, Op op, const Value& a, const Value& b
   }
 }
 
-static Value binary(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
+[[gnu::noinline]] static Value binary(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
   switch (op) {
     case Op::Eq: return Value::boolean(strict_equals(a, b));
     case Op::Ne: return Value::boolean(!strict_equals(a, b));
@@ -392,20 +411,29 @@ static Value eval_update(Interpreter::Impl& I, const UpdateExpr* u) {
 
 namespace {
 
-// Argument values of one call: inline for the common small case.
+// Argument values of one call: inline for the common small case, constructed only as far as
+// they are used (calls are the hottest path after arithmetic).
 class ArgBuffer {
  public:
   explicit ArgBuffer(size_t n) : n_(n) {
-    if (n > kInline) heap_.resize(n);
+    data_ = n > kInline ? static_cast<Value*>(::operator new(n * sizeof(Value)))
+                        : reinterpret_cast<Value*>(inline_);
   }
-  Value* data() { return n_ > kInline ? heap_.data() : inline_; }
-  size_t size() const { return n_; }
+  ~ArgBuffer() {
+    for (size_t i = 0; i < built_; ++i) data_[i].~Value();
+    if (n_ > kInline) ::operator delete(data_);
+  }
+  ArgBuffer(const ArgBuffer&) = delete;
+  ArgBuffer& operator=(const ArgBuffer&) = delete;
+  void push(Value v) { new (&data_[built_++]) Value(std::move(v)); }
+  Value* data() { return data_; }
+  size_t size() const { return built_; }
 
  private:
   static constexpr size_t kInline = 6;
-  size_t n_;
-  Value inline_[kInline];
-  std::vector<Value> heap_;
+  size_t n_, built_ = 0;
+  Value* data_;
+  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
 };
 
 }  // namespace
@@ -426,8 +454,12 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   if (method == nullptr) callee = get_member(I, receiver, m->name, m);
   ArgBuffer args(c->args.size());
-  for (size_t i = 0; i < c->args.size(); ++i) args.data()[i] = I.eval(c->args[i]);
-  if (method == nullptr) return I.call_value(callee, args.data(), args.size(), c);
+  for (const Node* a : c->args) args.push(I.eval(a));
+  if (method == nullptr) {
+    if (callee.tag() == Tag::Function)
+      return I.call_function_moving(callee.as<FuncObj>(), args.data(), args.size(), c);
+    return I.call_value(callee, args.data(), args.size(), c);
+  }
   I.set_position(c);
   try {
     return method(I.in, receiver, Args(args.data(), args.size()));
@@ -441,7 +473,9 @@ static Value eval_call(Interpreter::Impl& I, const CallExpr* c) {
     return call_method(I, c, static_cast<const MemberExpr*>(c->callee));
   Value callee = I.eval(c->callee);
   ArgBuffer args(c->args.size());
-  for (size_t i = 0; i < c->args.size(); ++i) args.data()[i] = I.eval(c->args[i]);
+  for (const Node* a : c->args) args.push(I.eval(a));
+  if (callee.tag() == Tag::Function)
+    return I.call_function_moving(callee.as<FuncObj>(), args.data(), args.size(), c);
   return I.call_value(callee, args.data(), args.size(), c);
 }
 
@@ -466,50 +500,109 @@ Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t arg
   }
 }
 
+
+
+[[gnu::cold, gnu::noinline, noreturn]] static void raise_arity(Interpreter::Impl& I, const FunctionNode* fn,
+                                                             size_t argc, const Node* site) {
+  size_t nparams = fn->params.size();
+  I.raise(ErrorKind::TypeError,
+          std::string(fn->name.empty() ? "anonymous function" : fn->qualified_name) + " takes " +
+              std::to_string(nparams) + " argument" + (nparams == 1 ? "" : "s") + " but " +
+              std::to_string(argc) + " were given",
+          site);
+}
+
+void Interpreter::Impl::check_call(const FunctionNode* fn, size_t argc, const Node* site) {
+  if (AIPROF_UNLIKELY(argc > fn->params.size())) raise_arity(*this, fn, argc, site);
+  char probe;
+  if (AIPROF_UNLIKELY(frames.depth() >= frames.capacity() || &probe < stack_limit))
+    raise(ErrorKind::RangeError, "maximum call depth exceeded", site);
+  if (site) set_position(site);
+  check_budget();
+  heap.maybe_collect();
+}
+
 namespace {
 
-// Pushes a guest frame and its environment; pops both however the call ends.
-struct CallFrame {
+// An environment on the value stack, popped (its values released) when the call ends.
+struct StackEnv {
+  Interpreter::Impl& I;
+  Env* env = nullptr;
+  size_t saved_top;
+  StackEnv(Interpreter::Impl& impl, Env* parent, uint32_t size) : I(impl), saved_top(impl.value_stack_top) {
+    size_t bytes = sizeof(Env) + size_t{size} * sizeof(Value);
+    if (I.value_stack_top + bytes > I.value_stack_size) return;  // full: the caller uses the heap
+    env = reinterpret_cast<Env*>(I.value_stack.get() + I.value_stack_top);
+    I.value_stack_top += bytes;
+    env->refcount = 1u << 30;  // never released through reference counting
+    env->kind = ObjKind::Env;
+    env->gc_next = env->gc_prev = nullptr;
+    env->parent = parent;  // kept alive by the function value the caller holds
+    env->size = size;
+    for (uint32_t i = 0; i < size; ++i) new (&env->slots()[i]) Value();
+  }
+  ~StackEnv() {
+    if (!env) return;
+    for (uint32_t i = 0; i < env->size; ++i) env->slots()[i].~Value();
+    I.value_stack_top = saved_top;
+  }
+};
+
+// Pushes the guest frame and makes env current; undoes both however the call ends.
+struct ActiveCall {
   Interpreter::Impl& I;
   uint32_t id;
-  EnvScope env;
-  CallFrame(Interpreter::Impl& impl, const FunctionNode* fn, Env* fresh)
-      : I(impl), id(fn->function_id), env(impl.env, fresh) {
+  Env* saved;
+  ActiveCall(Interpreter::Impl& impl, const FunctionNode* fn, Env* env)
+      : I(impl), id(fn->function_id), saved(impl.env) {
+    I.env = env;
     I.frames.push(id, fn->line, fn->column);
     AIPROF_HOOK(kHookCall, on_call_enter(id));
   }
-  ~CallFrame() {
+  ~ActiveCall() {
     AIPROF_HOOK(kHookCall, on_call_exit(id));
     I.frames.pop();
+    I.env = saved;
   }
 };
 
 }  // namespace
 
-Value Interpreter::Impl::call_function(FuncObj* f, const Value* args, size_t argc, const Node* site) {
+// Runs f with an environment whose first argc slots fill(slots) sets; missing arguments are
+// null. Closure-free functions get their environment from the value stack.
+template <class Fill>
+Value Interpreter::Impl::invoke(FuncObj* f, size_t argc, const Node* site, Fill&& fill) {
   const FunctionNode* fn = f->node;
-  size_t nparams = fn->params.size();
-  if (argc > nparams) {
-    raise(ErrorKind::TypeError,
-          std::string(fn->name.empty() ? "anonymous function" : fn->qualified_name) + " takes " +
-              std::to_string(nparams) + " argument" + (nparams == 1 ? "" : "s") + " but " +
-              std::to_string(argc) + " were given",
-          site);
+  check_call(fn, argc, site);
+  auto run = [&](Env* e) -> Value {
+    fill(e->slots());
+    for (size_t i = argc; i < fn->params.size(); ++i) e->slots()[i] = Value::null();
+    ActiveCall call(*this, fn, e);
+    if (exec_statements(fn->body->body) == Flow::Return) return std::move(ret);
+    return Value::null();
+  };
+  if (!fn->may_capture) {
+    StackEnv stack_env(*this, f->env, fn->env_size);
+    if (stack_env.env) return run(stack_env.env);
   }
-  char probe;
-  if (frames.depth() >= frames.capacity() || &probe < stack_limit)
-    raise(ErrorKind::RangeError, "maximum call depth exceeded", site);
-  if (site) set_position(site);
-  check_budget();
-  heap.maybe_collect();
   Env* e = make_env(f->env, fn->env_size);
-  Value* slots = e->slots();
-  for (size_t i = 0; i < argc; ++i) slots[i] = args[i];
-  for (size_t i = argc; i < nparams; ++i) slots[i] = Value::null();
-  CallFrame frame(*this, fn, e);
-  Flow flow = exec_statements(fn->body->body);
-  if (flow == Flow::Return) return std::move(ret);
-  return Value::null();
+  struct Drop {
+    Env* e;
+    ~Drop() { decref(e); }
+  } drop{e};
+  return run(e);
+}
+
+Value Interpreter::Impl::call_function(FuncObj* f, const Value* args, size_t argc, const Node* site) {
+  return invoke(f, argc, site, [&](Value* slots) {
+    for (size_t i = 0; i < argc; ++i) slots[i] = args[i];
+  });
+}
+
+Value Interpreter::Impl::call_function_moving(FuncObj* f, Value* args, size_t argc, const Node* site) {
+  return invoke(f, argc, site, [&](Value* slots) {
+    for (size_t i = 0; i < argc; ++i) slots[i] = std::move(args[i]);
+  });
 }
 
 // ---------------------------------------------------------------- expressions
@@ -521,7 +614,15 @@ Value Interpreter::Impl::eval(const Node* n) {
     case NodeKind::String: return static_cast<const StringExpr*>(n)->value;
     case NodeKind::Bool: return Value::boolean(static_cast<const BoolExpr*>(n)->value);
     case NodeKind::Null: return Value::null();
-    case NodeKind::Name: return read_name(*this, static_cast<const NameExpr*>(n));
+    case NodeKind::Name: {
+      auto* name = static_cast<const NameExpr*>(n);
+      if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
+        AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
+        const Value& v = env->slots()[name->binding.slot];
+        if (!v.is_unset()) return v;
+      }
+      return read_name(*this, name);
+    }
     case NodeKind::DictRef: {
       AIPROF_HOOK(kHookDictionary, on_dictionary(0));
       auto* d = static_cast<const DictRefExpr*>(n);
@@ -554,13 +655,17 @@ Value Interpreter::Impl::eval(const Node* n) {
     }
     case NodeKind::Binary: {
       auto* b = static_cast<const BinaryExpr*>(n);
-      Value l = eval(b->left);
-      Value r = eval(b->right);
-      if (l.is_number() && r.is_number() && b->op != Op::Div && b->op != Op::Mod) {
+      Value ltmp, rtmp;
+      // The left operand may be read in place only if evaluating the right cannot change it.
+      const Value& l = side_effect_free(b->right) ? operand(b->left, ltmp) : (ltmp = eval(b->left));
+      const Value& r = operand(b->right, rtmp);
+      if (l.is_number() && r.is_number()) {
         AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
         double x = l.as_number(), y = r.as_number();
         switch (b->op) {
           case Op::Add: return Value::number(x + y);
+          case Op::Div: if (y != 0) return Value::number(x / y); break;
+          case Op::Mod: if (y != 0) return Value::number(js_mod(x, y)); break;
           case Op::Sub: return Value::number(x - y);
           case Op::Mul: return Value::number(x * y);
           case Op::Lt: return Value::boolean(x < y);
@@ -605,6 +710,65 @@ Value Interpreter::Impl::eval(const Node* n) {
   raise(ErrorKind::RuntimeError, "internal error: not an expression", n);
 }
 
+// An expression whose value is not used: assignments to and updates of local variables skip
+// building a result value.
+void Interpreter::Impl::exec_expression(const Node* n) {
+  if (n->kind == NodeKind::Assign) {
+    auto* a = static_cast<const AssignExpr*>(n);
+    if (a->op == Op::Assign && a->target->kind == NodeKind::Name) {
+      auto* name = static_cast<const NameExpr*>(a->target);
+      if (name->binding.kind == Binding::Local) {
+        AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
+        Value v = eval(a->value);
+        *local_slot(env, name->binding) = std::move(v);
+        return;
+      }
+    }
+  } else if (n->kind == NodeKind::Update) {
+    auto* u = static_cast<const UpdateExpr*>(n);
+    if (u->target->kind == NodeKind::Name) {
+      auto* name = static_cast<const NameExpr*>(u->target);
+      if (name->binding.kind == Binding::Local) {
+        Value* slot = local_slot(env, name->binding);
+        if (slot->is_number()) {
+          AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
+          AIPROF_HOOK(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
+          *slot = Value::number(slot->as_number() + (u->increment ? 1 : -1));
+          return;
+        }
+      }
+    }
+  }
+  eval(n);
+}
+
+// The truth of a condition; numeric comparisons decide without building a boolean value.
+bool Interpreter::Impl::condition(const Node* n) {
+  if (n->kind == NodeKind::Binary) {
+    auto* b = static_cast<const BinaryExpr*>(n);
+    if (b->op >= Op::Lt && b->op <= Op::Ge) {
+      AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
+      Value ltmp, rtmp;
+      const Value& l = side_effect_free(b->right) ? operand(b->left, ltmp) : (ltmp = eval(b->left));
+      const Value& r = operand(b->right, rtmp);
+      if (l.is_number() && r.is_number()) {
+        AIPROF_HOOK(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(b->op)));
+        double x = l.as_number(), y = r.as_number();
+        switch (b->op) {
+          case Op::Lt: return x < y;
+          case Op::Le: return x <= y;
+          case Op::Gt: return x > y;
+          default: return x >= y;
+        }
+      }
+      return compare(*this, b->op, l, r, n).as_bool();
+    }
+  }
+  Value v = eval(n);
+  if (v.is_bool()) return v.as_bool();
+  return truthy(v);
+}
+
 // ---------------------------------------------------------------- statements
 
 Flow Interpreter::Impl::exec_statements(const std::vector<Node*>& body) {
@@ -645,9 +809,9 @@ static Flow exec_for(Interpreter::Impl& I, const ForStmt* f) {
     if (f->init) I.exec(f->init);
     Flow out = Flow::Normal;
     for (;;) {
-      if (f->cond && !truthy(I.eval(f->cond))) break;
+      if (f->cond && !I.condition(f->cond)) break;
       if (loop_body_ends(I, f->body, &out)) break;
-      if (f->step) I.eval(f->step);
+      if (f->step) I.exec_expression(f->step);
     }
     return out;
   };
@@ -743,16 +907,16 @@ static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
 
 Flow Interpreter::Impl::exec(const Node* n) {
   switch (n->kind) {
-    case NodeKind::ExprStmt: eval(static_cast<const ExprStmt*>(n)->expr); return Flow::Normal;
+    case NodeKind::ExprStmt: exec_expression(static_cast<const ExprStmt*>(n)->expr); return Flow::Normal;
     case NodeKind::If: {
       auto* s = static_cast<const IfStmt*>(n);
-      if (truthy(eval(s->cond))) return s->then ? exec(s->then) : Flow::Normal;
+      if (condition(s->cond)) return s->then ? exec(s->then) : Flow::Normal;
       return s->otherwise ? exec(s->otherwise) : Flow::Normal;
     }
     case NodeKind::While: {
       auto* w = static_cast<const WhileStmt*>(n);
       Flow out = Flow::Normal;
-      while (truthy(eval(w->cond)))
+      while (condition(w->cond))
         if (loop_body_ends(*this, w->body, &out)) break;
       return out;
     }

@@ -30,28 +30,62 @@ Heap::Heap() {
 
 Heap::~Heap() {
   collect_all_at_exit();
+  for (FreeBlock*& head : free_lists_) {
+    while (head) {
+      FreeBlock* next = head->next;
+      std::free(head);
+      head = next;
+    }
+  }
   if (current_ == this) current_ = nullptr;
 }
 
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
+  record_allocate(bytes, kind);
+  if (bytes - 1 < kSmallLimit) {
+    size_t c = (bytes - 1) / 16;
+    if (FreeBlock* b = free_lists_[c]) {
+      free_lists_[c] = b->next;
+      --free_counts_[c];
+      return b;
+    }
+    bytes = (c + 1) * 16;  // so the block can serve any request of its class later
+  }
   void* p = std::malloc(bytes);
   if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
+  if (p == nullptr) return;
+  record_free(bytes, kind);
+  if (bytes - 1 < kSmallLimit) {
+    size_t c = (bytes - 1) / 16;
+    if (free_counts_[c] < kMaxCachedPerClass) {
+      auto* b = static_cast<FreeBlock*>(p);
+      b->next = free_lists_[c];
+      free_lists_[c] = b;
+      ++free_counts_[c];
+      return;
+    }
+  }
+  std::free(p);
+}
+
+void Heap::record_allocate(size_t bytes, ObjKind kind) {
   ++stats_.allocations;
   stats_.allocation_bytes += bytes;
   uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
   live_bytes_.store(live, std::memory_order_relaxed);
   if (live > stats_.peak_bytes) stats_.peak_bytes = live;
   AIPROF_HOOK(kHookAllocate, on_allocate(object_type(kind), bytes));
-  return p;
 }
 
-void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
-  if (p == nullptr) return;
+void Heap::record_free(size_t bytes, ObjKind kind) {
   ++stats_.deallocations;
   stats_.deallocation_bytes += bytes;
   live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
   AIPROF_HOOK(kHookAllocate, on_free(object_type(kind), bytes, 0));
-  std::free(p);
 }
 
 void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
@@ -64,8 +98,15 @@ void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
   o->gc_prev = o->gc_next = nullptr;
   ++stats_.objects_created[static_cast<size_t>(kind)];
   AIPROF_HOOK(kHookValueCreate, on_value_create(object_type(kind)));
-  if (is_container(kind)) {
+  if (is_container(kind) && kind != ObjKind::Env) {
     link(o);
+    ++containers_since_collect_;
+  }
+}
+
+void Heap::track_env_chain(HeapObj* env) {
+  for (auto* e = static_cast<Env*>(env); e && e->gc_next == nullptr; e = e->parent) {
+    link(e);
     ++containers_since_collect_;
   }
 }
@@ -89,8 +130,14 @@ void Heap::unlink(HeapObj* o) {
 // that recursively would overflow the native stack on a long chain, so releases queue up and
 // one loop drains them.
 void Heap::release(HeapObj* o) {
-  pending_.push_back(o);
-  if (!draining_) drain_pending();
+  if (draining_) {
+    pending_.push_back(o);
+    return;
+  }
+  draining_ = true;
+  destroy(o);
+  if (!pending_.empty()) drain_pending();
+  draining_ = false;
 }
 
 void Heap::drain_pending() {

@@ -30,11 +30,45 @@ struct Interpreter::Impl {
 
   // ---- evaluation (eval.cpp) ----
   Value eval(const Node* n);
+  void exec_expression(const Node* n);  // evaluates for effect only
+  bool condition(const Node* n);
+
+  // An operand read without copying when it is a literal or a local variable of this
+  // environment; otherwise evaluated into tmp.
+  [[gnu::always_inline]] const Value& operand(const Node* n, Value& tmp) {
+    if (n->kind == NodeKind::Number) {
+      AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), {n->line, n->column}));
+      tmp = Value::number(static_cast<const NumberExpr*>(n)->value);
+      return tmp;
+    }
+    if (n->kind == NodeKind::Name) {
+      auto* name = static_cast<const NameExpr*>(n);
+      if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
+        const Value& v = env->slots()[name->binding.slot];
+        if (!v.is_unset()) {
+          AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), {n->line, n->column}));
+          AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
+          return v;
+        }
+      }
+    }
+    tmp = eval(n);
+    return tmp;
+  }
+  // Evaluating n cannot run code that assigns (a literal or a variable read).
+  static bool side_effect_free(const Node* n) {
+    return n->kind == NodeKind::Number || n->kind == NodeKind::Name || n->kind == NodeKind::String;
+  }
   Flow exec(const Node* n);
   Flow exec_statements(const std::vector<Node*>& body);
   Flow exec_block(const BlockStmt* b);
   Value call_value(const Value& callee, const Value* args, size_t argc, const Node* site);
   Value call_function(FuncObj* f, const Value* args, size_t argc, const Node* site);
+  // As call_function, leaving args moved-from (saves a reference count round trip per value).
+  Value call_function_moving(FuncObj* f, Value* args, size_t argc, const Node* site);
+  void check_call(const FunctionNode* fn, size_t argc, const Node* site);
+  template <class Fill>
+  Value invoke(FuncObj* f, size_t argc, const Node* site, Fill&& fill);
   Value call_native(NativeObj* n, const Value* args, size_t argc, const Node* site);
 
   [[noreturn]] void raise(ErrorKind kind, const std::string& message, const Node* at);
@@ -65,6 +99,11 @@ struct Interpreter::Impl {
   bool budget_limited = false;
   uint64_t budget = 0;
   const char* stack_limit = nullptr;  // below this the native stack is nearly exhausted
+
+  // Environments of calls to functions without closures cannot outlive the call, so they
+  // are carved from this stack instead of the heap (no allocation, no reference counting).
+  std::unique_ptr<unsigned char[]> value_stack;
+  size_t value_stack_size = 0, value_stack_top = 0;
 };
 
 // The name print shows for a guest function value ("" for an anonymous one).

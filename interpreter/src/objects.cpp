@@ -62,7 +62,10 @@ Value make_function(const FunctionNode* node, Env* env) {
   auto* f = allocate_object<FuncObj>(ObjKind::Function, sizeof(FuncObj));
   f->node = node;
   f->env = env;
-  if (env) incref(env);
+  if (env) {
+    incref(env);
+    Heap::current().track_env_chain(env);
+  }
   return Value::adopt(Tag::Function, f);
 }
 
@@ -78,7 +81,10 @@ Value make_module(const ModuleNode* node, Env* env) {
   auto* m = allocate_object<ModuleObj>(ObjKind::Module, sizeof(ModuleObj));
   m->node = node;
   m->env = env;
-  if (env) incref(env);
+  if (env) {
+    incref(env);
+    Heap::current().track_env_chain(env);
+  }
   return Value::adopt(Tag::Module, m);
 }
 

@@ -76,6 +76,9 @@ void Interpreter::Impl::raise(ErrorKind kind, const std::string& message, const 
 
 Interpreter::Impl::Impl(Interpreter& owner) : in(owner), heap(owner.heap_), frames(owner.frames_) {
   Heap::set_current(&heap);
+  // Reserved, not touched: pages are committed only as deep as calls really go.
+  value_stack_size = size_t{owner.options().max_depth + 64} * 512;
+  value_stack.reset(new unsigned char[value_stack_size]);
   auto named = make_globals(owner);
   for (auto& [name, value] : named) {
     global_index.emplace(name, static_cast<uint32_t>(globals.size()));

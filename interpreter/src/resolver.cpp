@@ -217,6 +217,7 @@ class Resolver {
                                            aiprof::instrumentation::FrameKind::Function});
     for (Node* s : fn->body->body) resolve_stmt(fs, s);
     fn->env_size = fs.env_size;
+    fn->may_capture = contains_function(fn->body);
     fn->body->scope = ScopeInfo{};  // the body is the function scope itself
   }
 

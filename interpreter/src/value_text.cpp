@@ -1,6 +1,8 @@
 // Text forms of values (value_text.hpp) and the number/text conversions built-ins share.
 #include "anarchy/interpreter/value_text.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -358,26 +360,67 @@ size_t digit_run(std::string_view s, size_t i) {
   return j - i;
 }
 
-// Value of an unsigned integer literal in base 2, 8 or 16 (digits already validated).
-double radix_literal(std::string_view digits, int radix) {
-  double v = 0;
-  for (char c : digits) {
-    int d = is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
-    v = v * radix + d;
-  }
-  return v;
+// A digit of radix up to 36 (letters either case); 99 for anything else.
+int digit_value(char c) {
+  if (is_digit(c)) return c - '0';
+  char l = static_cast<char>(c | 0x20);
+  return l >= 'a' && l <= 'z' ? l - 'a' + 10 : 99;
 }
 
 bool all_digits_of_radix(std::string_view s, int radix) {
   if (s.empty()) return false;
-  for (char c : s) {
-    int d = is_digit(c) ? c - '0' : ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? (c | 0x20) - 'a' + 10 : 99;
-    if (d >= radix) return false;
-  }
+  for (char c : s)
+    if (digit_value(c) >= radix) return false;
   return true;
 }
 
+// Power-of-two radix: exact, correctly rounded. The leading digits are gathered in 64 bits;
+// any non-zero digit past them is folded into the lowest bit (far below the 53 bits a double
+// keeps), so the one uint64 -> double rounding is correct.
+double power_of_two_digits(std::string_view digits, int radix) {
+  int bits_per_digit = std::countr_zero(static_cast<unsigned>(radix));
+  uint64_t value = 0;
+  size_t i = 0;
+  for (; i < digits.size() && value < (uint64_t{1} << (64 - bits_per_digit)); ++i)
+    value = (value << bits_per_digit) | static_cast<uint64_t>(digit_value(digits[i]));
+  int scale = 0;
+  bool sticky = false;
+  for (; i < digits.size(); ++i) {
+    sticky = sticky || digits[i] != '0';
+    scale = std::min(scale + bits_per_digit, 4096);  // beyond 2^1024 it is Infinity anyway
+  }
+  if (sticky) value |= 1;
+  return std::ldexp(static_cast<double>(value), scale);
+}
+
+// Other radices: V8's approximation (allowed by ECMA-262 for radices other than 2, 4, 8, 10,
+// 16 and 32), kept identical so results match: leading zeros skipped, then 32-bit chunks
+// multiplied into a double.
+double chunked_digits(std::string_view digits, int radix) {
+  double result = 0;
+  size_t i = digits.find_first_not_of('0');
+  if (i == std::string_view::npos) return 0;
+  while (i < digits.size()) {
+    uint32_t part = 0, multiplier = 1;
+    while (i < digits.size()) {
+      uint32_t m = multiplier * static_cast<uint32_t>(radix);
+      if (m > 0xFFFFFFFFu / 36) break;
+      part = part * static_cast<uint32_t>(radix) + static_cast<uint32_t>(digit_value(digits[i]));
+      multiplier = m;
+      ++i;
+    }
+    result = result * multiplier + part;
+  }
+  return result;
+}
+
 }  // namespace
+
+double radix_digits_to_double(std::string_view digits, int radix) {
+  if (radix == 10) return decimal_to_double(digits);
+  if (std::has_single_bit(static_cast<unsigned>(radix))) return power_of_two_digits(digits, radix);
+  return chunked_digits(digits, radix);
+}
 
 std::string_view trim_js_space(std::string_view s, bool start, bool end) {
   if (start)
@@ -449,7 +492,8 @@ double string_to_number(std::string_view s) {
     int radix = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
     if (radix) {
       std::string_view digits = s.substr(2);
-      return builtins::all_digits_of_radix(digits, radix) ? builtins::radix_literal(digits, radix) : kNaN;
+      return builtins::all_digits_of_radix(digits, radix) ? builtins::radix_digits_to_double(digits, radix)
+                                                          : kNaN;
     }
   }
   std::string_view unsigned_part = s;

@@ -43,13 +43,20 @@ class Heap {
   static Heap& current() { return *current_; }
   static void set_current(Heap* h) { current_ = h; }
 
-  // The single allocation entry point (objects and the buffers they own).
+  // The single allocation entry point (objects and the buffers they own). Small blocks are
+  // recycled through per-size free lists; statistics and hooks count every request the same
+  // way whether it was served from a list or from malloc.
   void* raw_allocate(size_t bytes, ObjKind kind);
   void raw_free(void* p, size_t bytes, ObjKind kind);
 
   // Initialises a header for a fresh object of `bytes` (refcount 1) and, for containers,
   // links it into the collector's list.
   void init_object(HeapObj* o, ObjKind kind, uint32_t bytes);
+
+  // Environments start untracked by the cycle collector: one can only become part of a cycle
+  // once a closure captures it, and make_function tracks it (and its parents) then. This keeps
+  // the list operations off the call path.
+  void track_env_chain(HeapObj* env);
 
   // Called when a reference count reaches zero.
   void release(HeapObj* o);
@@ -70,6 +77,8 @@ class Heap {
   std::vector<uint64_t> refcount_histogram() const;
 
  private:
+  void record_allocate(size_t bytes, ObjKind kind);
+  void record_free(size_t bytes, ObjKind kind);
   void link(HeapObj* o);
   void unlink(HeapObj* o);
   void destroy(HeapObj* o);
@@ -82,6 +91,13 @@ class Heap {
   size_t container_count_ = 0;
   size_t containers_since_collect_ = 0;
   size_t collect_threshold_ = 20000;
+  // Free lists of recycled small blocks, one per 16-byte size class.
+  static constexpr size_t kSmallLimit = 256;
+  static constexpr size_t kClassCount = kSmallLimit / 16;
+  static constexpr size_t kMaxCachedPerClass = 4096;
+  struct FreeBlock { FreeBlock* next; };
+  FreeBlock* free_lists_[kClassCount] = {};
+  uint32_t free_counts_[kClassCount] = {};
   std::vector<HeapObj*> pending_;
   bool draining_ = false;
   bool collecting_ = false;
