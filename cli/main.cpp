@@ -1,33 +1,21 @@
-// The `anarchy` command: run Anarchy Inference programs (profiling subcommands join later).
+// The `anarchy` command: parses the command line and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "anarchy/interpreter/interpreter.hpp"
+#include "commands.hpp"
 
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
-constexpr int kExitUsage = 2;
-
-struct RunRequest {
-  std::string file;
-  anarchy::RunOptions options;
-  int status = 0;
-};
-
-int run_program(void* p) {
-  auto* req = static_cast<RunRequest*>(p);
-  anarchy::Interpreter interp(req->options);
-  return interp.run_file(req->file);
-}
 
 // Parse errors are one line on stderr and exit status 2.
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "anarchy: %s (see 'anarchy --help')\n", message.c_str());
-  return kExitUsage;
+  return anarchy::cli::kExitUsage;
 }
 
 }  // namespace
@@ -37,16 +25,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("anarchy ") + kVersion);
   app.require_subcommand(1);
 
-  RunRequest req;
-  uint32_t max_depth = req.options.max_depth;
-  uint64_t seed = req.options.seed;
-  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run FILE [ARGS...]");
-  run->add_option("--max-depth", max_depth, "Guest call depth limit (RangeError beyond it)")
-      ->check(CLI::Range(1u, 1000000u))
-      ->capture_default_str();
-  run->add_option("--seed", seed, "Seed of Math.random")->capture_default_str();
-  run->add_option("file", req.file, "The program (.ai)")->required();
-  run->prefix_command();  // everything after FILE belongs to the program
+  std::vector<std::pair<CLI::App*, anarchy::cli::Action>> commands;
+  auto add = [&](anarchy::cli::Action action) {
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(action));
+  };
+  add(anarchy::cli::add_run_command(app));
 
   try {
     app.parse(argc, argv);
@@ -60,10 +43,9 @@ int main(int argc, char** argv) {
     return usage_error(e.what());
   }
 
-  req.options.max_depth = max_depth;
-  req.options.seed = seed;
-  req.options.args = run->remaining();
   static char buffer[1 << 16];
   std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
-  return anarchy::run_with_large_stack(max_depth, run_program, &req);
+  for (auto& [sub, action] : commands)
+    if (sub->parsed()) return action();
+  return usage_error("no command given");
 }

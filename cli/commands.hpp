@@ -1,0 +1,18 @@
+// The subcommands of `anarchy`, one file each. Each add_* function registers its subcommand
+// on the app and returns the action to run when that subcommand was chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace anarchy::cli {
+
+constexpr int kExitUsage = 2;
+
+using Action = std::function<int()>;
+
+// anarchy run FILE [ARGS...]
+Action add_run_command(CLI::App& app);
+
+}  // namespace anarchy::cli

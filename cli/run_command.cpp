@@ -1,0 +1,46 @@
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "anarchy/interpreter/interpreter.hpp"
+#include "commands.hpp"
+
+namespace anarchy::cli {
+
+namespace {
+
+struct RunRequest {
+  std::string file;
+  uint32_t max_depth = RunOptions{}.max_depth;
+  uint64_t seed = RunOptions{}.seed;
+  std::vector<std::string> args;
+};
+
+int run_program(void* p) {
+  auto* req = static_cast<RunRequest*>(p);
+  RunOptions options;
+  options.max_depth = req->max_depth;
+  options.seed = req->seed;
+  options.args = req->args;
+  Interpreter interp(options);
+  return interp.run_file(req->file);
+}
+
+}  // namespace
+
+Action add_run_command(CLI::App& app) {
+  auto req = std::make_shared<RunRequest>();
+  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run FILE [ARGS...]");
+  run->add_option("--max-depth", req->max_depth, "Guest call depth limit (RangeError beyond it)")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  run->add_option("--seed", req->seed, "Seed of Math.random")->capture_default_str();
+  run->add_option("file", req->file, "The program (.ai)")->required();
+  run->prefix_command();  // everything after FILE belongs to the program
+  return [req, run]() {
+    req->args = run->remaining();
+    return run_with_large_stack(req->max_depth, run_program, req.get());
+  };
+}
+
+}  // namespace anarchy::cli
