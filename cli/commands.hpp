@@ -5,12 +5,18 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace anarchy::cli {
 
 constexpr int kExitUsage = 2;
 
 using Action = std::function<int()>;
+
+// Arguments after the program FILE belong to the guest program, not to us; main() splits
+// them off before parsing and hands them over here.
+std::vector<std::string>& program_arguments();
 
 // anarchy run FILE [ARGS...]
 Action add_run_command(CLI::App& app);

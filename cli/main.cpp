@@ -1,6 +1,7 @@
 // The `anarchy` command: parses the command line and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -18,7 +19,39 @@ int usage_error(const std::string& message) {
   return anarchy::cli::kExitUsage;
 }
 
+// The index of the program FILE among argv for subcommands that run a program (the first
+// positional after the subcommand name, skipping option values), or argc if there is none.
+int program_file_index(CLI::App& app, int argc, char** argv) {
+  CLI::App* sub = nullptr;
+  int i = 1;
+  for (; i < argc && !sub; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    sub = app.get_subcommand_ptr(word).get();
+  }
+  if (!sub) return argc;
+  auto positionals = sub->get_options([](const CLI::Option* o) { return o->get_positional(); });
+  if (positionals.empty()) return argc;
+  for (; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") return i + 1 < argc ? i + 1 : argc;
+    if (word.size() > 1 && word[0] == '-') {
+      if (word.find('=') != std::string::npos) continue;
+      const CLI::Option* opt = sub->get_option_no_throw(word);
+      if (opt && opt->get_items_expected_min() > 0) ++i;  // skip the option's value
+      continue;
+    }
+    return i;
+  }
+  return argc;
+}
+
 }  // namespace
+
+std::vector<std::string>& anarchy::cli::program_arguments() {
+  static std::vector<std::string> args;
+  return args;
+}
 
 int main(int argc, char** argv) {
   CLI::App app{"anarchy: the Anarchy Inference interpreter and profiler", "anarchy"};
@@ -31,8 +64,16 @@ int main(int argc, char** argv) {
   };
   add(anarchy::cli::add_run_command(app));
 
+  // Everything after the program file goes to the program untouched.
+  int file = program_file_index(app, argc, argv);
+  int ours = file < argc ? file + 1 : argc;
+  for (int i = ours; i < argc; ++i) anarchy::cli::program_arguments().push_back(argv[i]);
+  std::vector<std::string> own(argv + 1, argv + ours);
+  own.erase(std::remove(own.begin(), own.end(), std::string("--")), own.end());
+  std::reverse(own.begin(), own.end());  // CLI11 takes a reversed vector
+
   try {
-    app.parse(argc, argv);
+    app.parse(own);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -36,9 +36,8 @@ Action add_run_command(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--seed", req->seed, "Seed of Math.random")->capture_default_str();
   run->add_option("file", req->file, "The program (.ai)")->required();
-  run->prefix_command();  // everything after FILE belongs to the program
-  return [req, run]() {
-    req->args = run->remaining();
+  return [req]() {
+    req->args = program_arguments();
     return run_with_large_stack(req->max_depth, run_program, req.get());
   };
 }
