@@ -607,8 +607,22 @@ Value Interpreter::Impl::call_function_moving(FuncObj* f, Value* args, size_t ar
 
 // ---------------------------------------------------------------- expressions
 
-Value Interpreter::Impl::eval(const Node* n) {
-  AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
+// With an observer listening to nodes, every expression is bracketed by enter/exit (the
+// fast paths that skip eval() are turned off by nodes_observed()).
+Value Interpreter::Impl::eval_observed(const Node* n) {
+  auto kind = static_cast<uint16_t>(n->kind);
+  aiprof::instrumentation::g_observer->on_node_enter(kind, SourcePos{n->line, n->column});
+  struct Exit {
+    uint16_t kind;
+    ~Exit() {
+      if (aiprof::instrumentation::g_hook_mask & aiprof::instrumentation::kHookNode)
+        aiprof::instrumentation::g_observer->on_node_exit(kind);
+    }
+  } exit{kind};
+  return eval_node(n);
+}
+
+Value Interpreter::Impl::eval_node(const Node* n) {
   switch (n->kind) {
     case NodeKind::Number: return Value::number(static_cast<const NumberExpr*>(n)->value);
     case NodeKind::String: return static_cast<const StringExpr*>(n)->value;
@@ -715,10 +729,9 @@ Value Interpreter::Impl::eval(const Node* n) {
 void Interpreter::Impl::exec_expression(const Node* n) {
   if (n->kind == NodeKind::Assign) {
     auto* a = static_cast<const AssignExpr*>(n);
-    if (a->op == Op::Assign && a->target->kind == NodeKind::Name) {
+    if (a->op == Op::Assign && a->target->kind == NodeKind::Name && !nodes_observed()) {
       auto* name = static_cast<const NameExpr*>(a->target);
       if (name->binding.kind == Binding::Local) {
-        AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
         Value v = eval(a->value);
         *local_slot(env, name->binding) = std::move(v);
         return;
@@ -726,12 +739,11 @@ void Interpreter::Impl::exec_expression(const Node* n) {
     }
   } else if (n->kind == NodeKind::Update) {
     auto* u = static_cast<const UpdateExpr*>(n);
-    if (u->target->kind == NodeKind::Name) {
+    if (u->target->kind == NodeKind::Name && !nodes_observed()) {
       auto* name = static_cast<const NameExpr*>(u->target);
       if (name->binding.kind == Binding::Local) {
         Value* slot = local_slot(env, name->binding);
         if (slot->is_number()) {
-          AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
           AIPROF_HOOK(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
           *slot = Value::number(slot->as_number() + (u->increment ? 1 : -1));
           return;
@@ -744,10 +756,9 @@ void Interpreter::Impl::exec_expression(const Node* n) {
 
 // The truth of a condition; numeric comparisons decide without building a boolean value.
 bool Interpreter::Impl::condition(const Node* n) {
-  if (n->kind == NodeKind::Binary) {
+  if (n->kind == NodeKind::Binary && !nodes_observed()) {
     auto* b = static_cast<const BinaryExpr*>(n);
     if (b->op >= Op::Lt && b->op <= Op::Ge) {
-      AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), SourcePos{n->line, n->column}));
       Value ltmp, rtmp;
       const Value& l = side_effect_free(b->right) ? operand(b->left, ltmp) : (ltmp = eval(b->left));
       const Value& r = operand(b->right, rtmp);

@@ -29,15 +29,31 @@ struct Interpreter::Impl {
   int run(const std::string& path, const std::string* source);
 
   // ---- evaluation (eval.cpp) ----
-  Value eval(const Node* n);
+  // Evaluates an expression (the hook site "execute_node").
+  Value eval(const Node* n) {
+    if (AIPROF_UNLIKELY(nodes_observed())) return eval_observed(n);
+    return eval_node(n);
+  }
+  static bool nodes_observed() {
+#if AIPROF_ENABLE_HOOKS
+    return aiprof::instrumentation::g_hook_mask & aiprof::instrumentation::kHookNode;
+#else
+    return false;
+#endif
+  }
+  Value eval_node(const Node* n);
+  Value eval_observed(const Node* n);
   void exec_expression(const Node* n);  // evaluates for effect only
   bool condition(const Node* n);
 
   // An operand read without copying when it is a literal or a local variable of this
   // environment; otherwise evaluated into tmp.
   [[gnu::always_inline]] const Value& operand(const Node* n, Value& tmp) {
+    if (nodes_observed()) {
+      tmp = eval(n);
+      return tmp;
+    }
     if (n->kind == NodeKind::Number) {
-      AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), {n->line, n->column}));
       tmp = Value::number(static_cast<const NumberExpr*>(n)->value);
       return tmp;
     }
@@ -46,7 +62,6 @@ struct Interpreter::Impl {
       if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
         const Value& v = env->slots()[name->binding.slot];
         if (!v.is_unset()) {
-          AIPROF_HOOK(kHookNode, on_node(static_cast<uint16_t>(n->kind), {n->line, n->column}));
           AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
           return v;
         }

@@ -451,6 +451,8 @@ int Interpreter::run_source(std::string_view source, const std::string& path) {
   return status;
 }
 
+const std::vector<std::string>& Interpreter::variable_names() const { return impl_->variable_names; }
+
 Value Interpreter::call(const Value& fn, Args args) {
   return impl_->call_value(fn, args.data(), args.size(), nullptr);
 }

@@ -54,7 +54,9 @@ struct SourcePos {
 class InterpreterObserver {
  public:
   virtual ~InterpreterObserver() = default;
-  virtual void on_node(uint16_t /*node_kind*/, SourcePos) {}
+  // Every expression evaluated, bracketed (exit also runs when the expression throws).
+  virtual void on_node_enter(uint16_t /*node_kind*/, SourcePos) {}
+  virtual void on_node_exit(uint16_t /*node_kind*/) {}
   virtual void on_block_enter(SourcePos) {}
   virtual void on_block_exit() {}
   virtual void on_operation(OperationType, uint16_t /*operator*/) {}

@@ -61,6 +61,8 @@ class Interpreter {
   aiprof::instrumentation::FrameStack& frames() { return frames_; }
   const aiprof::instrumentation::FunctionRegistry& functions() const { return functions_; }
   const RunOptions& options() const { return options_; }
+  // Qualified variable names ("m.main.x"), indexed by the id on_variable() reports.
+  const std::vector<std::string>& variable_names() const;
 
   struct Impl;  // the evaluator's state (interpreter/src)
 

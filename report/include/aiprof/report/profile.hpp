@@ -1,0 +1,155 @@
+// The merged Profile: what every report reads (DESIGN.md, "The merged Profile").
+//
+// A call tree keyed by frame (guest function, module initialiser, or native frame beneath a
+// guest one), each node carrying exact figures (when exact spans covered it) and sampled
+// figures (when a sampler ran), plus session metadata, global memory / GC / operation metrics
+// and time series. Producers (exact spans, the sampler, the merger) fill it; report
+// generators only read it. Plain data: no part of it is async-signal-safe or thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace aiprof::report {
+
+enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin, Custom };
+
+// What a call-tree node stands for. Frames are interned: one entry per distinct frame.
+struct Frame {
+  std::string name;  // qualified: "m.fib", "m.<init>", or a native symbol
+  std::string file;  // source file ("" if unknown)
+  uint32_t line = 0;
+  FrameKind kind = FrameKind::Function;
+};
+
+constexpr uint32_t kNoNode = UINT32_MAX;
+
+struct CallNode {
+  uint32_t frame = 0;           // index into Profile::frames
+  uint32_t parent = kNoNode;    // index into Profile::nodes
+  std::vector<uint32_t> children;
+
+  // Exact (spans): valid when has_exact.
+  bool has_exact = false;
+  uint64_t calls = 0;
+  uint64_t inclusive_ns = 0;
+  uint64_t self_ns = 0;
+
+  // Sampled: valid when the profile has sampling info.
+  uint64_t samples_inclusive = 0;
+  uint64_t samples_self = 0;
+
+  // Memory attributed to this call path (allocations made while it was innermost).
+  uint64_t alloc_count = 0;
+  uint64_t alloc_bytes = 0;
+
+  // Set by the merger where exact and sampled shares disagree beyond the confidence interval.
+  bool disagreement = false;
+};
+
+struct SamplingInfo {
+  double rate_requested_hz = 0;
+  double rate_delivered_hz = 0;
+  std::string clock;         // "cpu" or "wall"
+  std::string clock_source;  // e.g. "timer_create(CLOCK_THREAD_CPUTIME_ID)", and why a fallback
+  uint64_t samples = 0;
+  uint64_t dropped_samples = 0;
+  uint64_t truncated_stacks = 0;
+  uint32_t threads = 0;
+  bool native = false;
+};
+
+struct TimeSeriesPoint {
+  uint64_t t_ns = 0;  // since session start
+  double value = 0;
+};
+
+struct MemoryMetrics {
+  uint64_t total_allocations = 0;
+  uint64_t total_allocation_bytes = 0;
+  uint64_t total_deallocations = 0;
+  uint64_t total_deallocation_bytes = 0;
+  uint64_t peak_memory_bytes = 0;
+  uint64_t live_bytes_at_end = 0;
+  uint64_t live_objects_at_end = 0;
+  std::map<std::string, uint64_t> objects_by_type;    // created, by type name
+  std::map<std::string, uint64_t> refcount_histogram; // bucket label ("1", "2", "3-4", ...) -> count
+  uint64_t gc_collections = 0;
+  uint64_t gc_time_ns = 0;
+  uint64_t gc_reclaimed_bytes = 0;
+  uint64_t gc_reclaimed_objects = 0;
+  std::vector<TimeSeriesPoint> heap_bytes;  // live heap over time (sampled ticks or GC points)
+};
+
+struct OperationMetrics {
+  uint64_t arithmetic = 0;
+  uint64_t comparison = 0;
+  uint64_t logical = 0;
+  uint64_t string = 0;
+  uint64_t array = 0;
+  uint64_t object = 0;
+  uint64_t function_calls = 0;
+  uint64_t variable_accesses = 0;
+  uint64_t property_accesses = 0;
+  uint64_t string_dictionary = 0;
+  std::map<std::string, uint64_t> calls_by_function;
+  std::map<std::string, uint64_t> accesses_by_variable;
+  std::map<std::string, uint64_t> property_accesses_by_type;
+};
+
+// What the profiler could not measure, and what it cost: every report prints this.
+struct ProfilerCost {
+  double span_cost_ns = 0;        // measured cost of one span (enter + exit) at session start
+  bool compensated = false;       // span cost subtracted from the figures
+  uint64_t spans = 0;             // spans recorded
+  uint64_t filtered_spans = 0;    // dropped by min_duration
+  uint64_t timeline_dropped = 0;  // raw timeline events dropped (bounded buffer)
+  double overhead_percent = 0;    // the profiler's own time as a share of the run
+  std::vector<std::string> notes; // anything else the reader must know
+};
+
+struct Profile {
+  static constexpr int kSchemaVersion = 1;
+
+  std::string session_name;
+  std::string mode;  // "exact", "sampling", "hybrid"
+  std::string granularity;  // exact mode: "function", "expression", "module"
+  std::string program;      // the profiled file
+  std::string start_time;   // ISO 8601 UTC
+  std::string end_time;
+  uint64_t duration_ns = 0;
+  std::map<std::string, std::string> labels;       // --label key=value
+  std::map<std::string, std::string> system_info;  // when include_system_info
+
+  std::vector<Frame> frames;
+  std::vector<CallNode> nodes;  // nodes[0] is the root (frame 0, kind Root)
+
+  MemoryMetrics memory;
+  OperationMetrics operations;
+  std::optional<SamplingInfo> sampling;
+  ProfilerCost profiler;
+
+  Profile();  // creates the root frame and node
+
+  // Interns a frame; returns its index.
+  uint32_t intern_frame(const Frame& f);
+  // The child of `parent` for `frame`, created if missing; returns its index.
+  uint32_t child(uint32_t parent, uint32_t frame);
+};
+
+// Per-function totals over the whole tree. Inclusive time counts a recursive function once per
+// outermost activation (time of nested activations of the same frame is not added again).
+struct FunctionTotal {
+  uint32_t frame = 0;
+  uint64_t calls = 0;
+  uint64_t inclusive_ns = 0;
+  uint64_t self_ns = 0;
+  uint64_t samples_inclusive = 0;
+  uint64_t samples_self = 0;
+};
+std::vector<FunctionTotal> function_totals(const Profile& profile);
+
+}  // namespace aiprof::report
