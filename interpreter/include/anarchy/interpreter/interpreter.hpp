@@ -26,6 +26,7 @@ struct RunOptions {
   uint64_t seed = 0x5eed;         // Math.random seed: runs repeat unless changed
   uint64_t step_budget = 0;       // 0 = unlimited; else loop iterations + calls before a stop
   std::vector<std::string> args;  // passed to main(args)
+  bool allow_file_io = true;      // false: the file built-ins throw IOError (fuzzing, sandboxes)
   FILE* out = stdout;             // where print writes
   FILE* err = stderr;             // where errors are reported
   FILE* in = stdin;               // what input() reads
@@ -76,6 +77,10 @@ class Interpreter {
   std::unique_ptr<Impl> impl_;
   friend struct Impl;
 };
+
+// The name of the AST node kind the on_node_enter hook reports ("Binary", "Call"), for the
+// profiler's expression spans.
+std::string_view node_kind_name(uint16_t kind);
 
 // Runs fn on a thread with a native stack large enough for `max_depth` guest frames, so the
 // depth limit, not the native stack, is what stops deep recursion. Returns fn's result.
