@@ -21,4 +21,10 @@ std::vector<std::string>& program_arguments();
 // anarchy run FILE [ARGS...]
 Action add_run_command(CLI::App& app);
 
+// anarchy profile [--mode exact|sampling|hybrid] [options] FILE [-- ARGS...]
+Action add_profile_command(CLI::App& app);
+
+// anarchy fmt (--ascii | --symbolic) FILE
+Action add_fmt_command(CLI::App& app);
+
 }  // namespace anarchy::cli

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(action));
   };
   add(anarchy::cli::add_run_command(app));
+  add(anarchy::cli::add_profile_command(app));
+  add(anarchy::cli::add_fmt_command(app));
 
   // Everything after the program file goes to the program untouched.
   int file = program_file_index(app, argc, argv);

@@ -8,7 +8,7 @@ PACKAGES=(
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev llvm valgrind
   python3 lua5.4 libunwind-dev libboost-dev
-  libcli11-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
 )
 
 missing=()

@@ -38,7 +38,9 @@ class JsonTest : public ::testing::Test {
   static Value to_value(std::nullptr_t) { return Value::null(); }
 
   // JSON.stringify(JSON.parse(text)).
-  std::string round_trip(const char* text) { return to_display(call("stringify", call("parse", text))); }
+  std::string round_trip(const char* text) {
+    return to_display(call("stringify", call("parse", text)));
+  }
 
   // The kind of NativeError JSON.parse(text) throws.
   ErrorKind parse_error(const std::string& text) {
@@ -60,7 +62,8 @@ TEST_F(JsonTest, CompactRoundTrips) {
             "{\"name\":\"Widget\",\"price\":9.5,\"tags\":[\"a\",\"b\"],\"stock\":null}");
   EXPECT_EQ(round_trip(" [1, 2.5, -3e2, true, false, null, {\"k\": [ ]}] "),
             "[1,2.5,-300,true,false,null,{\"k\":[]}]");
-  EXPECT_EQ(round_trip("\"quote\\\" and \\\\ and\\nnewline\""), "\"quote\\\" and \\\\ and\\nnewline\"");
+  EXPECT_EQ(round_trip("\"quote\\\" and \\\\ and\\nnewline\""),
+            "\"quote\\\" and \\\\ and\\nnewline\"");
   EXPECT_EQ(round_trip("17"), "17");
   EXPECT_EQ(round_trip("1e21"), "1e+21");
   EXPECT_EQ(round_trip("0.1"), "0.1");
@@ -90,10 +93,11 @@ TEST_F(JsonTest, ParseNumbers) {
 }
 
 TEST_F(JsonTest, BadJsonIsASyntaxError) {
-  for (const char* bad : {"{\"a\": }", "[1, 2", "", "   ", "{'a': 1}", "[1,]", "tru", "01", "1.",
-                          ".5", "+1", "-", "1e", "\"\t\"", "\"\\x\"", "\"\\u12\"", "[1] x",
-                          "NaN", "Infinity", "{\"a\" 1}", "{a: 1}", "{\"a\":1,}", "\"open",
-                          "[1 2]", "nul", "{,}"})
+  for (const char* bad :
+       {"{\"a\": }",  "[1, 2",     "",      "   ", "{'a': 1}", "[1,]",      "tru",
+        "01",         "1.",        ".5",    "+1",  "-",        "1e",        "\"\t\"",
+        "\"\\x\"",    "\"\\u12\"", "[1] x", "NaN", "Infinity", "{\"a\" 1}", "{a: 1}",
+        "{\"a\":1,}", "\"open",    "[1 2]", "nul", "{,}"})
     EXPECT_EQ(parse_error(bad), ErrorKind::SyntaxError) << bad;
 }
 

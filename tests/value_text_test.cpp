@@ -103,7 +103,9 @@ TEST_F(ValueTextTest, StringToNumberReadsLikeJavaScriptNumber) {
   EXPECT_EQ(string_to_number("-Infinity"), -kInf);
   EXPECT_EQ(string_to_number("1e400"), kInf);
   EXPECT_EQ(string_to_number("1e-400"), 0);
-  EXPECT_EQ(string_to_number("\xC2\xA0" "8"), 8);  // no-break space is white space
+  EXPECT_EQ(string_to_number("\xC2\xA0"
+                             "8"),
+            8);  // no-break space is white space
   EXPECT_TRUE(std::signbit(string_to_number("-0")));
 }
 

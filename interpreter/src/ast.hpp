@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,10 +61,16 @@ struct NameExpr : Node {
   NameExpr() : Node(NodeKind::Name) {}
 };
 
-struct ArrayLitExpr : Node { std::vector<Expr*> elements; ArrayLitExpr() : Node(NodeKind::ArrayLit) {} };
+struct ArrayLitExpr : Node {
+  std::vector<Expr*> elements;
+  uint32_t end_line = 0;  // line of the closing ']' (for the formatter; 0 for ∅)
+  ArrayLitExpr() : Node(NodeKind::ArrayLit) {}
+};
 struct ObjectLitExpr : Node {
-  std::vector<Value> keys;  // strings
+  std::vector<Value> keys;  // interned strings
   std::vector<Expr*> values;
+  uint32_t end_line = 0;  // line of the closing '}' (for the formatter)
+  mutable int8_t keys_distinct = -1;  // evaluator: -1 unknown, else whether no key repeats
   ObjectLitExpr() : Node(NodeKind::ObjectLit) {}
 };
 
@@ -79,18 +86,30 @@ struct ConditionalExpr : Node {
   Expr* cond; Expr* then; Expr* otherwise;
   ConditionalExpr() : Node(NodeKind::Conditional) {}
 };
-// target = value, or target op= value (op is Assign for plain '=').
+// The type hint of a symbolic assignment: `ι x = e` (Number), `σ x = e` (String), `ξ x = e`
+// (Any, unchecked). A checked hint makes a value of another type a TypeError.
+enum class TypeHint : uint8_t { None, Any, Number, String };
+
+// target = value, or target op= value (op is Assign for plain '='). A hinted assignment is
+// always a plain '=' to a name.
 struct AssignExpr : Node {
-  Op op; Expr* target; Expr* value;
+  Op op; TypeHint hint = TypeHint::None; Expr* target; Expr* value;
   AssignExpr() : Node(NodeKind::Assign) {}
+  bool checks_type() const { return hint == TypeHint::Number || hint == TypeHint::String; }
 };
 struct UpdateExpr : Node {
   bool increment; bool prefix; Expr* target;
   UpdateExpr() : Node(NodeKind::Update) {}
 };
 struct CallExpr : Node { Expr* callee; std::vector<Expr*> args; CallExpr() : Node(NodeKind::Call) {} };
+using NativeMethod = Value (*)(class Interpreter&, const Value&, std::span<const Value>);
+
 struct MemberExpr : Node {
-  Expr* object; Value name;  // name: a string
+  Expr* object; Value name;  // name: an interned string
+  // Built-in methods of this name by receiver kind, looked up on first use (evaluator).
+  mutable bool methods_resolved = false;
+  mutable NativeMethod array_method = nullptr, string_method = nullptr, number_method = nullptr;
+  mutable bool is_length = false;  // "length" / "len"
   MemberExpr() : Node(NodeKind::Member) {}
 };
 struct IndexExpr : Node { Expr* object; Expr* index; IndexExpr() : Node(NodeKind::Index) {} };
@@ -118,6 +137,7 @@ struct ExprStmt : Node { Expr* expr; ExprStmt() : Node(NodeKind::ExprStmt) {} };
 struct IfStmt : Node { Expr* cond; Stmt* then; Stmt* otherwise = nullptr; IfStmt() : Node(NodeKind::If) {} };
 struct BlockStmt : Node {
   std::vector<Stmt*> body;
+  uint32_t end_line = 0;  // line of the closing '}'; 0 when synthesised (x => e, brace-less loop body)
   ScopeInfo scope;  // resolved
   BlockStmt() : Node(NodeKind::Block) {}
 };
@@ -144,7 +164,8 @@ struct TryStmt : Node {
 };
 struct ThrowStmt : Node { Expr* value; ThrowStmt() : Node(NodeKind::Throw) {} };
 
-// name = expr; inside a module
+// name = expr; inside a module. For a hinted `ι name = expr` the initialiser is the hinted
+// assignment to the variable itself, so the hint is checked where every hint is.
 struct ModuleVar {
   std::string name;
   Expr* init;
@@ -155,6 +176,7 @@ struct ModuleVar {
 struct ModuleNode {
   std::string name;
   uint32_t line = 0, column = 0;
+  uint32_t end_line = 0;  // line of the closing '}' (for the formatter)
   std::vector<FunctionNode*> functions;
   std::vector<ModuleVar> variables;
   // resolved: member name -> slot in the module Env (functions first, then variables)

@@ -61,8 +61,10 @@ Value splice(Interpreter&, const Value& self, Args args) {
   size_t len = items.size();
   size_t start = relative_index(number_arg_or(args, 0, 0, "splice"), len);
   size_t count = 0;
-  if (args.size() == 1) count = len - start;
-  else if (args.size() >= 2) count = clamp_index(number_arg_or(args, 1, 0, "splice"), len - start);
+  if (args.size() == 1)
+    count = len - start;
+  else if (args.size() >= 2)
+    count = clamp_index(number_arg_or(args, 1, 0, "splice"), len - start);
   auto first = items.begin() + static_cast<std::ptrdiff_t>(start);
   auto last = first + static_cast<std::ptrdiff_t>(count);
   ValueVector removed(std::make_move_iterator(first), std::make_move_iterator(last));
@@ -121,7 +123,8 @@ Value join(Interpreter&, const Value& self, Args args) {
 Value index_of(Interpreter&, const Value& self, Args args) {
   const ValueVector& items = items_of(self);
   const Value& target = arg(args, 0);
-  for (size_t i = relative_index(number_arg_or(args, 1, 0, "indexOf"), items.size()); i < items.size(); ++i)
+  for (size_t i = relative_index(number_arg_or(args, 1, 0, "indexOf"), items.size());
+       i < items.size(); ++i)
     if (strict_equals(items[i], target)) return Value::number(position(i));
   return Value::number(-1);
 }
@@ -133,7 +136,8 @@ Value last_index_of(Interpreter&, const Value& self, Args args) {
   double from = to_integer(number_arg_or(args, 1, position(items.size() - 1), "lastIndexOf"));
   if (from < 0) from += position(items.size());
   if (from < 0) return Value::number(-1);
-  for (size_t i = std::min(static_cast<size_t>(std::min(from, 1e18)), items.size() - 1) + 1; i-- > 0;)
+  for (size_t i = std::min(static_cast<size_t>(std::min(from, 1e18)), items.size() - 1) + 1;
+       i-- > 0;)
     if (strict_equals(items[i], target)) return Value::number(position(i));
   return Value::number(-1);
 }
@@ -143,9 +147,11 @@ Value includes(Interpreter&, const Value& self, Args args) {
   const ValueVector& items = items_of(self);
   const Value& target = arg(args, 0);
   bool nan = target.is_number() && std::isnan(target.as_number());
-  for (size_t i = relative_index(number_arg_or(args, 1, 0, "includes"), items.size()); i < items.size(); ++i) {
+  for (size_t i = relative_index(number_arg_or(args, 1, 0, "includes"), items.size());
+       i < items.size(); ++i) {
     const Value& v = items[i];
-    if (strict_equals(v, target) || (nan && v.is_number() && std::isnan(v.as_number()))) return Value::boolean(true);
+    if (strict_equals(v, target) || (nan && v.is_number() && std::isnan(v.as_number())))
+      return Value::boolean(true);
   }
   return Value::boolean(false);
 }
@@ -270,7 +276,8 @@ void merge_sort(ValueVector& v, Before before) {
     for (size_t lo = 0; lo < n; lo += 2 * width) {
       size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
       size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) buf[k++] = before(v[i], v[j]) ? std::move(v[j++]) : std::move(v[i++]);
+      while (i < mid && j < hi)
+        buf[k++] = before(v[i], v[j]) ? std::move(v[j++]) : std::move(v[i++]);
       while (i < mid) buf[k++] = std::move(v[i++]);
       while (j < hi) buf[k++] = std::move(v[j++]);
     }
@@ -299,7 +306,8 @@ void sort_default(ValueVector& work) {
       return std::isnan(x) ? !std::isnan(y) : y < x;
     });
   } else if (strings) {
-    merge_sort(work, [](const Value& a, const Value& b) { return str_of(b)->view() < str_of(a)->view(); });
+    merge_sort(
+        work, [](const Value& a, const Value& b) { return str_of(b)->view() < str_of(a)->view(); });
   } else {
     type_error("sort: without a comparator an array must hold only numbers or only strings");
   }
@@ -329,13 +337,27 @@ struct Method {
 
 // Sorted by name for binary search (checked below at compile time).
 constexpr Method kMethods[] = {
-    {"concat", concat},   {"every", every},       {"filter", filter},
-    {"find", find},       {"findIndex", find_index}, {"forEach", for_each},
-    {"includes", includes}, {"indexOf", index_of}, {"join", join},
-    {"lastIndexOf", last_index_of}, {"map", map}, {"pop", pop},
-    {"push", push},       {"reduce", reduce},     {"reverse", reverse},
-    {"shift", shift},     {"slice", slice},       {"some", some},
-    {"sort", sort},       {"splice", splice},     {"unshift", unshift},
+    {"concat", concat},
+    {"every", every},
+    {"filter", filter},
+    {"find", find},
+    {"findIndex", find_index},
+    {"forEach", for_each},
+    {"includes", includes},
+    {"indexOf", index_of},
+    {"join", join},
+    {"lastIndexOf", last_index_of},
+    {"map", map},
+    {"pop", pop},
+    {"push", push},
+    {"reduce", reduce},
+    {"reverse", reverse},
+    {"shift", shift},
+    {"slice", slice},
+    {"some", some},
+    {"sort", sort},
+    {"splice", splice},
+    {"unshift", unshift},
 };
 
 constexpr bool sorted_by_name() {
@@ -351,13 +373,15 @@ static_assert(sorted_by_name(), "kMethods must stay sorted by name");
 
 NativeFn find_array_method(std::string_view name) {
   using builtins::kMethods;
-  auto it = std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
-                             [](const builtins::Method& m, std::string_view n) { return m.name < n; });
+  auto it =
+      std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
+                       [](const builtins::Method& m, std::string_view n) { return m.name < n; });
   return it != std::end(kMethods) && it->name == name ? it->fn : nullptr;
 }
 
 Value array_property(const Value& a, std::string_view name) {
-  if (name == "length" || name == "len") return Value::number(static_cast<double>(arr_of(a)->items.size()));
+  if (name == "length" || name == "len")
+    return Value::number(static_cast<double>(arr_of(a)->items.size()));
   return Value();
 }
 

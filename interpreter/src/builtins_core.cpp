@@ -25,7 +25,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // arguments is a template the others fill instead.
 Value print(Interpreter& interp, const Value&, Args args) {
   std::string line;
-  if (args.size() > 1 && args[0].is_string() && str_of(args[0])->view().find("{}") != std::string_view::npos) {
+  if (args.size() > 1 && args[0].is_string() &&
+      str_of(args[0])->view().find("{}") != std::string_view::npos) {
     fill_placeholders(line, str_of(args[0])->view(), args.subspan(1), "print");
   } else {
     for (size_t i = 0; i < args.size(); ++i) {
@@ -64,10 +65,14 @@ Value input(Interpreter& interp, const Value&, Args args) {
 Value len(Interpreter&, const Value&, Args args) {
   const Value& v = arg(args, 0);
   switch (v.tag()) {
-    case Tag::String: return Value::number(str_of(v)->length);
-    case Tag::Array: return Value::number(static_cast<double>(arr_of(v)->items.size()));
-    case Tag::Object: return Value::number(static_cast<double>(obj_of(v)->props.size()));
-    default: type_error(std::string("len: expected a string, array or object, got ") + type_name(v));
+    case Tag::String:
+      return Value::number(str_of(v)->length);
+    case Tag::Array:
+      return Value::number(static_cast<double>(arr_of(v)->items.size()));
+    case Tag::Object:
+      return Value::number(static_cast<double>(obj_of(v)->props.size()));
+    default:
+      type_error(std::string("len: expected a string, array or object, got ") + type_name(v));
   }
 }
 
@@ -77,7 +82,8 @@ Value sum(Interpreter&, const Value&, Args args) {
   const ArrayObj* a = array_arg(args, 0, "sum");
   double total = 0;
   for (const Value& v : a->items) {
-    if (!v.is_number()) type_error(std::string("sum: expected only numbers, found ") + type_name(v));
+    if (!v.is_number())
+      type_error(std::string("sum: expected only numbers, found ") + type_name(v));
     total += v.as_number();
   }
   return Value::number(total);
@@ -95,16 +101,23 @@ Value to_number(Interpreter&, const Value&, Args args) {
   if (args.empty()) return Value::number(0);
   const Value& v = args[0];
   switch (v.tag()) {
-    case Tag::Number: return v;
-    case Tag::String: return Value::number(string_to_number(str_of(v)->view()));
-    case Tag::Bool: return Value::number(v.as_bool() ? 1 : 0);
+    case Tag::Number:
+      return v;
+    case Tag::String:
+      return Value::number(string_to_number(str_of(v)->view()));
+    case Tag::Bool:
+      return Value::number(v.as_bool() ? 1 : 0);
     case Tag::Null:
-    case Tag::Unset: return Value::number(0);
-    default: return Value::number(kNaN);
+    case Tag::Unset:
+      return Value::number(0);
+    default:
+      return Value::number(kNaN);
   }
 }
 
-Value to_boolean(Interpreter&, const Value&, Args args) { return Value::boolean(truthy(arg(args, 0))); }
+Value to_boolean(Interpreter&, const Value&, Args args) {
+  return Value::boolean(truthy(arg(args, 0)));
+}
 
 // JavaScript's ToInt32 (parseInt's radix).
 int32_t to_int32(double d) {
@@ -113,13 +126,6 @@ int32_t to_int32(double d) {
   if (t < 0) t += 4294967296.0;
   if (t >= 2147483648.0) t -= 4294967296.0;
   return static_cast<int32_t>(t);
-}
-
-int digit_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  char l = static_cast<char>(c | 0x20);
-  if (l >= 'a' && l <= 'z') return l - 'a' + 10;
-  return 99;
 }
 
 // parseInt(s [, radix]) as in JavaScript: leading white space, a sign, an optional 0x prefix
@@ -218,7 +224,8 @@ Value has(Interpreter&, const Value&, Args args) {
   const Value& target = arg(args, 0);
   if (target.is_array()) {
     double i = number_arg(args, 1, "has");
-    return Value::boolean(i >= 0 && i == std::trunc(i) && i < static_cast<double>(arr_of(target)->items.size()));
+    return Value::boolean(i >= 0 && i == std::trunc(i) &&
+                          i < static_cast<double>(arr_of(target)->items.size()));
   }
   const ObjectObj* o = object_arg(args, 0, "has");
   Value key = key_value(arg(args, 1), "has");
@@ -252,7 +259,8 @@ Value range(Interpreter&, const Value&, Args args) {
   Value out = make_array();
   ValueVector& items = arr_of(out)->items;
   items.reserve(n);
-  for (size_t i = 0; i < n; ++i) items.push_back(Value::number(start + static_cast<double>(i) * step));
+  for (size_t i = 0; i < n; ++i)
+    items.push_back(Value::number(start + static_cast<double>(i) * step));
   return out;
 }
 
@@ -289,7 +297,9 @@ Value clock(Interpreter&, const Value&, Args) {
   return Value::number(std::chrono::duration<double>(t).count());
 }
 
-void add(GlobalList& out, const char* name, NativeFn fn) { out.emplace_back(name, make_native(fn, name)); }
+void add(GlobalList& out, const char* name, NativeFn fn) {
+  out.emplace_back(name, make_native(fn, name));
+}
 
 }  // namespace
 
@@ -332,6 +342,7 @@ std::vector<std::pair<std::string, Value>> make_globals(Interpreter&) {
   builtins::add_json_globals(out);
   builtins::add_file_globals(out);
   builtins::add_dict_globals(out);
+  builtins::add_symbolic_globals(out);
   return out;
 }
 

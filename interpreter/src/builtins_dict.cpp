@@ -15,7 +15,9 @@ namespace {
 // Operation codes reported to the profiler's on_dictionary hook.
 enum DictOp : uint16_t { kDictGet = 0, kDictSet = 1, kDictUse = 2, kDictLoad = 3, kDictSave = 4 };
 
-std::string key_text(const Value& v, const char* fn) { return std::string(str_of(key_value(v, fn))->view()); }
+std::string key_text(const Value& v, const char* fn) {
+  return std::string(str_of(key_value(v, fn))->view());
+}
 
 Value as_text_value(const Value& v) { return v.is_string() ? v : make_string(to_display(v)); }
 
@@ -56,7 +58,8 @@ Value save(Interpreter& interp, const Value&, Args args) {
   AIPROF_HOOK(kHookDictionary, on_dictionary(kDictSave));
   std::string path(string_arg(args, 0, "dict.save")->view());
   Value object = make_object();
-  for (const auto& [key, text] : interp.dictionary().active()) obj_of(object)->props.set(make_string(key), text);
+  for (const auto& [key, text] : interp.dictionary().active())
+    obj_of(object)->props.set(make_string(key), text);
   std::string json;
   json_stringify(object, "  ", json);
   json.push_back('\n');

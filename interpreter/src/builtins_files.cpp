@@ -20,9 +20,14 @@ namespace anarchy::builtins {
 
 namespace {
 
+// Sandboxed runs (the fuzzer) may not touch the file system at all.
+void check_file_access(const Interpreter& interp) {
+  if (!interp.options().allow_file_io) throw_error(ErrorKind::IOError, "file access is disabled");
+}
+
 [[noreturn]] void io_error(const char* what, const std::string& path, int err) {
-  throw_error(ErrorKind::IOError,
-              std::string("cannot ") + what + " '" + path + "': " + std::system_category().message(err));
+  throw_error(ErrorKind::IOError, std::string("cannot ") + what + " '" + path +
+                                      "': " + std::system_category().message(err));
 }
 
 // The path argument as a C string; a NUL byte inside would silently cut it, so it is refused.
@@ -54,7 +59,8 @@ std::string read_checked(const std::string& path) {
     if (n < 0) io_error("read", path, errno);
     if (n == 0) break;
     text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxStringBytes) throw_error(ErrorKind::IOError, "cannot read '" + path + "': file is too large");
+    if (text.size() > kMaxStringBytes)
+      throw_error(ErrorKind::IOError, "cannot read '" + path + "': file is too large");
   }
   return text;
 }
@@ -75,30 +81,37 @@ void write_checked(const std::string& path, std::string_view text, bool append) 
   if (::close(fd) != 0) io_error(what, path, errno);
 }
 
-Value read(Interpreter&, const Value&, Args args) { return make_string(read_checked(path_arg(args, "read"))); }
+Value read(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
+  return make_string(read_checked(path_arg(args, "read")));
+}
 
-Value write(Interpreter&, const Value&, Args args) {
+Value write(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "write");
   std::string scratch;
   write_checked(path, text_of(arg(args, 1), scratch), false);
   return Value::null();
 }
 
-Value append(Interpreter&, const Value&, Args args) {
+Value append(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "append");
   std::string scratch;
   write_checked(path, text_of(arg(args, 1), scratch), true);
   return Value::null();
 }
 
-Value exists(Interpreter&, const Value&, Args args) {
+Value exists(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "exists");
   struct stat st {};
   return Value::boolean(::stat(path.c_str(), &st) == 0);
 }
 
 // readdir(path): the bare names of the entries, sorted bytewise, without "." and "..".
-Value readdir(Interpreter&, const Value&, Args args) {
+Value readdir(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "readdir");
   DIR* dir = ::opendir(path.c_str());
   if (!dir) io_error("read directory", path, errno);
@@ -114,30 +127,36 @@ Value readdir(Interpreter&, const Value&, Args args) {
   return out;
 }
 
-Value make_dir(Interpreter&, const Value&, Args args) {
+Value make_dir(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "mkdir");
   if (::mkdir(path.c_str(), 0777) != 0) io_error("make directory", path, errno);
   return Value::null();
 }
 
 // remove(path): a file, or a directory that is empty.
-Value remove(Interpreter&, const Value&, Args args) {
+Value remove(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   std::string path = path_arg(args, "remove");
   if (::remove(path.c_str()) != 0) io_error("remove", path, errno);
   return Value::null();
 }
 
-void add(GlobalList& out, const char* name, NativeFn fn) { out.emplace_back(name, make_native(fn, name)); }
+void add(GlobalList& out, const char* name, NativeFn fn) {
+  out.emplace_back(name, make_native(fn, name));
+}
 
 }  // namespace
 
 std::string read_file(const std::string& path) {
-  if (path.find('\0') != std::string::npos) throw_error(ErrorKind::IOError, "the path contains a NUL character");
+  if (path.find('\0') != std::string::npos)
+    throw_error(ErrorKind::IOError, "the path contains a NUL character");
   return read_checked(path);
 }
 
 void write_file(const std::string& path, std::string_view text, bool append) {
-  if (path.find('\0') != std::string::npos) throw_error(ErrorKind::IOError, "the path contains a NUL character");
+  if (path.find('\0') != std::string::npos)
+    throw_error(ErrorKind::IOError, "the path contains a NUL character");
   write_checked(path, text, append);
 }
 

@@ -24,6 +24,11 @@ bool has_json_form(const Value& v) {
   return !v.is_callable() && !v.is_unset() && v.tag() != Tag::Module;
 }
 
+// Writes JSON like JavaScript's JSON.stringify. Nesting is walked with an explicit stack of
+// open containers (no recursion, so depth costs no native stack); the stack is also the path
+// used to detect cycles. A replacer function is guest code and may change the containers while
+// they are written, so, as in JavaScript, each frame fixes its array length or object key list
+// when it opens and holds a reference to its container.
 class JsonWriter {
  public:
   JsonWriter(std::string& out, std::string_view indent) : out_(out), indent_(indent) {}
@@ -45,63 +50,112 @@ class JsonWriter {
   bool root(const Value& v) {
     Value root = replacer_fn_.is_unset() ? v : replaced(make_string(""), v);
     if (!has_json_form(root)) return false;
-    write(root);
+    element(root);
+    while (!stack_.empty()) {
+      // Shared sub-values can make the text exponentially longer than the value is big.
+      check_string_size(out_.size(), "JSON.stringify");
+      if (stack_.back().container.is_array())
+        array_step();
+      else
+        object_step();
+    }
     return true;
   }
 
  private:
+  struct Frame {
+    Value container;          // keeps it alive even if a replacer detaches it from its parent
+    size_t length = 0;        // elements or entries when it opened
+    std::vector<Value> keys;  // objects, with a replacer function: the keys when it opened
+    size_t next = 0;          // index of the next element or entry
+    bool any = false;         // something was written (decides the line break before the bracket)
+  };
+
   Value replaced(const Value& key, const Value& v) {
-    if (replacer_fn_.is_unset()) return v;
     std::array<Value, 2> cb{key, v};
     return interp_->call_callback(replacer_fn_, cb);
   }
 
-  void write(const Value& v) {
+  // Writes a scalar, or opens a container and pushes its frame.
+  void element(const Value& v) {
     switch (v.tag()) {
-      case Tag::Null: out_.append("null"); break;
-      case Tag::Bool: out_.append(v.as_bool() ? "true" : "false"); break;
-      case Tag::Number:
-        if (std::isfinite(v.as_number())) append_number(out_, v.as_number());
-        else out_.append("null");
+      case Tag::Null:
+        out_.append("null");
         break;
-      case Tag::String: append_json_quoted(out_, str_of(v)->view()); break;
-      case Tag::Array: array(v); break;
-      case Tag::Object: object(v); break;
-      default: out_.append("null"); break;
+      case Tag::Bool:
+        out_.append(v.as_bool() ? "true" : "false");
+        break;
+      case Tag::Number:
+        if (std::isfinite(v.as_number()))
+          append_number(out_, v.as_number());
+        else
+          out_.append("null");
+        break;
+      case Tag::String:
+        append_json_quoted(out_, str_of(v)->view());
+        break;
+      case Tag::Array:
+        open(v, '[');
+        break;
+      case Tag::Object:
+        open(v, '{');
+        break;
+      default:
+        out_.append("null");
+        break;
     }
   }
 
-  void enter(const HeapObj* o) {
-    for (const HeapObj* open : path_)
-      if (open == o) type_error("JSON.stringify: cannot convert a cyclic structure");
-    if (path_.size() >= kMaxNesting) range_error("JSON.stringify: value is nested too deeply");
-    path_.push_back(o);
+  void open(const Value& v, char bracket) {
+    for (const Frame& f : stack_)
+      if (f.container.same_payload(v))
+        type_error("JSON.stringify: cannot convert a cyclic structure");
+    if (stack_.size() >= kMaxNesting) range_error("JSON.stringify: value is nested too deeply");
+    out_.push_back(bracket);
+    Frame f;
+    f.container = v;
+    if (v.is_array()) {
+      f.length = arr_of(v)->items.size();
+    } else {
+      f.length = obj_of(v)->props.size();
+      if (!replacer_fn_.is_unset())
+        for (const auto& e : obj_of(v)->props.entries()) f.keys.push_back(e.key);
+    }
+    stack_.push_back(std::move(f));
+  }
+
+  void close(char bracket) {
+    bool any = stack_.back().any;
+    stack_.pop_back();
+    if (any) newline();
+    out_.push_back(bracket);
   }
 
   // A line break and the indentation of the current depth (nothing when not indenting).
   void newline() {
     if (indent_.empty()) return;
     out_.push_back('\n');
-    for (size_t i = 0; i < path_.size(); ++i) out_.append(indent_);
+    for (size_t i = 0; i < stack_.size(); ++i) out_.append(indent_);
   }
 
-  void array(const Value& v) {
-    const ValueVector& items = arr_of(v)->items;
-    enter(arr_of(v));
-    out_.push_back('[');
-    for (size_t i = 0; i < items.size(); ++i) {  // a replacer may change the array: re-check
-      if (i) out_.push_back(',');
-      newline();
-      Value item = replacer_fn_.is_unset()
-                       ? items[i]
-                       : replaced(make_string(number_to_string(static_cast<double>(i))), items[i]);
-      if (has_json_form(item)) write(item);
-      else out_.append("null");
+  void array_step() {
+    Frame& f = stack_.back();
+    const ValueVector& items = arr_of(f.container)->items;
+    if (f.next >= f.length) {
+      close(']');
+      return;
     }
-    bool any = !items.empty();
-    path_.pop_back();
-    if (any) newline();
-    out_.push_back(']');
+    size_t i = f.next++;
+    if (f.any) out_.push_back(',');
+    f.any = true;
+    newline();
+    Value item = i < items.size() ? items[i] : Value::null();  // a replacer may have shrunk it
+    if (!replacer_fn_.is_unset())
+      item = replaced(make_string(number_to_string(static_cast<double>(i))), item);
+    if (has_json_form(item))
+      element(item);
+    else
+      out_.append("null");
   }
 
   bool allowed(std::string_view key) const {
@@ -111,33 +165,39 @@ class JsonWriter {
     return false;
   }
 
-  void object(const Value& v) {
-    const ObjectObj* o = obj_of(v);
-    enter(o);
-    out_.push_back('{');
-    bool any = false;
-    // Index loop over a snapshot size: a replacer function may add or remove keys.
-    for (size_t i = 0; i < o->props.size(); ++i) {
-      Value key = o->props.entries()[i].key;
-      if (!allowed(str_of(key)->view())) continue;
-      Value value = replaced(key, o->props.entries()[i].value);
-      if (!has_json_form(value)) continue;
-      if (any) out_.push_back(',');
-      any = true;
-      newline();
-      append_json_quoted(out_, str_of(key)->view());
-      out_.push_back(':');
-      if (!indent_.empty()) out_.push_back(' ');
-      write(value);
+  void object_step() {
+    Frame& f = stack_.back();
+    const PropertyMap& props = obj_of(f.container)->props;
+    if (f.next >= f.length) {
+      close('}');
+      return;
     }
-    path_.pop_back();
-    if (any) newline();
-    out_.push_back('}');
+    size_t i = f.next++;
+    Value key, value;
+    if (replacer_fn_.is_unset()) {  // no guest code runs: the entries are as they were
+      key = props.entries()[i].key;
+      value = props.entries()[i].value;
+    } else {  // the key list as it was; a key removed since then is skipped
+      key = f.keys[i];
+      const Value* current = props.find(str_of(key));
+      if (!current) return;
+      value = *current;
+    }
+    if (!allowed(str_of(key)->view())) return;
+    if (!replacer_fn_.is_unset()) value = replaced(key, value);
+    if (!has_json_form(value)) return;
+    if (f.any) out_.push_back(',');  // f is still valid: only this writer changes stack_
+    f.any = true;
+    newline();
+    append_json_quoted(out_, str_of(key)->view());
+    out_.push_back(':');
+    if (!indent_.empty()) out_.push_back(' ');
+    element(value);
   }
 
   std::string& out_;
   std::string_view indent_;
-  std::vector<const HeapObj*> path_;
+  std::vector<Frame> stack_;
   Interpreter* interp_ = nullptr;
   Value replacer_fn_;
   bool has_allow_list_ = false;
@@ -169,29 +229,44 @@ Value stringify(Interpreter& interp, const Value&, Args args) {
 // parse
 // ---------------------------------------------------------------------------------------------
 
+// A strict JSON parser (RFC 8259, as JSON.parse accepts it). Containers are kept on an
+// explicit stack instead of recursion, so deep input costs no native stack; nesting beyond
+// kMaxNesting is still refused, since such a value could not be printed or stringified.
 class JsonParser {
  public:
   explicit JsonParser(std::string_view text) : s_(text) {}
 
   Value document() {
-    Value v = value();
+    Value result;
+    while (result.is_unset()) {
+      Value v = value_or_open();
+      if (!v.is_unset()) result = attach(std::move(v));
+    }
     skip_space();
     if (pos_ != s_.size()) unexpected();
-    return v;
+    return result;
   }
 
  private:
+  struct Frame {
+    Value container;
+    Value key;  // objects: the key whose value is being parsed
+  };
+
   [[noreturn]] void unexpected() const {
-    if (pos_ >= s_.size()) throw_error(ErrorKind::SyntaxError, "JSON.parse: unexpected end of input");
+    if (pos_ >= s_.size())
+      throw_error(ErrorKind::SyntaxError, "JSON.parse: unexpected end of input");
     unsigned char c = static_cast<unsigned char>(s_[pos_]);
-    std::string what = c > 0x20 && c < 0x7F ? std::string("character '") + static_cast<char>(c) + "'"
-                                            : std::string("character");
+    std::string what = c > 0x20 && c < 0x7F
+                           ? std::string("character '") + static_cast<char>(c) + "'"
+                           : std::string("character");
     throw_error(ErrorKind::SyntaxError,
                 "JSON.parse: unexpected " + what + " at position " + std::to_string(pos_));
   }
 
   void skip_space() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
       ++pos_;
   }
 
@@ -206,68 +281,75 @@ class JsonParser {
     for (char c : word) expect(c);
   }
 
-  Value value() {
+  // Parses a scalar or an empty container and returns it; or opens a non-empty container
+  // (pushing a frame) and returns Unset, its elements following.
+  Value value_or_open() {
     skip_space();
     switch (peek()) {
-      case '{': return object();
-      case '[': return array();
-      case '"': return make_string(string());
-      case 't': literal("true"); return Value::boolean(true);
-      case 'f': literal("false"); return Value::boolean(false);
-      case 'n': literal("null"); return Value::null();
+      case '[':
+      case '{':
+        return open();
+      case '"':
+        return make_string(string());
+      case 't':
+        literal("true");
+        return Value::boolean(true);
+      case 'f':
+        literal("false");
+        return Value::boolean(false);
+      case 'n':
+        literal("null");
+        return Value::null();
       default:
         if (peek() == '-' || (peek() >= '0' && peek() <= '9')) return number();
         unexpected();
     }
   }
 
-  void descend() {
-    if (++depth_ > kMaxNesting) range_error("JSON.parse: nesting is too deep");
+  Value open() {
+    bool is_array = peek() == '[';
+    ++pos_;
+    skip_space();
+    if (peek() == (is_array ? ']' : '}')) {
+      ++pos_;
+      return is_array ? make_array() : make_object();
+    }
+    if (stack_.size() >= kMaxNesting) range_error("JSON.parse: nesting is too deep");
+    stack_.push_back(Frame{is_array ? make_array() : make_object(), Value()});
+    if (!is_array) stack_.back().key = object_key();
+    return Value();
   }
 
-  Value array() {
-    descend();
-    ++pos_;  // '['
-    Value out = make_array();
+  // `"key" :` inside an object.
+  Value object_key() {
     skip_space();
-    if (peek() == ']') {
-      ++pos_;
-    } else {
-      while (true) {
-        arr_of(out)->items.push_back(value());
-        skip_space();
-        if (peek() == ',') { ++pos_; continue; }
-        expect(']');
-        break;
-      }
-    }
-    --depth_;
-    return out;
+    if (peek() != '"') unexpected();
+    Value key = make_string(string());
+    skip_space();
+    expect(':');
+    return key;
   }
 
-  Value object() {
-    descend();
-    ++pos_;  // '{'
-    Value out = make_object();
-    skip_space();
-    if (peek() == '}') {
-      ++pos_;
-    } else {
-      while (true) {
-        skip_space();
-        if (peek() != '"') unexpected();
-        Value key = make_string(string());
-        skip_space();
-        expect(':');
-        obj_of(out)->props.set(key, value());  // a repeated key: the last value wins
-        skip_space();
-        if (peek() == ',') { ++pos_; continue; }
-        expect('}');
-        break;
+  // Stores a finished value into the innermost open container, closing every container it
+  // completes. Returns the whole document once the outermost one is done, else Unset.
+  Value attach(Value v) {
+    while (!stack_.empty()) {
+      Frame& f = stack_.back();
+      if (f.container.is_array())
+        arr_of(f.container)->items.push_back(std::move(v));
+      else
+        obj_of(f.container)->props.set(f.key, std::move(v));  // a repeated key: last wins
+      skip_space();
+      if (peek() == ',') {
+        ++pos_;
+        if (!f.container.is_array()) f.key = object_key();
+        return Value();
       }
+      expect(f.container.is_array() ? ']' : '}');
+      v = std::move(f.container);
+      stack_.pop_back();
     }
-    --depth_;
-    return out;
+    return v;
   }
 
   // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -320,7 +402,9 @@ class JsonParser {
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) {
       char c = peek();
-      int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+      int d = c >= '0' && c <= '9'                     ? c - '0'
+              : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                       : -1;
       if (d < 0) unexpected();
       v = v * 16 + static_cast<uint32_t>(d);
       ++pos_;
@@ -361,23 +445,43 @@ class JsonParser {
       char e = peek();
       ++pos_;
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'u': append_utf8(out, unicode_escape()); break;
-        default: --pos_; unexpected();
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u':
+          append_utf8(out, unicode_escape());
+          break;
+        default:
+          --pos_;
+          unexpected();
       }
     }
   }
 
   std::string_view s_;
   size_t pos_ = 0;
-  size_t depth_ = 0;
+  std::vector<Frame> stack_;
 };
 
 Value parse(Interpreter&, const Value&, Args args) {

@@ -68,8 +68,10 @@ Value hypot(Interpreter&, const Value&, Args args) {
   for (size_t i = 0; i < args.size(); ++i) {
     double x = std::fabs(number_arg(args, i, "Math.hypot"));
     if (std::isinf(x)) return Value::number(kInf);
-    if (std::isnan(x)) nan = true;
-    else if (x > largest) largest = x;
+    if (std::isnan(x))
+      nan = true;
+    else if (x > largest)
+      largest = x;
   }
   if (nan) return Value::number(kNaN);
   if (largest == 0) return Value::number(0);
@@ -83,15 +85,16 @@ Value pow(Interpreter&, const Value&, Args args) {
 }
 
 Value atan2(Interpreter&, const Value&, Args args) {
-  return Value::number(std::atan2(number_arg(args, 0, "Math.atan2"), number_arg(args, 1, "Math.atan2")));
+  return Value::number(
+      std::atan2(number_arg(args, 0, "Math.atan2"), number_arg(args, 1, "Math.atan2")));
 }
 
 Value random(Interpreter& interp, const Value&, Args) { return Value::number(interp.random()); }
 
-#define ANARCHY_MATH_UNARY(ident, expr)                          \
-  Value ident(Interpreter&, const Value&, Args args) {           \
-    double x = number_arg(args, 0, "Math." #ident);              \
-    return Value::number(expr);                                  \
+#define ANARCHY_MATH_UNARY(ident, expr)                \
+  Value ident(Interpreter&, const Value&, Args args) { \
+    double x = number_arg(args, 0, "Math." #ident);    \
+    return Value::number(expr);                        \
   }
 
 ANARCHY_MATH_UNARY(abs, std::fabs(x))
@@ -123,18 +126,18 @@ struct MathEntry {
 };
 
 constexpr MathEntry kMath[] = {
-    {"abs", "Math.abs", abs, true},         {"floor", "Math.floor", floor, true},
-    {"ceil", "Math.ceil", ceil, true},      {"round", "Math.round", round, true},
-    {"trunc", "Math.trunc", trunc, false},  {"sign", "Math.sign", sign, false},
-    {"sqrt", "Math.sqrt", sqrt, true},      {"cbrt", "Math.cbrt", cbrt, false},
-    {"pow", "Math.pow", pow, true},         {"min", "Math.min", min, true},
-    {"max", "Math.max", max, true},         {"hypot", "Math.hypot", hypot, false},
-    {"log", "Math.log", log, false},        {"log2", "Math.log2", log2, false},
-    {"log10", "Math.log10", log10, false},  {"exp", "Math.exp", exp, false},
-    {"sin", "Math.sin", sin, false},        {"cos", "Math.cos", cos, false},
-    {"tan", "Math.tan", tan, false},        {"asin", "Math.asin", asin, false},
-    {"acos", "Math.acos", acos, false},     {"atan", "Math.atan", atan, false},
-    {"atan2", "Math.atan2", atan2, false},  {"random", "Math.random", random, true},
+    {"abs", "Math.abs", abs, true},        {"floor", "Math.floor", floor, true},
+    {"ceil", "Math.ceil", ceil, true},     {"round", "Math.round", round, true},
+    {"trunc", "Math.trunc", trunc, false}, {"sign", "Math.sign", sign, false},
+    {"sqrt", "Math.sqrt", sqrt, true},     {"cbrt", "Math.cbrt", cbrt, false},
+    {"pow", "Math.pow", pow, true},        {"min", "Math.min", min, true},
+    {"max", "Math.max", max, true},        {"hypot", "Math.hypot", hypot, false},
+    {"log", "Math.log", log, false},       {"log2", "Math.log2", log2, false},
+    {"log10", "Math.log10", log10, false}, {"exp", "Math.exp", exp, false},
+    {"sin", "Math.sin", sin, false},       {"cos", "Math.cos", cos, false},
+    {"tan", "Math.tan", tan, false},       {"asin", "Math.asin", asin, false},
+    {"acos", "Math.acos", acos, false},    {"atan", "Math.atan", atan, false},
+    {"atan2", "Math.atan2", atan2, false}, {"random", "Math.random", random, true},
 };
 
 }  // namespace

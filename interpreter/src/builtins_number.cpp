@@ -71,7 +71,8 @@ std::string to_radix(double value, int radix) {
   if (negative) value = -value;
   double integer = std::floor(value);
   double fraction = value - integer;
-  double delta = std::max(0.5 * (std::nextafter(value, INFINITY) - value), std::nextafter(0.0, 1.0));
+  double delta =
+      std::max(0.5 * (std::nextafter(value, INFINITY) - value), std::nextafter(0.0, 1.0));
   if (fraction >= delta) {
     buf[frac_cursor++] = '.';
     do {

@@ -69,7 +69,8 @@ Value ends_with(Interpreter&, const Value& self, Args args) {
   std::string scratch;
   std::string_view s = self_text(self);
   std::string_view sub = text_of(arg(args, 0), scratch);
-  size_t end = clamp_index(number_arg_or(args, 1, static_cast<double>(s.size()), "endsWith"), s.size());
+  size_t end =
+      clamp_index(number_arg_or(args, 1, static_cast<double>(s.size()), "endsWith"), s.size());
   return Value::boolean(s.substr(0, end).ends_with(sub));
 }
 
@@ -93,7 +94,8 @@ Value char_code_at(Interpreter&, const Value& self, Args args) {
 Value substring(Interpreter&, const Value& self, Args args) {
   std::string_view s = self_text(self);
   size_t a = clamp_index(number_arg_or(args, 0, 0, "substring"), s.size());
-  size_t b = clamp_index(number_arg_or(args, 1, static_cast<double>(s.size()), "substring"), s.size());
+  size_t b =
+      clamp_index(number_arg_or(args, 1, static_cast<double>(s.size()), "substring"), s.size());
   if (a > b) std::swap(a, b);
   return make_string(s.substr(a, b - a));
 }
@@ -102,7 +104,8 @@ Value substring(Interpreter&, const Value& self, Args args) {
 Value slice(Interpreter&, const Value& self, Args args) {
   std::string_view s = self_text(self);
   size_t a = relative_index(number_arg_or(args, 0, 0, "slice"), s.size());
-  size_t b = relative_index(number_arg_or(args, 1, static_cast<double>(s.size()), "slice"), s.size());
+  size_t b =
+      relative_index(number_arg_or(args, 1, static_cast<double>(s.size()), "slice"), s.size());
   return make_string(a < b ? s.substr(a, b - a) : std::string_view());
 }
 
@@ -110,7 +113,9 @@ Value slice(Interpreter&, const Value& self, Args args) {
 Value split(Interpreter&, const Value& self, Args args) {
   std::string_view s = self_text(self);
   double limit_arg = number_arg_or(args, 1, -1, "split");
-  size_t limit = limit_arg < 0 || std::isnan(limit_arg) ? SIZE_MAX : static_cast<size_t>(to_integer(limit_arg));
+  size_t limit = limit_arg < 0 || std::isnan(limit_arg)
+                     ? SIZE_MAX
+                     : static_cast<size_t>(to_integer(limit_arg));
   Value out = make_array();
   ValueVector& items = arr_of(out)->items;
   if (limit == 0) return out;
@@ -165,8 +170,9 @@ Value to_lower(Interpreter&, const Value& self, Args) { return change_case(self,
 
 // The text that replaces one match: the replacement text, or what a replacement function
 // returns for (match, offset, whole string).
-void append_replacement(Interpreter& interp, std::string& out, const Value& with, std::string_view with_text,
-                        std::string_view match, size_t offset, const Value& self) {
+void append_replacement(Interpreter& interp, std::string& out, const Value& with,
+                        std::string_view with_text, std::string_view match, size_t offset,
+                        const Value& self) {
   if (!with.is_callable()) {
     out.append(with_text);
     return;
@@ -184,7 +190,8 @@ Value replace(Interpreter& interp, const Value& self, Args args) {
   std::string_view s = self_text(self);
   std::string_view pattern = text_of(arg(args, 0), pattern_scratch);
   const Value& with = arg(args, 1);
-  std::string_view with_text = with.is_callable() ? std::string_view() : text_of(with, with_scratch);
+  std::string_view with_text =
+      with.is_callable() ? std::string_view() : text_of(with, with_scratch);
   std::string out;
   size_t pos = 0;
   while (true) {
@@ -213,7 +220,8 @@ Value repeat(Interpreter&, const Value& self, Args args) {
   double n = to_integer(number_arg_or(args, 0, 0, "repeat"));
   if (n < 0 || std::isinf(n)) range_error("repeat: count must be a non-negative finite number");
   if (s.empty() || n == 0) return make_string("");
-  if (n > static_cast<double>(kMaxStringBytes / s.size())) range_error("repeat: result string is too long");
+  if (n > static_cast<double>(kMaxStringBytes / s.size()))
+    range_error("repeat: result string is too long");
   std::string out;
   out.reserve(s.size() * static_cast<size_t>(n));
   for (size_t i = 0; i < static_cast<size_t>(n); ++i) out.append(s);
@@ -227,15 +235,20 @@ Value pad(const Value& self, Args args, bool at_start, const char* fn) {
   std::string scratch;
   std::string_view fill = is_missing(args, 1) ? std::string_view(" ") : text_of(args[1], scratch);
   if (target <= static_cast<double>(s.size()) || fill.empty()) return self;
-  if (target > static_cast<double>(kMaxStringBytes)) range_error(std::string(fn) + ": result string is too long");
+  if (target > static_cast<double>(kMaxStringBytes))
+    range_error(std::string(fn) + ": result string is too long");
   size_t need = static_cast<size_t>(target) - s.size();
   std::string padding;
   padding.reserve(need);
   while (padding.size() < need) padding.append(fill.substr(0, need - padding.size()));
   return make_string(at_start ? padding + std::string(s) : std::string(s) + padding);
 }
-Value pad_start(Interpreter&, const Value& self, Args args) { return pad(self, args, true, "padStart"); }
-Value pad_end(Interpreter&, const Value& self, Args args) { return pad(self, args, false, "padEnd"); }
+Value pad_start(Interpreter&, const Value& self, Args args) {
+  return pad(self, args, true, "padStart");
+}
+Value pad_end(Interpreter&, const Value& self, Args args) {
+  return pad(self, args, false, "padEnd");
+}
 
 Value concat(Interpreter&, const Value& self, Args args) {
   std::string out(self_text(self));
@@ -255,13 +268,27 @@ struct Method {
 
 // Sorted by name for binary search (checked below at compile time).
 constexpr Method kMethods[] = {
-    {"charAt", char_at},        {"charCodeAt", char_code_at}, {"concat", concat},
-    {"endsWith", ends_with},    {"includes", includes},       {"indexOf", index_of},
-    {"lastIndexOf", last_index_of}, {"padEnd", pad_end},      {"padStart", pad_start},
-    {"repeat", repeat},         {"replace", replace},         {"replaceAll", replace},
-    {"slice", slice},           {"split", split},             {"startsWith", starts_with},
-    {"substring", substring},   {"toLowerCase", to_lower},    {"toString", to_string},
-    {"toUpperCase", to_upper},  {"trim", trim},               {"trimEnd", trim_end},
+    {"charAt", char_at},
+    {"charCodeAt", char_code_at},
+    {"concat", concat},
+    {"endsWith", ends_with},
+    {"includes", includes},
+    {"indexOf", index_of},
+    {"lastIndexOf", last_index_of},
+    {"padEnd", pad_end},
+    {"padStart", pad_start},
+    {"repeat", repeat},
+    {"replace", replace},
+    {"replaceAll", replace},
+    {"slice", slice},
+    {"split", split},
+    {"startsWith", starts_with},
+    {"substring", substring},
+    {"toLowerCase", to_lower},
+    {"toString", to_string},
+    {"toUpperCase", to_upper},
+    {"trim", trim},
+    {"trimEnd", trim_end},
     {"trimStart", trim_start},
 };
 
@@ -278,8 +305,9 @@ static_assert(sorted_by_name(), "kMethods must stay sorted by name");
 
 NativeFn find_string_method(std::string_view name) {
   using builtins::kMethods;
-  auto it = std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
-                             [](const builtins::Method& m, std::string_view n) { return m.name < n; });
+  auto it =
+      std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
+                       [](const builtins::Method& m, std::string_view n) { return m.name < n; });
   return it != std::end(kMethods) && it->name == name ? it->fn : nullptr;
 }
 

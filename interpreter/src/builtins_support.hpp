@@ -72,6 +72,8 @@ std::string_view trim_js_space(std::string_view s, bool start, bool end);
 // A validated decimal literal ([+-]digits[.digits][e[+-]digits]) to the nearest double;
 // overflow gives +-Infinity and underflow +-0, as JavaScript does.
 double decimal_to_double(std::string_view literal);
+// A digit of radix up to 36 (letters in either case); 99 for anything else.
+int digit_value(char c);
 // The value of digits (all valid in radix 2..36, no sign or prefix) as parseInt computes it:
 // exact for radix 10 and powers of two, V8's approximation for other radices.
 double radix_digits_to_double(std::string_view digits, int radix);
@@ -105,6 +107,8 @@ void add_math_globals(GlobalList& out);
 void add_json_globals(GlobalList& out);
 void add_file_globals(GlobalList& out);
 void add_dict_globals(GlobalList& out);
+// The symbols ⌽ ∑ 🔤 🔢 ⎋ 📝 🔄 as aliases of globals already in `out` (so it runs last).
+void add_symbolic_globals(GlobalList& out);
 
 // print's and format's placeholder filling: every "{}" takes the next argument's text;
 // surplus arguments are ignored, too few is a RuntimeError.

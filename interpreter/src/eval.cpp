@@ -94,6 +94,8 @@ static Value* name_target(Interpreter::Impl& I, const NameExpr* n) {
 
 // ---------------------------------------------------------------- operators
 
+// (append_display throws NativeError for text too deep or too large; the caller turns it into
+// a located guest error.)
 static Value concat(const Value& a, const Value& b) {
   std::string text;
   if (a.is_string()) text.append(str_of(a)->view()); else append_display(text, a);
@@ -120,7 +122,11 @@ static Value concat(const Value& a, const Value& b) {
   }
   if (op == Op::Add && (a.is_string() || b.is_string())) {
     AIPROF_HOOK(kHookOperation, on_operation(OperationType::String, static_cast<uint16_t>(op)));
-    return concat(a, b);
+    try {
+      return concat(a, b);
+    } catch (NativeError& e) {
+      I.raise(e.kind, e.message, at);
+    }
   }
   I.raise(ErrorKind::TypeError,
           std::string("cannot apply '") + op_text(op) + "' to " + describe(a) + " and " + describe(b), at);
@@ -182,6 +188,27 @@ static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj*
           std::string(name->view()) + " is not defined in module " + m->node->name, at);
 }
 
+// The built-in methods and the length property a member name can mean, found once per site.
+static const MemberExpr* resolved(const MemberExpr* m) {
+  if (!m->methods_resolved) {
+    std::string_view name = str_of(m->name)->view();
+    m->array_method = find_array_method(name);
+    m->string_method = find_string_method(name);
+    m->number_method = find_number_method(name);
+    m->is_length = name == "length" || name == "len";
+    m->methods_resolved = true;
+  }
+  return m;
+}
+
+// A built-in method taken as a value (`f = arr.push`). Its name must outlive the key it was
+// looked up with, so it points into the interned copy (alive, NUL-terminated, for the heap's
+// life).
+static Value bound_method(NativeFn fn, const StrObj* key, const Value& receiver) {
+  Value name = Heap::current().intern(key->view());
+  return make_native(fn, str_of(name)->chars(), receiver);
+}
+
 static Value get_member(Interpreter::Impl& I, const Value& obj, const Value& name, const Node* at) {
   const StrObj* key = str_of(name);
   switch (obj.tag()) {
@@ -194,18 +221,18 @@ static Value get_member(Interpreter::Impl& I, const Value& obj, const Value& nam
       AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Array, key->chars(), key->length));
       Value p = array_property(obj, key->view());
       if (!p.is_unset()) return p;
-      if (NativeFn fn = find_array_method(key->view())) return make_native(fn, key->chars(), obj);
+      if (NativeFn fn = find_array_method(key->view())) return bound_method(fn, key, obj);
       return Value::null();
     }
     case Tag::String: {
       AIPROF_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::String, key->chars(), key->length));
       Value p = string_property(obj, key->view());
       if (!p.is_unset()) return p;
-      if (NativeFn fn = find_string_method(key->view())) return make_native(fn, key->chars(), obj);
+      if (NativeFn fn = find_string_method(key->view())) return bound_method(fn, key, obj);
       return Value::null();
     }
     case Tag::Number:
-      if (NativeFn fn = find_number_method(key->view())) return make_native(fn, key->chars(), obj);
+      if (NativeFn fn = find_number_method(key->view())) return bound_method(fn, key, obj);
       return Value::null();
     case Tag::Module: return module_member(I, obj, key, at);
     case Tag::Null:
@@ -364,8 +391,20 @@ static bool append_in_place(Value* slot, const Value& rhs) {
   }
   std::memcpy(s->chars() + s->length, r->chars(), r->length);
   s->length = static_cast<uint32_t>(need);
+  s->chars()[need] = '\0';
   s->hash_ = 0;
   return true;
+}
+
+// The type hint of a symbolic assignment (ι x = e, σ x = e): a value of another type is a
+// TypeError at the hint. Out of line: hinted assignments are rare and never hot.
+[[gnu::noinline]] static void check_type_hint(Interpreter::Impl& I, const AssignExpr* a, const Value& v) {
+  bool number = a->hint == TypeHint::Number;
+  if (number ? v.is_number() : v.is_string()) return;
+  I.raise(ErrorKind::TypeError,
+          std::string(number ? "ι '" : "σ '") + static_cast<const NameExpr*>(a->target)->name +
+              "' needs a " + (number ? "number" : "string") + ", not " + describe(v),
+          a);
 }
 
 static Value eval_assign(Interpreter::Impl& I, const AssignExpr* a) {
@@ -373,6 +412,7 @@ static Value eval_assign(Interpreter::Impl& I, const AssignExpr* a) {
     if (a->target->kind == NodeKind::Name) {
       auto* n = static_cast<const NameExpr*>(a->target);
       Value v = I.eval(a->value);
+      if (a->checks_type()) check_type_hint(I, a, v);
       Value* slot = name_target(I, n);  // after the value: evaluation may create the frame slot
       *slot = v;
       return v;
@@ -440,16 +480,16 @@ class ArgBuffer {
 
 static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
   Value receiver = I.eval(m->object);
-  const StrObj* name = str_of(m->name);
   NativeFn method = nullptr;
   Value callee;
+  resolved(m);
   switch (receiver.tag()) {
     case Tag::Array:
       AIPROF_HOOK(kHookArray, on_array_op(2));
-      method = find_array_method(name->view());
+      method = m->array_method;
       break;
-    case Tag::String: method = find_string_method(name->view()); break;
-    case Tag::Number: method = find_number_method(name->view()); break;
+    case Tag::String: method = m->string_method; break;
+    case Tag::Number: method = m->number_method; break;
     default: break;
   }
   if (method == nullptr) callee = get_member(I, receiver, m->name, m);
@@ -622,6 +662,129 @@ Value Interpreter::Impl::eval_observed(const Node* n) {
   return eval_node(n);
 }
 
+// One function per expression kind; eval_node dispatches (the compiler inlines what pays).
+namespace {
+
+using Impl = Interpreter::Impl;
+
+Value eval_dict_ref(Impl& I, const Node* n) {
+  AIPROF_HOOK(kHookDictionary, on_dictionary(0));
+  auto* d = static_cast<const DictRefExpr*>(n);
+  const Value* v = I.in.dictionary().get(d->key);
+  if (!v) I.raise(ErrorKind::RuntimeError, "dictionary key '" + d->key + "' is not defined", n);
+  return *v;
+}
+
+Value eval_array_lit(Impl& I, const Node* n) {
+  auto* a = static_cast<const ArrayLitExpr*>(n);
+  Value arr = make_array();
+  auto& items = arr_of(arr)->items;
+  items.reserve(a->elements.size());
+  for (const Node* e : a->elements) items.push_back(I.eval(e));
+  return arr;
+}
+
+Value eval_object_lit(Impl& I, const Node* n) {
+  auto* o = static_cast<const ObjectLitExpr*>(n);
+  if (o->keys_distinct < 0) {
+    o->keys_distinct = 1;
+    for (size_t i = 0; i < o->keys.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (o->keys[i].same_payload(o->keys[j])) o->keys_distinct = 0;  // interned
+  }
+  Value obj = make_object();
+  PropertyMap& props = obj_of(obj)->props;
+  props.reserve(o->keys.size());
+  for (size_t i = 0; i < o->keys.size(); ++i) {
+    if (o->keys_distinct) props.append_new(o->keys[i], I.eval(o->values[i]));
+    else props.set(o->keys[i], I.eval(o->values[i]));
+  }
+  return obj;
+}
+
+Value eval_unary(Impl& I, const Node* n) {
+  auto* u = static_cast<const UnaryExpr*>(n);
+  Value v = I.eval(u->operand);
+  AIPROF_HOOK(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
+  if (u->op == Op::Not) return Value::boolean(!truthy(v));
+  if (!v.is_number())
+    I.raise(ErrorKind::TypeError, std::string("unary '") + op_text(u->op) + "' needs a number, not " + describe(v), n);
+  return u->op == Op::Neg ? Value::number(-v.as_number()) : v;
+}
+
+Value eval_binary(Impl& I, const Node* n) {
+  auto* b = static_cast<const BinaryExpr*>(n);
+  Value ltmp, rtmp;
+  // The left operand may be read in place only if evaluating the right cannot change it.
+  const Value& l = Impl::side_effect_free(b->right) ? I.operand(b->left, ltmp) : (ltmp = I.eval(b->left));
+  const Value& r = I.operand(b->right, rtmp);
+  if (l.is_number() && r.is_number()) {
+    AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
+    double x = l.as_number(), y = r.as_number();
+    switch (b->op) {
+      case Op::Add: return Value::number(x + y);
+      case Op::Div: if (y != 0) return Value::number(x / y); break;
+      case Op::Mod: if (y != 0) return Value::number(js_mod(x, y)); break;
+      case Op::Sub: return Value::number(x - y);
+      case Op::Mul: return Value::number(x * y);
+      case Op::Lt: return Value::boolean(x < y);
+      case Op::Le: return Value::boolean(x <= y);
+      case Op::Gt: return Value::boolean(x > y);
+      case Op::Ge: return Value::boolean(x >= y);
+      case Op::Eq: return Value::boolean(x == y);
+      case Op::Ne: return Value::boolean(x != y);
+      default: break;
+    }
+  }
+  return binary(I, b->op, l, r, n);
+}
+
+Value eval_logical(Impl& I, const Node* n) {
+  auto* b = static_cast<const LogicalExpr*>(n);
+  Value l = I.eval(b->left);
+  AIPROF_HOOK(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
+  bool t = truthy(l);
+  if (b->op == Op::And ? !t : t) return l;
+  return I.eval(b->right);
+}
+
+Value eval_conditional(Impl& I, const Node* n) {
+  auto* c = static_cast<const ConditionalExpr*>(n);
+  return I.condition(c->cond) ? I.eval(c->then) : I.eval(c->otherwise);
+}
+
+Value eval_member(Impl& I, const Node* n) {
+  auto* m = resolved(static_cast<const MemberExpr*>(n));
+  Value obj = I.eval(m->object);
+  if (m->is_length && obj.is_array()) return Value::number(static_cast<double>(arr_of(obj)->items.size()));
+  return get_member(I, obj, m->name, n);
+}
+
+Value eval_index(Impl& I, const Node* n) {
+  auto* ix = static_cast<const IndexExpr*>(n);
+  Value obj = I.eval(ix->object);
+  Value key = I.eval(ix->index);
+  return get_index(I, obj, key, n);
+}
+
+Value eval_name_slow(Impl& I, const Node* n) {
+  return read_name(I, static_cast<const NameExpr*>(n));
+}
+
+Value eval_call_node(Impl& I, const Node* n) {
+  return eval_call(I, static_cast<const CallExpr*>(n));
+}
+
+Value eval_assign_node(Impl& I, const Node* n) {
+  return eval_assign(I, static_cast<const AssignExpr*>(n));
+}
+
+Value eval_update_node(Impl& I, const Node* n) {
+  return eval_update(I, static_cast<const UpdateExpr*>(n));
+}
+
+}  // namespace
+
 Value Interpreter::Impl::eval_node(const Node* n) {
   switch (n->kind) {
     case NodeKind::Number: return Value::number(static_cast<const NumberExpr*>(n)->value);
@@ -631,93 +794,26 @@ Value Interpreter::Impl::eval_node(const Node* n) {
     case NodeKind::Name: {
       auto* name = static_cast<const NameExpr*>(n);
       if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
-        AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
         const Value& v = env->slots()[name->binding.slot];
-        if (!v.is_unset()) return v;
-      }
-      return read_name(*this, name);
-    }
-    case NodeKind::DictRef: {
-      AIPROF_HOOK(kHookDictionary, on_dictionary(0));
-      auto* d = static_cast<const DictRefExpr*>(n);
-      const Value* v = in.dictionary().get(d->key);
-      if (!v) raise(ErrorKind::RuntimeError, "dictionary key '" + d->key + "' is not defined", n);
-      return *v;
-    }
-    case NodeKind::ArrayLit: {
-      auto* a = static_cast<const ArrayLitExpr*>(n);
-      Value arr = make_array();
-      auto& items = arr_of(arr)->items;
-      items.reserve(a->elements.size());
-      for (const Node* e : a->elements) items.push_back(eval(e));
-      return arr;
-    }
-    case NodeKind::ObjectLit: {
-      auto* o = static_cast<const ObjectLitExpr*>(n);
-      Value obj = make_object();
-      for (size_t i = 0; i < o->keys.size(); ++i) obj_of(obj)->props.set(o->keys[i], eval(o->values[i]));
-      return obj;
-    }
-    case NodeKind::Unary: {
-      auto* u = static_cast<const UnaryExpr*>(n);
-      Value v = eval(u->operand);
-      AIPROF_HOOK(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
-      if (u->op == Op::Not) return Value::boolean(!truthy(v));
-      if (!v.is_number())
-        raise(ErrorKind::TypeError, std::string("unary '") + op_text(u->op) + "' needs a number, not " + describe(v), n);
-      return u->op == Op::Neg ? Value::number(-v.as_number()) : v;
-    }
-    case NodeKind::Binary: {
-      auto* b = static_cast<const BinaryExpr*>(n);
-      Value ltmp, rtmp;
-      // The left operand may be read in place only if evaluating the right cannot change it.
-      const Value& l = side_effect_free(b->right) ? operand(b->left, ltmp) : (ltmp = eval(b->left));
-      const Value& r = operand(b->right, rtmp);
-      if (l.is_number() && r.is_number()) {
-        AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
-        double x = l.as_number(), y = r.as_number();
-        switch (b->op) {
-          case Op::Add: return Value::number(x + y);
-          case Op::Div: if (y != 0) return Value::number(x / y); break;
-          case Op::Mod: if (y != 0) return Value::number(js_mod(x, y)); break;
-          case Op::Sub: return Value::number(x - y);
-          case Op::Mul: return Value::number(x * y);
-          case Op::Lt: return Value::boolean(x < y);
-          case Op::Le: return Value::boolean(x <= y);
-          case Op::Gt: return Value::boolean(x > y);
-          case Op::Ge: return Value::boolean(x >= y);
-          case Op::Eq: return Value::boolean(x == y);
-          case Op::Ne: return Value::boolean(x != y);
-          default: break;
+        if (!v.is_unset()) {
+          AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
+          return v;
         }
       }
-      return binary(*this, b->op, l, r, n);
+      return eval_name_slow(*this, n);
     }
-    case NodeKind::Logical: {
-      auto* b = static_cast<const LogicalExpr*>(n);
-      Value l = eval(b->left);
-      AIPROF_HOOK(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
-      bool t = truthy(l);
-      if (b->op == Op::And ? !t : t) return l;
-      return eval(b->right);
-    }
-    case NodeKind::Conditional: {
-      auto* c = static_cast<const ConditionalExpr*>(n);
-      return truthy(eval(c->cond)) ? eval(c->then) : eval(c->otherwise);
-    }
-    case NodeKind::Assign: return eval_assign(*this, static_cast<const AssignExpr*>(n));
-    case NodeKind::Update: return eval_update(*this, static_cast<const UpdateExpr*>(n));
-    case NodeKind::Call: return eval_call(*this, static_cast<const CallExpr*>(n));
-    case NodeKind::Member: {
-      auto* m = static_cast<const MemberExpr*>(n);
-      return get_member(*this, eval(m->object), m->name, n);
-    }
-    case NodeKind::Index: {
-      auto* ix = static_cast<const IndexExpr*>(n);
-      Value obj = eval(ix->object);
-      Value key = eval(ix->index);
-      return get_index(*this, obj, key, n);
-    }
+    case NodeKind::DictRef: return eval_dict_ref(*this, n);
+    case NodeKind::ArrayLit: return eval_array_lit(*this, n);
+    case NodeKind::ObjectLit: return eval_object_lit(*this, n);
+    case NodeKind::Unary: return eval_unary(*this, n);
+    case NodeKind::Binary: return eval_binary(*this, n);
+    case NodeKind::Logical: return eval_logical(*this, n);
+    case NodeKind::Conditional: return eval_conditional(*this, n);
+    case NodeKind::Assign: return eval_assign_node(*this, n);
+    case NodeKind::Update: return eval_update_node(*this, n);
+    case NodeKind::Call: return eval_call_node(*this, n);
+    case NodeKind::Member: return eval_member(*this, n);
+    case NodeKind::Index: return eval_index(*this, n);
     case NodeKind::FunctionLit: return make_function(static_cast<const FunctionLitExpr*>(n)->fn, env);
     default: break;
   }
@@ -729,7 +825,7 @@ Value Interpreter::Impl::eval_node(const Node* n) {
 void Interpreter::Impl::exec_expression(const Node* n) {
   if (n->kind == NodeKind::Assign) {
     auto* a = static_cast<const AssignExpr*>(n);
-    if (a->op == Op::Assign && a->target->kind == NodeKind::Name && !nodes_observed()) {
+    if (a->op == Op::Assign && a->target->kind == NodeKind::Name && !a->checks_type() && !nodes_observed()) {
       auto* name = static_cast<const NameExpr*>(a->target);
       if (name->binding.kind == Binding::Local) {
         Value v = eval(a->value);

@@ -28,8 +28,18 @@ Heap::Heap() {
   if (current_ == nullptr) current_ = this;
 }
 
+Value Heap::intern(std::string_view text) {
+  auto it = interned_.find(std::string(text));
+  if (it != interned_.end()) return it->second;
+  Value s = make_string(text);
+  s.as_heap()->reserved = kInternedFlag;
+  interned_.emplace(std::string(text), s);
+  return s;
+}
+
 Heap::~Heap() {
   collect_all_at_exit();
+  interned_.clear();
   for (FreeBlock*& head : free_lists_) {
     while (head) {
       FreeBlock* next = head->next;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "symbols.hpp"
+
 namespace anarchy {
 
 namespace {
@@ -32,7 +34,8 @@ bool ends_expression(Tok t) {
   switch (t) {
     case Tok::Name: case Tok::Number: case Tok::String: case Tok::DictKey: case Tok::True:
     case Tok::False: case Tok::Null: case Tok::RParen: case Tok::RBracket: case Tok::RBrace:
-    case Tok::PlusPlus: case Tok::MinusMinus:
+    case Tok::PlusPlus: case Tok::MinusMinus: case Tok::SymEmpty: case Tok::SymCaught:
+    case Tok::SymBuiltin:
       return true;
     default:
       return false;
@@ -54,6 +57,75 @@ void append_utf8(std::string& out, uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Length (1 to 4) of the well-formed UTF-8 sequence at s[pos], with its code point in cp; 0
+// when the bytes there are not one (a stray continuation byte, a truncated sequence, an overlong
+// form, a surrogate or a value beyond U+10FFFF). Never reads past the end of s.
+size_t decode_utf8(std::string_view s, size_t pos, uint32_t& cp) {
+  auto b0 = static_cast<unsigned char>(s[pos]);
+  size_t len;
+  uint32_t min;
+  if (b0 < 0x80) { cp = b0; return 1; }
+  if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; min = 0x80; }
+  else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; min = 0x800; }
+  else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
+  else return 0;
+  if (len > s.size() - pos) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    auto b = static_cast<unsigned char>(s[pos + i]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+// JavaScript's white space beyond ASCII (LANGUAGE.md: do what JavaScript does). Editors and
+// language models put no-break spaces and byte order marks into source text.
+bool is_unicode_space(uint32_t cp) {
+  return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+// The symbols of LANGUAGE.md section 8 other than the built-in names of symbols.hpp. Symbols
+// that respell an ASCII token map to that token, so the parser has one path for both.
+struct SymbolSpelling {
+  uint32_t code_point;
+  Tok kind;
+};
+constexpr SymbolSpelling kSymbols[] = {
+    {0x03BB, Tok::SymModule},  {0x0192, Tok::SymFunction}, {0x03C6, Tok::SymLambda},
+    {0x03B9, Tok::HintNumber}, {0x03C3, Tok::HintString},  {0x03BE, Tok::HintAny},
+    {0x03B5, Tok::Else},       {0x27FC, Tok::Return},      {0x00F7, Tok::SymTry},
+    {0x26A0, Tok::SymCaught},  {0x22A4, Tok::True},        {0x22A5, Tok::False},
+    {0x2205, Tok::SymEmpty},   {0x2200, Tok::SymForEach},  {0x221E, Tok::SymLoop},
+    {0xFF0B, Tok::SymPush},    {0x2260, Tok::NotEq},       {0x2265, Tok::Ge},
+    {0x2264, Tok::Le},         {0x27D1, Tok::Import},
+};
+
+const SymbolSpelling* find_symbol(uint32_t cp) {
+  for (const SymbolSpelling& s : kSymbols)
+    if (s.code_point == cp) return &s;
+  return nullptr;
+}
+
+// Characters easily typed (or generated) in place of a symbol or an ASCII token; the error
+// for one of them says what was probably meant.
+const char* lookalike_hint(uint32_t cp) {
+  switch (cp) {
+    case 0x03A3: return "did you mean '∑' (sum)?";  // Greek capital sigma
+    case 0x03D5: return "did you mean 'φ' (anonymous function)?";  // phi symbol
+    case 0x039B: return "did you mean 'λ' (module)?";
+    case 0x21A6: case 0x2192: case 0x21D2: return "did you mean '⟼' (return) or '=>'?";
+    case 0x2A7E: return "did you mean '≥'?";
+    case 0x2A7D: return "did you mean '≤'?";
+    case 0x2212: return "did you mean '-'?";  // minus sign
+    case 0x00D7: return "did you mean '*'?";
+    case 0x2018: case 0x2019: case 0x201C: case 0x201D:
+      return "strings are quoted with \" or '";
+    default: return nullptr;
   }
 }
 
@@ -86,6 +158,12 @@ class Lexer {
     return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
   }
 
+  // Advances over one character of `bytes` bytes (never a line break) by one column.
+  void advance_char(size_t bytes) {
+    pos_ += bytes;
+    ++column_;
+  }
+
   // Advances one byte; columns advance once per UTF-8 character (not on continuation bytes).
   void advance() {
     char c = src_[pos_++];
@@ -103,6 +181,7 @@ class Lexer {
       char c = peek();
       if (c == '\n') { newline = true; advance(); }
       else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') advance();
+      else if (size_t n = unicode_space_at(pos_)) advance_char(n);
       else if (c == '/' && peek(1) == '/') { while (pos_ < src_.size() && peek() != '\n') advance(); }
       else if (c == '/' && peek(1) == '*') {
         advance(); advance();
@@ -116,6 +195,14 @@ class Lexer {
       }
     }
     return newline;
+  }
+
+  // Length of the Unicode space character at pos, or 0 when there is none.
+  size_t unicode_space_at(size_t pos) const {
+    if (static_cast<unsigned char>(src_[pos]) < 0x80) return 0;
+    uint32_t cp;
+    size_t len = decode_utf8(src_, pos, cp);
+    return len != 0 && is_unicode_space(cp) ? len : 0;
   }
 
   void error(Token& t, std::string message) {
@@ -236,12 +323,44 @@ class Lexer {
     t.text = std::move(value);
   }
 
+  // A symbol of the symbolic form, or an error naming the character (or the invalid byte).
   void scan_non_ascii(Token& t) {
-    // A whole code point, so the column stays right; the symbolic form adds its symbols here.
-    size_t start = pos_;
-    advance();
-    while (pos_ < src_.size() && (static_cast<unsigned char>(peek()) & 0xC0) == 0x80) advance();
-    error(t, "unexpected character '" + std::string(src_.substr(start, pos_ - start)) + "'");
+    uint32_t cp;
+    size_t len = decode_utf8(src_, pos_, cp);
+    if (len == 0) return scan_invalid_utf8(t);
+    std::string_view text = src_.substr(pos_, len);
+    advance_char(len);
+    if (const SymbolSpelling* s = find_symbol(cp)) {
+      t.kind = s->kind;
+    } else if (find_builtin_symbol(text)) {
+      t.kind = Tok::SymBuiltin;
+    } else {
+      std::string message = "unexpected character '" + std::string(text) + "'";
+      if (const char* hint = lookalike_hint(cp)) message += std::string(" (") + hint + ")";
+      return error(t, std::move(message));
+    }
+    t.symbolic = true;
+    t.text = std::string(text);
+    skip_variation_selector();
+  }
+
+  // U+FE0F / U+FE0E after a symbol only choose emoji or text presentation (⚠️ is ⚠ U+FE0F).
+  void skip_variation_selector() {
+    std::string_view rest = src_.substr(pos_);
+    if (rest.size() >= 3 && rest[0] == '\xEF' && rest[1] == '\xB8' &&
+        (rest[2] == '\x8F' || rest[2] == '\x8E'))
+      advance_char(3);
+  }
+
+  // A byte that does not start a well-formed UTF-8 sequence: it and the continuation bytes
+  // after it (at most three) become one error token, counted as one column.
+  void scan_invalid_utf8(Token& t) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "invalid UTF-8 (byte 0x%02X)", static_cast<unsigned char>(peek()));
+    size_t n = 1;
+    while (n < 4 && pos_ + n < src_.size() && (static_cast<unsigned char>(src_[pos_ + n]) & 0xC0) == 0x80) ++n;
+    advance_char(n);
+    error(t, buf);
   }
 
   void scan_punct(Token& t) {
@@ -314,6 +433,12 @@ const char* token_description(Tok kind) {
     case Tok::Lt: return "'<'"; case Tok::Le: return "'<='"; case Tok::Gt: return "'>'";
     case Tok::Ge: return "'>='"; case Tok::AndAnd: return "'&&'"; case Tok::OrOr: return "'||'";
     case Tok::Bang: return "'!'";
+    case Tok::SymModule: return "'λ'"; case Tok::SymFunction: return "'ƒ'";
+    case Tok::SymLambda: return "'φ'"; case Tok::HintNumber: return "'ι'";
+    case Tok::HintString: return "'σ'"; case Tok::HintAny: return "'ξ'";
+    case Tok::SymTry: return "'÷'"; case Tok::SymEmpty: return "'∅'"; case Tok::SymLoop: return "'∞'";
+    case Tok::SymCaught: return "'⚠'"; case Tok::SymPush: return "'＋'";
+    case Tok::SymForEach: return "'∀'"; case Tok::SymBuiltin: return "built-in symbol";
   }
   return "token";
 }

@@ -1,7 +1,8 @@
 // The lexer: UTF-8 source text to tokens, with 1-based line and column (columns count
-// characters, not bytes). The symbolic spelling (LANGUAGE.md section 8) will add token kinds
-// here; non-ASCII input outside strings and comments is decoded as whole code points so that
-// work only adds cases. Nothing here is async-signal-safe.
+// characters, not bytes). Both spellings of the language are read here: a symbol of the
+// symbolic form (LANGUAGE.md section 8) that only respells an ASCII token (ε, ⟼, ⊤, ≠, ...)
+// becomes that token with `symbolic` set; the others get kinds of their own. Invalid or
+// truncated UTF-8 becomes an Error token, never a crash. Nothing here is async-signal-safe.
 #pragma once
 
 #include <cstdint>
@@ -21,13 +22,28 @@ enum class Tok : uint8_t {
   Arrow, Assign, PlusAssign, MinusAssign, StarAssign, SlashAssign, PercentAssign, PlusPlus,
   MinusMinus, Plus, Minus, Star, Slash, Percent, EqEq, EqEqEq, NotEq, NotEqEq, Lt, Le, Gt, Ge,
   AndAnd, OrOr, Bang,
+  // symbols of the symbolic form with no ASCII token of their own
+  SymModule,    // λ   λname{...}
+  SymFunction,  // ƒ   ƒname(params){...}, a module member
+  SymLambda,    // φ   φ(params){...}, an anonymous function
+  HintNumber,   // ι   ι name = e (or ι(c) ..., an if)
+  HintString,   // σ   σ name = e
+  HintAny,      // ξ   ξ name = e
+  SymTry,       // ÷   ÷{...}{...}
+  SymEmpty,     // ∅   []
+  SymLoop,      // ∞   ∞{...}
+  SymCaught,    // ⚠   the caught error
+  SymPush,      // ＋  ＋(arr, v) is arr.push(v)
+  SymForEach,   // ∀   ∀(coll, f) is coll.forEach(f)
+  SymBuiltin,   // ⌽ ∑ 🔤 🔢 ⎋ 📝 🔄 (symbols.hpp); text holds the symbol
 };
 
 struct Token {
   Tok kind = Tok::End;
   bool newline_before = false;  // a line break separates it from the previous token
+  bool symbolic = false;        // spelled with a symbol (text holds it, without U+FE0F)
   uint32_t line = 1, column = 1;
-  std::string text;             // Name, DictKey: the name; String: decoded text; Error: message
+  std::string text;  // Name, DictKey: the name; String: decoded text; Error: message; symbol
   double number = 0;
 };
 

@@ -28,6 +28,7 @@ uint32_t StrObj::hash() const {
 
 bool strings_equal(const StrObj* a, const StrObj* b) {
   if (a == b) return true;
+  if (a->reserved & b->reserved & kInternedFlag) return false;  // one object per interned text
   if (a->length != b->length) return false;
   if (a->hash_ && b->hash_ && a->hash_ != b->hash_) return false;
   return std::memcmp(a->chars(), b->chars(), a->length) == 0;
@@ -36,11 +37,13 @@ bool strings_equal(const StrObj* a, const StrObj* b) {
 Value make_string_with_capacity(std::string_view text, size_t capacity) {
   if (capacity < text.size()) capacity = text.size();
   if (capacity > UINT32_MAX - 64) throw std::bad_alloc();
-  auto* s = allocate_object<StrObj>(ObjKind::String, sizeof(StrObj) + capacity);
+  // One byte more than the capacity: the text is always NUL-terminated (native names, C APIs).
+  auto* s = allocate_object<StrObj>(ObjKind::String, sizeof(StrObj) + capacity + 1);
   s->length = static_cast<uint32_t>(text.size());
   s->capacity = static_cast<uint32_t>(capacity);
   s->hash_ = 0;
   if (!text.empty()) std::memcpy(s->chars(), text.data(), text.size());
+  s->chars()[text.size()] = '\0';
   return Value::adopt(Tag::String, s);
 }
 
@@ -159,6 +162,11 @@ void PropertyMap::set(const Value& key, Value value) {
       index_[h] = static_cast<int32_t>(entries_.size() - 1);
     }
   }
+}
+
+void PropertyMap::append_new(const Value& key, Value value) {
+  entries_.push_back(Entry{key, std::move(value)});
+  if (entries_.size() > kIndexThreshold) rebuild_index();
 }
 
 bool PropertyMap::remove(const StrObj* key) {

@@ -1,7 +1,12 @@
 #include "parser.hpp"
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "anarchy/interpreter/objects.hpp"
 #include "lexer.hpp"
+#include "symbols.hpp"
 
 namespace anarchy {
 
@@ -14,6 +19,46 @@ struct ParseAbort {};
 
 constexpr int kMaxNesting = 200;
 
+bool is_hint(Tok k) { return k == Tok::HintNumber || k == Tok::HintString || k == Tok::HintAny; }
+
+TypeHint hint_of(Tok k) {
+  switch (k) {
+    case Tok::HintNumber: return TypeHint::Number;
+    case Tok::HintString: return TypeHint::String;
+    default: return TypeHint::Any;
+  }
+}
+
+// What a symbol of the symbolic form is for; appended to an error about a symbol that stands
+// where it cannot, since the symbol alone rarely tells the reader what was expected.
+std::string symbol_usage(const Token& t) {
+  if (!t.symbolic) return "";
+  switch (t.kind) {
+    case Tok::SymModule: return "λname{...} declares a module, at the top level of a file";
+    case Tok::SymFunction: return "ƒname(params){...} declares a function of a module";
+    case Tok::SymLambda: return "φ(params){...} is an anonymous function";
+    case Tok::HintNumber: return "ι(condition){...} is an if; ι name = value assigns a number";
+    case Tok::HintString: return "σ name = value assigns a string";
+    case Tok::HintAny: return "ξ name = value assigns a value of any type";
+    case Tok::SymTry: return "÷{...}{...} is try/catch; divide with '/'";
+    case Tok::SymLoop: return "∞{...} loops until break or return";
+    case Tok::SymCaught: return "⚠ is the caught error, in the second block of ÷{...}{...}";
+    case Tok::SymPush: return "＋(array, value) pushes onto the array; add with '+'";
+    case Tok::SymForEach: return "∀(collection, function) calls the function for each value";
+    case Tok::Else: return "ε{...} is the else of ι(condition){...}";
+    case Tok::Return: return "⟼ value returns from a function";
+    case Tok::Import: return "⟑ \"path\" imports a file, before the modules";
+    case Tok::SymBuiltin: {
+      const BuiltinSymbol* b = find_builtin_symbol(t.text);
+      if (!b) return "";
+      std::string ascii(b->global);
+      if (!b->member.empty()) ascii += "." + std::string(b->member);
+      return t.text + " is " + ascii;
+    }
+    default: return "";
+  }
+}
+
 class Parser {
  public:
   Parser(FileNode& file, std::vector<SyntaxErrorInfo>& errors)
@@ -25,6 +70,7 @@ class Parser {
       if (at(Tok::End)) fail_here("expected a module: NAME{ ... }");
       while (!at(Tok::End)) parse_module_recovering();
     } catch (const ParseAbort&) {
+    } catch (const ParseFailure&) {  // recorded; at the end of the file nothing is left to resume
     }
   }
 
@@ -53,8 +99,12 @@ class Parser {
   [[noreturn]] void fail_here(std::string expectation) {
     const Token& t = cur();
     if (t.kind == Tok::Error) fail_at(t, t.text);
-    std::string found = t.kind == Tok::Name ? "'" + t.text + "'" : token_description(t.kind);
-    fail_at(t, expectation.empty() ? "unexpected " + found : expectation + ", found " + found);
+    std::string found =
+        t.kind == Tok::Name || t.symbolic ? "'" + t.text + "'" : token_description(t.kind);
+    std::string message = expectation.empty() ? "unexpected " + found : expectation + ", found " + found;
+    std::string usage = symbol_usage(t);
+    if (!usage.empty()) message += " (" + usage + ")";
+    fail_at(t, std::move(message));
   }
 
   template <class T>
@@ -74,6 +124,19 @@ class Parser {
       }
     }
     ~DepthGuard() { --p.depth_; }
+  };
+
+  // While the handler of ÷{...}{...} or of catch(⚠) is parsed, ⚠ names its error; elsewhere
+  // ⚠ is a syntax error rather than a name that fails only when it runs.
+  struct CaughtScope {
+    Parser& p;
+    bool active;
+    CaughtScope(Parser& parser, bool binds_caught) : p(parser), active(binds_caught) {
+      if (active) ++p.caught_depth_;
+    }
+    ~CaughtScope() {
+      if (active) --p.caught_depth_;
+    }
   };
 
   // Skips to the end of the broken statement: past the next ';' or up to the '}' that closes
@@ -121,7 +184,8 @@ class Parser {
 
   void parse_module() {
     if (at(Tok::Import)) fail_here("imports must come before the modules");
-    if (!at(Tok::Name)) fail_here("expected a module name");
+    bool lambda = accept(Tok::SymModule);  // λname{...}
+    if (!at(Tok::Name)) fail_here(lambda ? "expected a module name after 'λ'" : "expected a module name");
     ModuleNode* m = file_.arena.make_module();
     m->name = cur().text;
     m->line = cur().line;
@@ -131,6 +195,7 @@ class Parser {
     expect(Tok::LBrace, "'{' after the module name");
     file_.modules.push_back(m);
     while (!at(Tok::RBrace) && !at(Tok::End)) parse_member_recovering(m);
+    m->end_line = cur().line;
     expect(Tok::RBrace, "'}' closing the module");
   }
 
@@ -146,6 +211,8 @@ class Parser {
 
   void parse_member(ModuleNode* m) {
     if (accept(Tok::Semicolon)) return;
+    if (at(Tok::SymFunction)) return parse_symbolic_function(m);
+    if (is_hint(cur().kind)) return parse_hinted_variable(m);
     if (!at(Tok::Name)) fail_here("expected a function or variable of module '" + m->name + "'");
     const Token& name = cur();
     if (ahead(1).kind == Tok::LParen) {
@@ -162,6 +229,26 @@ class Parser {
     next();
     next();
     Expr* init = parse_expression();
+    m->variables.push_back({name.text, init, name.line, name.column});
+    end_statement();
+  }
+
+  // ƒname(params){ body }
+  void parse_symbolic_function(ModuleNode* m) {
+    next();
+    if (!at(Tok::Name)) fail_here("expected a function name after 'ƒ'");
+    const Token& name = cur();
+    next();
+    if (!at(Tok::LParen)) fail_here("expected '(' after 'ƒ" + name.text + "'");
+    FunctionNode* fn = parse_function_rest(name, name.text);
+    fn->module = m;
+    m->functions.push_back(fn);
+  }
+
+  // ι name = e as a module variable (see ModuleVar: the initialiser is the hinted assignment).
+  void parse_hinted_variable(ModuleNode* m) {
+    const Token& name = ahead(1);
+    Expr* init = parse_hinted_assignment();
     m->variables.push_back({name.text, init, name.line, name.column});
     end_statement();
   }
@@ -206,6 +293,7 @@ class Parser {
     BlockStmt* b = node<BlockStmt>(cur());
     expect(Tok::LBrace, "'{'");
     while (!at(Tok::RBrace) && !at(Tok::End)) parse_statement_recovering(b->body);
+    b->end_line = cur().line;
     expect(Tok::RBrace, "'}'");
     return b;
   }
@@ -231,6 +319,7 @@ class Parser {
   Stmt* parse_statement() {
     DepthGuard guard(*this);
     const Token& t = cur();
+    if (t.kind == Tok::HintNumber && ahead(1).kind == Tok::LParen) return parse_if();  // ι(
     switch (t.kind) {
       case Tok::Semicolon: next(); return nullptr;
       case Tok::LBrace: return parse_block();
@@ -248,7 +337,10 @@ class Parser {
       case Tok::Return: {
         next();
         auto* r = node<ReturnStmt>(t);
-        if (!at(Tok::Semicolon) && !at(Tok::RBrace) && !at(Tok::End) && !cur().newline_before)
+        if (t.symbolic && at(Tok::LParen) && ahead(1).kind == Tok::RParen && ahead(2).kind != Tok::Arrow) {
+          next();  // ⟼() returns nothing
+          next();
+        } else if (!at(Tok::Semicolon) && !at(Tok::RBrace) && !at(Tok::End) && !cur().newline_before)
           r->value = parse_expression();
         end_statement();
         return r;
@@ -263,6 +355,8 @@ class Parser {
         return th;
       }
       case Tok::Try: return parse_try();
+      case Tok::SymTry: return parse_symbolic_try();
+      case Tok::SymLoop: return parse_forever();
       case Tok::Import: fail_here("imports must come before the modules");
       default: {
         auto* s = node<ExprStmt>(t);
@@ -273,6 +367,7 @@ class Parser {
     }
   }
 
+  // if (c) S [else S], also spelled ι(c) S [ε S]
   Stmt* parse_if() {
     auto* s = node<IfStmt>(cur());
     next();
@@ -324,16 +419,42 @@ class Parser {
     if (!at(Tok::LBrace)) fail_here("expected '{' after 'try'");
     s->body = parse_block();
     expect(Tok::Catch, "'catch' after the try block");
+    bool binds_caught = false;  // catch(⚠), as `anarchy fmt --ascii` spells ÷
     if (accept(Tok::LParen)) {
-      if (!at(Tok::Name)) fail_here("expected the name of the caught error");
+      if (!at(Tok::Name) && !at(Tok::SymCaught)) fail_here("expected the name of the caught error");
+      binds_caught = at(Tok::SymCaught);
       s->catch_var = node<NameExpr>(cur());
       s->catch_var->name = cur().text;
       next();
       expect(Tok::RParen, "')'");
     }
     if (!at(Tok::LBrace)) fail_here("expected '{' starting the catch block");
+    CaughtScope scope(*this, binds_caught);
     s->handler = parse_block();
     return s;
+  }
+
+  // ÷{ body }{ handler }: try/catch with the error bound to ⚠ in the handler.
+  Stmt* parse_symbolic_try() {
+    auto* s = node<TryStmt>(cur());
+    next();
+    if (!at(Tok::LBrace)) fail_here("expected '{' after '÷'");
+    s->body = parse_block();
+    if (!at(Tok::LBrace)) fail_here("expected the handler block of '÷{...}{...}'");
+    s->catch_var = node<NameExpr>(cur());
+    s->catch_var->name = std::string(kCaughtName);
+    CaughtScope scope(*this, true);
+    s->handler = parse_block();
+    return s;
+  }
+
+  // ∞{ body }: a loop left only by break, return or a throw.
+  Stmt* parse_forever() {
+    auto* l = node<LoopStmt>(cur());
+    next();
+    if (!at(Tok::LBrace)) fail_here("expected '{' after '∞'");
+    l->body = parse_block();
+    return l;
   }
 
   // ---- expressions ----
@@ -354,17 +475,25 @@ class Parser {
     }
   }
 
+  // Symbols (⌽, ⚠) are names no program binds, so they are never assignment targets.
   static bool assignable(const Expr* e) {
-    return e->kind == NodeKind::Name || e->kind == NodeKind::Member || e->kind == NodeKind::Index;
+    if (e->kind == NodeKind::Name) return !is_symbol_name(static_cast<const NameExpr*>(e)->name);
+    return e->kind == NodeKind::Member || e->kind == NodeKind::Index;
+  }
+
+  static std::string cannot_assign(const Expr* e) {
+    if (e->kind == NodeKind::Name) return "cannot assign to '" + static_cast<const NameExpr*>(e)->name + "'";
+    return "cannot assign to this expression, found '='";
   }
 
   Expr* parse_assignment() {
+    if (is_hint(cur().kind)) return parse_hinted_assignment();
     if (Expr* arrow = try_parse_arrow()) return arrow;
     Expr* left = parse_conditional();
     Op op;
     if (assignment_op(cur().kind, op)) {
       const Token& t = cur();
-      if (!assignable(left)) fail_here("cannot assign to this expression");
+      if (!assignable(left)) fail_at(t, cannot_assign(left));
       next();
       auto* a = node<AssignExpr>(t);
       a->op = op;
@@ -374,6 +503,27 @@ class Parser {
       return a;
     }
     return left;
+  }
+
+  // ι name = e, σ name = e, ξ name = e: a plain assignment to a name, with a type hint.
+  Expr* parse_hinted_assignment() {
+    const Token& hint = cur();
+    if (hint.kind == Tok::HintNumber && ahead(1).kind == Tok::LParen)
+      fail_at(hint, "'ι(' starts an if statement, which cannot stand here");
+    next();
+    if (!at(Tok::Name)) fail_here(std::string("expected a name after ") + token_description(hint.kind));
+    auto* target = node<NameExpr>(cur());
+    target->name = cur().text;
+    next();
+    if (!at(Tok::Assign)) fail_here("expected '=' after '" + hint.text + " " + target->name + "'");
+    next();
+    auto* a = node<AssignExpr>(hint);
+    a->op = Op::Assign;
+    a->hint = hint_of(hint.kind);
+    a->target = target;
+    DepthGuard guard(*this);
+    a->value = parse_assignment();
+    return a;
   }
 
   // x => body, (a, b) => body, () => body
@@ -532,10 +682,10 @@ class Parser {
         e = c;
       } else if (t.kind == Tok::Dot) {
         next();
-        if (!at(Tok::Name) && !is_keyword(cur().kind)) fail_here("expected a property name after '.'");
+        if (!at(Tok::Name) && !is_keyword_word(cur())) fail_here("expected a property name after '.'");
         auto* m = node<MemberExpr>(t);
         m->object = e;
-        m->name = make_string(cur().text);
+        m->name = Heap::current().intern(cur().text);
         m->line = cur().line;
         m->column = cur().column;
         next();
@@ -562,6 +712,8 @@ class Parser {
   }
 
   static bool is_keyword(Tok k) { return k >= Tok::If && k <= Tok::Import; }
+  // A keyword spelled as a word (property names may be keywords, but not symbols: `.⊤`).
+  static bool is_keyword_word(const Token& t) { return is_keyword(t.kind) && !t.symbolic; }
 
   void parse_arguments(std::vector<Expr*>& args) {
     if (accept(Tok::RParen)) return;
@@ -580,7 +732,7 @@ class Parser {
       case Tok::String: {
         next();
         auto* s = node<StringExpr>(t);
-        s->value = make_string(t.text);
+        s->value = Heap::current().intern(t.text);
         return s;
       }
       case Tok::True: case Tok::False: {
@@ -610,21 +762,60 @@ class Parser {
       }
       case Tok::LBracket: return parse_array();
       case Tok::LBrace: return parse_object();
-      case Tok::Function: {
+      case Tok::Function:
+      case Tok::SymLambda: return parse_function_literal(t);
+      case Tok::SymEmpty: next(); return node<ArrayLitExpr>(t);  // ∅ is []
+      case Tok::SymBuiltin: {
         next();
-        FunctionNode* fn = new_anonymous(t);
-        if (at(Tok::Name)) { fn->name = cur().text; next(); }
-        expect(Tok::LParen, "'(' after 'function'");
-        parse_params(fn);
-        if (!at(Tok::LBrace)) fail_here("expected '{' starting the function body");
-        fn->body = parse_block();
-        auto* lit = node<FunctionLitExpr>(t);
-        lit->fn = fn;
-        return lit;
+        auto* n = node<NameExpr>(t);  // bound to its built-in (builtins_symbolic.cpp)
+        n->name = t.text;
+        return n;
       }
+      case Tok::SymCaught: {
+        if (caught_depth_ == 0)
+          fail_at(t, "'⚠' (the caught error) stands only in the second block of ÷{...}{...} or in catch(⚠)");
+        next();
+        auto* n = node<NameExpr>(t);
+        n->name = std::string(kCaughtName);
+        return n;
+      }
+      case Tok::SymPush: return parse_method_symbol(t, "push", SIZE_MAX, "＋(array, value, ...)");
+      case Tok::SymForEach: return parse_method_symbol(t, "forEach", 2, "∀(collection, function)");
       default:
         fail_here(t.kind == Tok::End ? "unexpected end of file" : "");
     }
+  }
+
+  // function [name](params){...} or φ(params){...}
+  Expr* parse_function_literal(const Token& t) {
+    next();
+    FunctionNode* fn = new_anonymous(t);
+    if (t.kind == Tok::Function && at(Tok::Name)) { fn->name = cur().text; next(); }
+    expect(Tok::LParen, (std::string("'(' after ") + token_description(t.kind)).c_str());
+    parse_params(fn);
+    if (!at(Tok::LBrace)) fail_here("expected '{' starting the function body");
+    fn->body = parse_block();
+    auto* lit = node<FunctionLitExpr>(t);
+    lit->fn = fn;
+    return lit;
+  }
+
+  // ＋(arr, v) and ∀(coll, f) are the method calls arr.push(v) and coll.forEach(f): the same
+  // AST as the ASCII spelling, so both run, fail and profile alike.
+  Expr* parse_method_symbol(const Token& t, const char* method, size_t max_args, const char* usage) {
+    next();
+    expect(Tok::LParen, (std::string("'(' after ") + token_description(t.kind)).c_str());
+    std::vector<Expr*> args;
+    parse_arguments(args);
+    if (args.size() < 2 || args.size() > max_args)
+      fail_at(t, std::string(token_description(t.kind)) + " takes " + usage);
+    auto* member = node<MemberExpr>(t);
+    member->object = args[0];
+    member->name = Heap::current().intern(method);
+    auto* call = node<CallExpr>(t);
+    call->callee = member;
+    call->args.assign(args.begin() + 1, args.end());
+    return call;
   }
 
   Expr* make_number(const Token& t) {
@@ -642,6 +833,7 @@ class Parser {
       if (accept(Tok::RBracket)) break;
       expect(Tok::Comma, "',' or ']' in the array");
     }
+    a->end_line = toks_[pos_ - 1].line;  // the ']' just accepted
     return a;
   }
 
@@ -651,7 +843,7 @@ class Parser {
     while (!accept(Tok::RBrace)) {
       const Token& k = cur();
       std::string key;
-      if (k.kind == Tok::Name || k.kind == Tok::String || is_keyword(k.kind)) {
+      if (k.kind == Tok::Name || k.kind == Tok::String || is_keyword_word(k)) {
         key = k.kind == Tok::String || k.kind == Tok::Name ? k.text : std::string(token_text(k.kind));
       } else if (k.kind == Tok::Number) {
         key = number_key(k.number);
@@ -660,11 +852,12 @@ class Parser {
       }
       next();
       expect(Tok::Colon, "':' after the property name");
-      o->keys.push_back(make_string(key));
+      o->keys.push_back(Heap::current().intern(key));
       o->values.push_back(parse_expression());
       if (accept(Tok::RBrace)) break;
       expect(Tok::Comma, "',' or '}' in the object");
     }
+    o->end_line = toks_[pos_ - 1].line;  // the '}' just accepted
     return o;
   }
 
@@ -680,6 +873,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int caught_depth_ = 0;  // handlers that bind ⚠ around the current position
 };
 
 }  // namespace

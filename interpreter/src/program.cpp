@@ -240,6 +240,15 @@ const Value* property(const Value& obj, const char* name) {
 
 }  // namespace
 
+// The text of a value for an error report, even when it is too deep or too large to show.
+static std::string safe_display(const Value& v) {
+  try {
+    return to_display(v);
+  } catch (const NativeError& e) {
+    return std::string("<") + type_name(v) + ": " + e.message + ">";
+  }
+}
+
 static void report_uncaught(Interpreter::Impl& I, FILE* err, const ScriptError& e) {
   I.in.flush_output();
   std::string file = e.traceback.empty() ? I.files[0]->path : e.traceback.back().file;
@@ -253,9 +262,9 @@ static void report_uncaught(Interpreter::Impl& I, FILE* err, const ScriptError& 
     const Value* c = property(e.value, "column");
     if (l && l->is_number()) line = static_cast<uint32_t>(l->as_number());
     if (c && c->is_number()) column = static_cast<uint32_t>(c->as_number());
-    head = (type ? to_display(*type) : "Error") + ": " + (message ? to_display(*message) : "");
+    head = (type ? safe_display(*type) : "Error") + ": " + (message ? safe_display(*message) : "");
   } else {
-    head = "Uncaught: " + to_display(e.value);
+    head = "Uncaught: " + safe_display(e.value);
   }
   std::fprintf(err, "%s:%u:%u: %s\n", file.c_str(), line, column, head.c_str());
   if (!e.traceback.empty()) {
@@ -484,11 +493,24 @@ void* thread_main(void* p) {
 }
 }  // namespace
 
+// Sanitizer builds use several times the stack per native frame.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr size_t kSanitizerStackFactor = 4;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr size_t kSanitizerStackFactor = 4;
+#else
+constexpr size_t kSanitizerStackFactor = 1;
+#endif
+#else
+constexpr size_t kSanitizerStackFactor = 1;
+#endif
+
 int run_with_large_stack(uint32_t max_depth, int (*fn)(void*), void* arg) {
   // Generous per guest frame (sanitizer builds use several times the release frame size);
   // the memory is only reserved, and touched only as deep as the program really goes.
-  size_t bytes = size_t{max_depth} * 48 * 1024 + (64u << 20);
-  bytes = std::min<size_t>(bytes, size_t{8} << 30);
+  size_t bytes = size_t{max_depth} * 48 * 1024 * kSanitizerStackFactor + (64u << 20);
+  bytes = std::min<size_t>(bytes, size_t{16} << 30);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   ThreadCall call{fn, arg, 0};

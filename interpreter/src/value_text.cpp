@@ -114,26 +114,41 @@ std::string number_to_string(double d) {
 void append_json_quoted(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(run, i - run));
+    run = i + 1;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
   }
+  out.append(s.substr(run));
   out.push_back('"');
 }
 
@@ -148,9 +163,11 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
-// Prints nested values; `path` holds the containers currently open, so a container that
-// contains itself prints "[...]" / "{...}" where it recurs (shared, non-cyclic parts print
-// in full). Depth is bounded so a deeply nested value cannot exhaust the native stack.
+// Prints a value in print's form. Nesting is walked with an explicit stack rather than by
+// recursion, so even a value nested kMaxNesting deep costs no native stack; the stack is also
+// the path of open containers, so a container that contains itself prints "[...]" / "{...}"
+// where it recurs (shared, non-cyclic parts print in full). No guest code runs while printing,
+// so the containers cannot change under the walk.
 class DisplayWriter {
  public:
   explicit DisplayWriter(std::string& out) : out_(out) {}
@@ -166,6 +183,12 @@ class DisplayWriter {
   }
 
  private:
+  struct Frame {
+    const HeapObj* container;
+    bool is_array;
+    size_t next;  // index of the next element or entry to print
+  };
+
   // An error object's message, which is how errors print. Only a scalar message counts, so
   // a guest that stores a container there (even the error itself) gets the plain object form.
   static const Value* error_message(const Value& v) {
@@ -174,69 +197,101 @@ class DisplayWriter {
     return m && !m->is_array() && !m->is_object() ? m : nullptr;
   }
 
-  void nested(const Value& v) {
+  void nested(const Value& root) {
+    element(root);
+    while (!stack_.empty()) {
+      // Shared sub-values can make the text exponentially longer than the value is big.
+      if (out_.size() > builtins::kMaxStringBytes)
+        builtins::range_error("value is too large to convert to text");
+      Frame& f = stack_.back();
+      if (f.is_array) {
+        const ValueVector& items = static_cast<const ArrayObj*>(f.container)->items;
+        if (f.next == items.size()) {
+          close(']');
+          continue;
+        }
+        if (f.next) out_.append(", ");
+        element(items[f.next++]);  // may push: f is not used after this
+      } else {
+        auto entries = static_cast<const ObjectObj*>(f.container)->props.entries();
+        if (f.next == entries.size()) {
+          close('}');
+          continue;
+        }
+        if (f.next) out_.append(", ");
+        const auto& e = entries[f.next++];
+        key(str_of(e.key)->view());
+        element(e.value);
+      }
+    }
+  }
+
+  // Writes a scalar, or opens a container (pushing a frame) unless it is empty or recurs.
+  void element(const Value& v) {
     switch (v.tag()) {
       case Tag::Unset:
-      case Tag::Null: out_.append("null"); break;
-      case Tag::Bool: out_.append(v.as_bool() ? "true" : "false"); break;
-      case Tag::Number: append_number(out_, v.as_number()); break;
-      case Tag::String: append_json_quoted(out_, str_of(v)->view()); break;
-      case Tag::Array: array(v); break;
-      case Tag::Object: object(v); break;
-      case Tag::Function: function(v.as<FuncObj>()); break;
-      case Tag::Native: native(v.as<NativeObj>()); break;
-      case Tag::Module: out_.append("<module>"); break;
+      case Tag::Null:
+        out_.append("null");
+        break;
+      case Tag::Bool:
+        out_.append(v.as_bool() ? "true" : "false");
+        break;
+      case Tag::Number:
+        append_number(out_, v.as_number());
+        break;
+      case Tag::String:
+        append_json_quoted(out_, str_of(v)->view());
+        break;
+      case Tag::Array:
+        open(arr_of(v), true, arr_of(v)->items.empty(), "[", "[...]", "[]");
+        break;
+      case Tag::Object:
+        if (const Value* msg = error_message(v))
+          element(*msg);  // a scalar: no recursion
+        else
+          open(obj_of(v), false, obj_of(v)->props.size() == 0, "{", "{...}", "{}");
+        break;
+      case Tag::Function:
+        function(v.as<FuncObj>());
+        break;
+      case Tag::Native:
+        native(v.as<NativeObj>());
+        break;
+      case Tag::Module:
+        out_.append("<module>");
+        break;
     }
   }
 
-  bool enter(const HeapObj* o) {
-    for (const HeapObj* open : path_)
-      if (open == o) return false;
-    if (path_.size() >= builtins::kMaxNesting)
+  void open(const HeapObj* o, bool is_array, bool empty, const char* start, const char* recurs,
+            const char* empty_form) {
+    for (const Frame& f : stack_) {
+      if (f.container == o) {
+        out_.append(recurs);
+        return;
+      }
+    }
+    if (empty) {
+      out_.append(empty_form);
+      return;
+    }
+    if (stack_.size() >= builtins::kMaxNesting)
       builtins::range_error("value is nested too deeply to convert to text");
-    path_.push_back(o);
-    return true;
+    out_.append(start);
+    stack_.push_back(Frame{o, is_array, 0});
   }
 
-  void array(const Value& v) {
-    const ArrayObj* a = arr_of(v);
-    if (!enter(a)) {
-      out_.append("[...]");
-      return;
-    }
-    out_.push_back('[');
-    // Index loop: the vector is not changed while printing (no guest code runs here).
-    for (size_t i = 0; i < a->items.size(); ++i) {
-      if (i) out_.append(", ");
-      nested(a->items[i]);
-    }
-    out_.push_back(']');
-    path_.pop_back();
+  void close(char bracket) {
+    out_.push_back(bracket);
+    stack_.pop_back();
   }
 
-  void object(const Value& v) {
-    const ObjectObj* o = obj_of(v);
-    if (const Value* msg = error_message(v)) {
-      nested(*msg);
-      return;
-    }
-    if (!enter(o)) {
-      out_.append("{...}");
-      return;
-    }
-    out_.push_back('{');
-    bool first = true;
-    for (const auto& e : o->props.entries()) {
-      if (!first) out_.append(", ");
-      first = false;
-      std::string_view key = str_of(e.key)->view();
-      if (is_identifier(key)) out_.append(key);
-      else append_json_quoted(out_, key);
-      out_.append(": ");
-      nested(e.value);
-    }
-    out_.push_back('}');
-    path_.pop_back();
+  void key(std::string_view k) {
+    if (is_identifier(k))
+      out_.append(k);
+    else
+      append_json_quoted(out_, k);
+    out_.append(": ");
   }
 
   void function(const FuncObj* f) {
@@ -259,16 +314,21 @@ class DisplayWriter {
   }
 
   std::string& out_;
-  std::vector<const HeapObj*> path_;
+  std::vector<Frame> stack_;
 };
 
 }  // namespace
 
 void append_display(std::string& out, const Value& v) {
   switch (v.tag()) {  // the common scalar cases without building a writer
-    case Tag::String: out.append(str_of(v)->view()); return;
-    case Tag::Number: append_number(out, v.as_number()); return;
-    default: DisplayWriter(out).top(v);
+    case Tag::String:
+      out.append(str_of(v)->view());
+      return;
+    case Tag::Number:
+      append_number(out, v.as_number());
+      return;
+    default:
+      DisplayWriter(out).top(v);
   }
 }
 
@@ -285,15 +345,22 @@ std::string to_display(const Value& v) {
 const char* type_name(const Value& v) {
   switch (v.tag()) {
     case Tag::Unset:
-    case Tag::Null: return "null";
-    case Tag::Bool: return "boolean";
-    case Tag::Number: return "number";
-    case Tag::String: return "string";
-    case Tag::Array: return "array";
+    case Tag::Null:
+      return "null";
+    case Tag::Bool:
+      return "boolean";
+    case Tag::Number:
+      return "number";
+    case Tag::String:
+      return "string";
+    case Tag::Array:
+      return "array";
     case Tag::Object:
-    case Tag::Module: return "object";
+    case Tag::Module:
+      return "object";
     case Tag::Function:
-    case Tag::Native: return "function";
+    case Tag::Native:
+      return "function";
   }
   return "null";
 }
@@ -301,11 +368,16 @@ const char* type_name(const Value& v) {
 bool truthy(const Value& v) {
   switch (v.tag()) {
     case Tag::Unset:
-    case Tag::Null: return false;
-    case Tag::Bool: return v.as_bool();
-    case Tag::Number: return v.as_number() != 0 && !std::isnan(v.as_number());
-    case Tag::String: return str_of(v)->length != 0;
-    default: return true;
+    case Tag::Null:
+      return false;
+    case Tag::Bool:
+      return v.as_bool();
+    case Tag::Number:
+      return v.as_number() != 0 && !std::isnan(v.as_number());
+    case Tag::String:
+      return str_of(v)->length != 0;
+    default:
+      return true;
   }
 }
 
@@ -313,11 +385,16 @@ bool strict_equals(const Value& a, const Value& b) {
   if (a.tag() != b.tag()) return false;
   switch (a.tag()) {
     case Tag::Unset:
-    case Tag::Null: return true;
-    case Tag::Bool: return a.as_bool() == b.as_bool();
-    case Tag::Number: return a.as_number() == b.as_number();  // NaN != NaN, 0 == -0
-    case Tag::String: return strings_equal(str_of(a), str_of(b));
-    default: return a.same_payload(b);
+    case Tag::Null:
+      return true;
+    case Tag::Bool:
+      return a.as_bool() == b.as_bool();
+    case Tag::Number:
+      return a.as_number() == b.as_number();  // NaN != NaN, 0 == -0
+    case Tag::String:
+      return strings_equal(str_of(a), str_of(b));
+    default:
+      return a.same_payload(b);
   }
 }
 
@@ -327,6 +404,12 @@ bool strict_equals(const Value& a, const Value& b) {
 
 namespace builtins {
 
+int digit_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  char l = static_cast<char>(c | 0x20);
+  return l >= 'a' && l <= 'z' ? l - 'a' + 10 : 99;
+}
+
 namespace {
 
 // Byte length of the JavaScript white space character starting at s[i], or 0.
@@ -334,14 +417,14 @@ size_t space_at(std::string_view s, size_t i) {
   auto b = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
   unsigned c = b(0);
   if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return 1;
-  if (c == 0xC2 && b(1) == 0xA0) return 2;                                   // U+00A0
-  if (c == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;                   // U+1680
+  if (c == 0xC2 && b(1) == 0xA0) return 2;                  // U+00A0
+  if (c == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;  // U+1680
   if (c == 0xE2 && b(1) == 0x80 && (b(2) <= 0x8A || b(2) == 0xA8 || b(2) == 0xA9 || b(2) == 0xAF) &&
       b(2) >= 0x80)
-    return 3;                                                                // U+2000-200A, 2028/9, 202F
-  if (c == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;                   // U+205F
-  if (c == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;                   // U+3000
-  if (c == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;                   // U+FEFF
+    return 3;                                               // U+2000-200A, 2028/9, 202F
+  if (c == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;  // U+205F
+  if (c == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;  // U+3000
+  if (c == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;  // U+FEFF
   return 0;
 }
 
@@ -358,13 +441,6 @@ size_t digit_run(std::string_view s, size_t i) {
   size_t j = i;
   while (j < s.size() && is_digit(s[j])) ++j;
   return j - i;
-}
-
-// A digit of radix up to 36 (letters either case); 99 for anything else.
-int digit_value(char c) {
-  if (is_digit(c)) return c - '0';
-  char l = static_cast<char>(c | 0x20);
-  return l >= 'a' && l <= 'z' ? l - 'a' + 10 : 99;
 }
 
 bool all_digits_of_radix(std::string_view s, int radix) {
@@ -492,8 +568,9 @@ double string_to_number(std::string_view s) {
     int radix = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
     if (radix) {
       std::string_view digits = s.substr(2);
-      return builtins::all_digits_of_radix(digits, radix) ? builtins::radix_digits_to_double(digits, radix)
-                                                          : kNaN;
+      return builtins::all_digits_of_radix(digits, radix)
+                 ? builtins::radix_digits_to_double(digits, radix)
+                 : kNaN;
     }
   }
   std::string_view unsigned_part = s;
@@ -503,7 +580,8 @@ double string_to_number(std::string_view s) {
     unsigned_part.remove_prefix(1);
   }
   if (unsigned_part == "Infinity")
-    return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return negative ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
   if (builtins::decimal_prefix_length(s) != s.size()) return kNaN;
   return builtins::decimal_to_double(s);
 }

@@ -4,6 +4,22 @@
 
 namespace aiprof::report {
 
+const char* frame_kind_name(FrameKind kind) {
+  switch (kind) {
+    case FrameKind::Root: return "root";
+    case FrameKind::Function: return "function";
+    case FrameKind::Module: return "module";
+    case FrameKind::Import: return "import";
+    case FrameKind::Native: return "native";
+    case FrameKind::Builtin: return "builtin";
+    case FrameKind::Custom: return "custom";
+    case FrameKind::Expression: return "expression";
+    case FrameKind::Block: return "block";
+    case FrameKind::GC: return "gc";
+  }
+  return "custom";
+}
+
 Profile::Profile() {
   frames.push_back(Frame{"<root>", "", 0, FrameKind::Root});
   nodes.push_back(CallNode{});
@@ -12,7 +28,8 @@ Profile::Profile() {
 uint32_t Profile::intern_frame(const Frame& f) {
   for (uint32_t i = 0; i < frames.size(); ++i) {
     const Frame& g = frames[i];
-    if (g.name == f.name && g.file == f.file && g.line == f.line && g.kind == f.kind) return i;
+    if (g.name == f.name && g.file == f.file && g.line == f.line && g.kind == f.kind && g.column == f.column)
+      return i;
   }
   frames.push_back(f);
   return static_cast<uint32_t>(frames.size() - 1);

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <atomic>
+#include <string>
+#include <unordered_map>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -58,6 +60,10 @@ class Heap {
   // the list operations off the call path.
   void track_env_chain(HeapObj* env);
 
+  // The one string object for this text, kept alive for the heap's life. Names and property
+  // keys in the source are interned, so comparing two of them is a pointer comparison.
+  Value intern(std::string_view text);
+
   // Called when a reference count reaches zero.
   void release(HeapObj* o);
 
@@ -98,6 +104,7 @@ class Heap {
   struct FreeBlock { FreeBlock* next; };
   FreeBlock* free_lists_[kClassCount] = {};
   uint32_t free_counts_[kClassCount] = {};
+  std::unordered_map<std::string, Value> interned_;
   std::vector<HeapObj*> pending_;
   bool draining_ = false;
   bool collecting_ = false;

@@ -52,6 +52,9 @@ class PropertyMap {
   const Value* find(const StrObj* key) const;
   Value* find(const StrObj* key) { return const_cast<Value*>(std::as_const(*this).find(key)); }
   void set(const Value& key, Value value);  // key must be a string
+  // Adds a key known not to be present yet (object literals with distinct keys).
+  void append_new(const Value& key, Value value);
+  void reserve(size_t n) { entries_.reserve(n); }
   bool remove(const StrObj* key);
   void clear();
   size_t size() const { return entries_.size(); }

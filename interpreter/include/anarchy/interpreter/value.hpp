@@ -23,12 +23,14 @@ struct HeapObj {
   uint32_t refcount;
   ObjKind kind;
   uint8_t gc_mark;    // used by the cycle collector only
-  uint16_t reserved;
+  uint16_t reserved;  // strings: kInternedFlag when interned
   uint32_t gc_refs;   // cycle collector scratch
   uint32_t alloc_bytes;
   HeapObj* gc_prev;   // containers only: the list the cycle collector walks
   HeapObj* gc_next;
 };
+
+constexpr uint16_t kInternedFlag = 1;
 
 void release_object(HeapObj* o);  // heap.cpp: refcount reached zero
 

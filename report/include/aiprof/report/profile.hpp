@@ -11,11 +11,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace aiprof::report {
 
-enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin, Custom };
+enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin, Custom, Expression, Block, GC };
+
+const char* frame_kind_name(FrameKind kind);  // "function", "module", "gc", ...
+
+// A user metric (Profiler::record_metric, SpanGuard::record_metric).
+using MetricValue = std::variant<int64_t, double, std::string>;
 
 // What a call-tree node stands for. Frames are interned: one entry per distinct frame.
 struct Frame {
@@ -23,6 +29,7 @@ struct Frame {
   std::string file;  // source file ("" if unknown)
   uint32_t line = 0;
   FrameKind kind = FrameKind::Function;
+  uint32_t column = 0;
 };
 
 constexpr uint32_t kNoNode = UINT32_MAX;
@@ -48,6 +55,8 @@ struct CallNode {
 
   // Set by the merger where exact and sampled shares disagree beyond the confidence interval.
   bool disagreement = false;
+
+  std::map<std::string, MetricValue> metrics;  // recorded on this node's spans
 };
 
 struct SamplingInfo {
@@ -68,6 +77,12 @@ struct TimeSeriesPoint {
 };
 
 struct MemoryMetrics {
+  // What was measured (configuration switches); reports show the rest as not measured.
+  bool measured = true;
+  bool allocations_measured = true;
+  bool deallocations_measured = true;
+  bool peak_measured = true;
+  // Allocations are heap blocks: objects and the buffers they own (one per allocator call).
   uint64_t total_allocations = 0;
   uint64_t total_allocation_bytes = 0;
   uint64_t total_deallocations = 0;
@@ -76,6 +91,7 @@ struct MemoryMetrics {
   uint64_t live_bytes_at_end = 0;
   uint64_t live_objects_at_end = 0;
   std::map<std::string, uint64_t> objects_by_type;    // created, by type name
+  std::map<std::string, uint64_t> live_objects_by_type;  // alive at the end, by type name
   std::map<std::string, uint64_t> refcount_histogram; // bucket label ("1", "2", "3-4", ...) -> count
   uint64_t gc_collections = 0;
   uint64_t gc_time_ns = 0;
@@ -85,6 +101,8 @@ struct MemoryMetrics {
 };
 
 struct OperationMetrics {
+  bool measured = true;
+  std::vector<std::string> tracked;  // categories counted ("arithmetic", "function_calls", ...)
   uint64_t arithmetic = 0;
   uint64_t comparison = 0;
   uint64_t logical = 0;
@@ -98,14 +116,17 @@ struct OperationMetrics {
   std::map<std::string, uint64_t> calls_by_function;
   std::map<std::string, uint64_t> accesses_by_variable;
   std::map<std::string, uint64_t> property_accesses_by_type;
+  std::map<std::string, uint64_t> dictionary_by_operation;  // "get", "set", ...
 };
 
 // What the profiler could not measure, and what it cost: every report prints this.
 struct ProfilerCost {
+  std::string clock;              // the span clock and its calibration
   double span_cost_ns = 0;        // measured cost of one span (enter + exit) at session start
   bool compensated = false;       // span cost subtracted from the figures
   uint64_t spans = 0;             // spans recorded
   uint64_t filtered_spans = 0;    // dropped by min_duration
+  uint64_t min_duration_ns = 0;
   uint64_t timeline_dropped = 0;  // raw timeline events dropped (bounded buffer)
   double overhead_percent = 0;    // the profiler's own time as a share of the run
   std::vector<std::string> notes; // anything else the reader must know
@@ -121,6 +142,9 @@ struct Profile {
   std::string start_time;   // ISO 8601 UTC
   std::string end_time;
   uint64_t duration_ns = 0;
+  std::optional<int> exit_status;                  // the profiled program's
+  std::string time_precision = "nanoseconds";      // what times were rounded to
+  bool time_measured = true;                       // spans were recorded
   std::map<std::string, std::string> labels;       // --label key=value
   std::map<std::string, std::string> system_info;  // when include_system_info
 
@@ -131,6 +155,7 @@ struct Profile {
   OperationMetrics operations;
   std::optional<SamplingInfo> sampling;
   ProfilerCost profiler;
+  std::map<std::string, MetricValue> metrics;  // session-wide user metrics
 
   Profile();  // creates the root frame and node
 

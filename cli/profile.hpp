@@ -1,0 +1,56 @@
+// `anarchy profile`: what its parts share. profile_command.cpp parses the command line and
+// dispatches on the mode, profile_config.cpp reads a config file, one profile_<mode>.cpp per
+// mode runs the program and produces the Profile.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "aiprof/instrumentation/config.hpp"
+#include "aiprof/report/profile.hpp"
+
+namespace anarchy::cli {
+
+enum class ProfileMode { Exact, Sampling, Hybrid };
+
+// Everything a profile run needs, after defaults, the config file and flags were applied.
+struct ProfileSettings {
+  ProfileMode mode = ProfileMode::Sampling;  // DESIGN.md: sampling is the default mode
+  aiprof::instrumentation::ProfilerConfig profiler;
+  std::vector<std::string> outputs;  // report files; none: a report in default_format on stderr
+};
+
+// A bad config file or option value: one line, exit status 2.
+class SettingsError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Applies a TOML (.toml) or JSON (.json) config file to `settings` (docs/exact-mode.md lists
+// the keys). Throws SettingsError for an unreadable or malformed file, an unknown key or a
+// value of the wrong type.
+void apply_config_file(const std::string& path, ProfileSettings& settings);
+
+const char* mode_name(ProfileMode mode);
+bool parse_mode(const std::string& text, ProfileMode& mode);
+
+// The program to run and how (the options `anarchy run` has too).
+struct ProgramRun {
+  std::string file;
+  std::vector<std::string> args;
+  uint32_t max_depth = 10000;
+  uint64_t seed = 0x5eed;
+};
+
+// What a mode produced: the program's exit status and the profile of its run.
+struct ProfileOutcome {
+  int exit_status = 0;
+  aiprof::report::Profile profile;
+};
+
+// Exact mode (profile_exact.cpp): every call (or expression) an exact span.
+ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);
+
+}  // namespace anarchy::cli

@@ -1,0 +1,174 @@
+// anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
+//                 [--min-duration D] [--clock wall|cpu] [--compensate] [-o FILE]... FILE [-- ARGS]
+//
+// Settings come from the defaults, then the config file, then the flags (flags win). The
+// program's own output stays on stdout; reports go to the -o files (format by extension) or,
+// without -o, to stderr. The exit status is the program's, or 2 for a usage error or a report
+// that could not be written.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "aiprof/report/output_file.hpp"
+#include "aiprof/report/report_writer.hpp"
+#include "aiprof/report/session_report.hpp"
+#include "anarchy/interpreter/interpreter.hpp"
+#include "commands.hpp"
+#include "profile.hpp"
+
+namespace anarchy::cli {
+
+namespace inst = aiprof::instrumentation;
+namespace rep = aiprof::report;
+
+namespace {
+
+struct ProfileRequest {
+  ProgramRun program;
+  std::string config_file;
+  std::string mode;
+  std::string granularity;
+  std::string min_duration;
+  std::string clock;
+  bool compensate = false;
+  std::vector<std::string> outputs;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "anarchy profile: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+// Defaults, then the config file, then each flag that was given.
+ProfileSettings settings_for(const ProfileRequest& req) {
+  ProfileSettings s;
+  if (!req.config_file.empty()) apply_config_file(req.config_file, s);
+  if (!req.mode.empty() && !parse_mode(req.mode, s.mode))
+    throw SettingsError("--mode must be exact, sampling or hybrid (not '" + req.mode + "')");
+  if (!req.granularity.empty()) {
+    auto g = inst::parse_granularity(req.granularity);
+    if (!g)
+      throw SettingsError("--granularity must be function, expression or module (not '" +
+                          req.granularity + "')");
+    s.profiler.granularity = *g;
+  }
+  if (!req.min_duration.empty()) {
+    auto d = inst::parse_duration(req.min_duration);
+    if (!d)
+      throw SettingsError("--min-duration must be a duration such as 250us or 2ms (not '" +
+                          req.min_duration + "')");
+    s.profiler.time_profiling.min_duration = *d;
+  }
+  if (!req.clock.empty()) {
+    auto c = inst::parse_time_clock(req.clock);
+    if (!c) throw SettingsError("--clock must be wall or cpu (not '" + req.clock + "')");
+    s.profiler.time_profiling.clock = *c;
+  }
+  if (req.compensate) s.profiler.time_profiling.compensate = true;
+  if (!req.outputs.empty()) s.outputs = req.outputs;
+  return s;
+}
+
+// Checked before the program runs, so a long run is not wasted on an unusable -o.
+void check_outputs(const std::vector<std::string>& outputs) {
+  for (const std::string& path : outputs) {
+    if (!rep::format_for_path(path)) {
+      std::string known;
+      for (const std::string& f : rep::known_formats()) known += (known.empty() ? "" : ", ") + f;
+      throw SettingsError("cannot tell the report format of '" + path +
+                          "' from its extension (known: " + known + ")");
+    }
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    if (::access(folder.c_str(), W_OK) != 0)
+      throw SettingsError(
+          "cannot write '" + path + "': folder '" + folder.string() + "' " +
+          (::access(folder.c_str(), F_OK) != 0 ? "does not exist" : "is not writable"));
+  }
+}
+
+// One mode, one function; a mode that is not built yet says so.
+std::optional<ProfileOutcome> run_mode(const ProgramRun& program, const ProfileSettings& settings) {
+  switch (settings.mode) {
+    case ProfileMode::Exact:
+      return run_exact_mode(program, settings);
+    case ProfileMode::Sampling:
+    case ProfileMode::Hybrid:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Writes every report; returns false (after saying why) when one could not be written.
+bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings) {
+  rep::RenderOptions options = rep::render_options_for(settings.profiler.output);
+  if (settings.outputs.empty()) {
+    auto writer = rep::writer_for_format(inst::to_string(settings.profiler.output.default_format));
+    std::string text = writer->render(outcome.profile, options);
+    std::fflush(stdout);
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    return true;
+  }
+  bool ok = true;
+  for (const std::string& path : settings.outputs) {
+    try {
+      auto writer = rep::writer_for_format(*rep::format_for_path(path));
+      rep::write_file_atomically(path, writer->render(outcome.profile, options));
+    } catch (const rep::OutputError& e) {
+      std::fprintf(stderr, "anarchy profile: %s\n", e.what());
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+int profile(ProfileRequest& req) {
+  req.program.args = program_arguments();
+  ProfileSettings settings;
+  try {
+    settings = settings_for(req);
+    check_outputs(settings.outputs);
+  } catch (const SettingsError& e) {
+    return usage_error(e.what());
+  }
+  std::optional<ProfileOutcome> outcome = run_mode(req.program, settings);
+  if (!outcome)
+    return usage_error(std::string("--mode ") + mode_name(settings.mode) +
+                       " is not available yet (the sampler is not built); use --mode exact");
+  if (!write_reports(*outcome, settings)) return kExitUsage;
+  return outcome->exit_status;
+}
+
+}  // namespace
+
+Action add_profile_command(CLI::App& app) {
+  auto req = std::make_shared<ProfileRequest>();
+  CLI::App* cmd = app.add_subcommand(
+      "profile",
+      "Profile a program: anarchy profile [--mode exact] [-o FILE]... FILE [-- ARGS...]");
+  cmd->add_option("--mode", req->mode, "exact, sampling (default) or hybrid");
+  cmd->add_option("--granularity", req->granularity,
+                  "Exact spans per: function (default), expression or module");
+  cmd->add_option("--config", req->config_file,
+                  "Settings file (.toml or .json); flags override it");
+  cmd->add_option("--min-duration", req->min_duration,
+                  "Do not record spans shorter than this (e.g. 10us)");
+  cmd->add_option("--clock", req->clock,
+                  "Span times in wall (default) or cpu time of the interpreter thread");
+  cmd->add_flag("--compensate", req->compensate, "Subtract the measured span cost from the times");
+  cmd->add_option("-o,--output", req->outputs,
+                  "Report file, format by extension (.txt, .json); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--max-depth", req->program.max_depth,
+                  "Guest call depth limit (RangeError beyond it)")
+      ->check(CLI::Range(1u, 1000000u))
+      ->capture_default_str();
+  cmd->add_option("--seed", req->program.seed, "Seed of Math.random")->capture_default_str();
+  cmd->add_option("file", req->program.file, "The program (.ai)")->required();
+  return [req]() { return profile(*req); };
+}
+
+}  // namespace anarchy::cli

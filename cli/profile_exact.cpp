@@ -1,0 +1,73 @@
+// Exact mode: runs the program with an ExactObserver attached, then converts the session.
+#include <filesystem>
+
+#include "aiprof/instrumentation/exact_observer.hpp"
+#include "aiprof/instrumentation/profiler.hpp"
+#include "aiprof/report/from_exact.hpp"
+#include "anarchy/interpreter/interpreter.hpp"
+#include "profile.hpp"
+
+namespace anarchy::cli {
+
+namespace inst = aiprof::instrumentation;
+
+namespace {
+
+// What the heap says at the end of the run: live bytes and objects, the reference counts of
+// live containers. Bucket labels follow Heap::refcount_histogram's powers of two.
+inst::HeapSnapshot snapshot_of(const Heap& heap) {
+  static constexpr const char* kBuckets[] = {"1",    "2",     "3-4",   "5-8",
+                                             "9-16", "17-32", "33-64", ">64"};
+  inst::HeapSnapshot s;
+  s.taken = true;
+  s.live_bytes = heap.live_bytes();
+  s.live_objects = heap.live_objects();
+  const HeapStats& stats = heap.stats();
+  for (size_t k = 0; k < kObjKinds && k < inst::kObjectTypeCount; ++k)
+    s.live_objects_by_type[k] = stats.objects_created[k] - stats.objects_freed[k];
+  std::vector<uint64_t> histogram = heap.refcount_histogram();
+  for (size_t b = 0; b < histogram.size() && b < std::size(kBuckets); ++b)
+    if (histogram[b]) s.refcount_histogram.emplace_back(kBuckets[b], histogram[b]);
+  return s;
+}
+
+struct ExactJob {
+  const ProgramRun& program;
+  const ProfileSettings& settings;
+  ProfileOutcome outcome;
+};
+
+// Runs on the large-stack thread: the interpreter, the profiler and the conversion.
+int exact_job(void* p) {
+  auto* job = static_cast<ExactJob*>(p);
+  RunOptions options;
+  options.max_depth = job->program.max_depth;
+  options.seed = job->program.seed;
+  options.args = job->program.args;
+  Interpreter interp(options);
+  inst::Profiler profiler(job->settings.profiler);
+  inst::ExactObserver observer(
+      profiler,
+      inst::InterpreterNames{&interp.functions(), &interp.variable_names(), node_kind_name});
+  profiler.start_session(std::filesystem::path(job->program.file).stem().string());
+  profiler.memory().set_baseline(interp.heap().live_bytes());
+  observer.attach();
+  int status = interp.run_file(job->program.file);
+  observer.detach();
+  profiler.memory().set_heap_snapshot(snapshot_of(interp.heap()));
+  inst::ProfilingSession session = profiler.end_session();
+  job->outcome.exit_status = status;
+  job->outcome.profile =
+      aiprof::report::profile_from_session(session, {job->program.file, status, {}});
+  return status;
+}
+
+}  // namespace
+
+ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings) {
+  ExactJob job{program, settings, {}};
+  run_with_large_stack(program.max_depth, exact_job, &job);
+  return std::move(job.outcome);
+}
+
+}  // namespace anarchy::cli

@@ -1,0 +1,150 @@
+// The call tree exact spans aggregate into: the time collector's hot path.
+//
+// A span enter finds (or creates) the child of the current node for its key and pushes an
+// open span; an exit adds the elapsed ticks to the node's calls, inclusive and self time and
+// to its parent's children time. Nothing is logged per span, so memory grows with the number
+// of distinct call paths, never with the number of calls. A recursive function gets one node
+// per recursion depth (each is a distinct path), so no time is ever counted twice in a node.
+//
+// Clock reads sit as close to the measured code as possible: enter reads the clock after its
+// bookkeeping, exit before it, so the bookkeeping lands in the caller's self time (where the
+// measured span cost, and --compensate, account for it).
+//
+// Owner thread only; nothing here is async-signal-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aiprof/instrumentation/clock.hpp"
+#include "aiprof/instrumentation/span.hpp"
+
+namespace aiprof::instrumentation {
+
+constexpr uint32_t kNoTreeNode = UINT32_MAX;
+
+struct TreeNode {
+  SpanKey key = 0;
+  uint32_t parent = kNoTreeNode;
+  uint32_t first_child = kNoTreeNode;
+  uint32_t next_sibling = kNoTreeNode;
+  uint32_t child_count = 0;
+  uint32_t last_hit = kNoTreeNode;  // the child found last: repeated calls skip the search
+  uint64_t calls = 0;
+  uint64_t inclusive_ticks = 0;
+  uint64_t self_ticks = 0;
+  uint64_t alloc_count = 0;  // allocations made while this node was innermost
+  uint64_t alloc_bytes = 0;
+};
+
+class CallTree {
+ public:
+  static constexpr uint32_t kRoot = 0;
+
+  // `min_ticks`: spans shorter than this are filtered (not recorded, counted).
+  CallTree(SpanClock clock, uint64_t min_ticks);
+
+  // Opens the root span (the whole session).
+  void start();
+  // Closes every span still open (unbalanced enters), then the root.
+  void finish();
+
+  [[gnu::always_inline]] inline void enter(SpanKey key) {
+    uint32_t node = child_of(stack_[depth_ - 1].node, key);
+    if (depth_ == stack_.size()) [[unlikely]]
+      grow_stack();
+    stack_[depth_++] = OpenSpan{node, 0, clock_.now()};
+  }
+
+  [[gnu::always_inline]] inline void exit() {
+    uint64_t now = clock_.now();
+    if (depth_ <= 1) [[unlikely]] {  // an exit without its enter: never close the root here
+      ++unbalanced_exits_;
+      return;
+    }
+    OpenSpan& span = stack_[--depth_];
+    uint64_t elapsed = now - span.start;
+    if (elapsed < min_ticks_) [[unlikely]] {
+      ++filtered_;
+      return;
+    }
+    TreeNode& n = nodes_[span.node];
+    ++n.calls;
+    n.inclusive_ticks += elapsed;
+    n.self_ticks += elapsed - span.children_ticks;
+    stack_[depth_ - 1].children_ticks += elapsed;
+  }
+
+  // Charges an allocation to the innermost open span's node.
+  void attribute_allocation(uint64_t bytes) {
+    TreeNode& n = nodes_[stack_[depth_ - 1].node];
+    ++n.alloc_count;
+    n.alloc_bytes += bytes;
+  }
+
+  // A metric on the innermost open span's node (record_metric on a SpanGuard).
+  void record_metric(uint32_t depth, const std::string& name, const MetricValue& value);
+
+  uint64_t start_tick() const { return start_tick_; }
+  uint64_t end_tick() const { return end_tick_; }
+  uint32_t depth() const { return depth_; }
+  uint32_t current_node() const { return stack_[depth_ - 1].node; }
+  const std::vector<TreeNode>& nodes() const { return nodes_; }
+  const std::map<uint32_t, std::map<std::string, MetricValue>>& node_metrics() const {
+    return node_metrics_;
+  }
+  uint64_t filtered_spans() const { return filtered_; }
+  uint64_t unbalanced_exits() const { return unbalanced_exits_; }
+  const SpanClock& clock() const { return clock_; }
+
+ private:
+  struct OpenSpan {
+    uint32_t node;
+    uint64_t children_ticks;
+    uint64_t start;
+  };
+
+  [[gnu::always_inline]] inline uint32_t child_of(uint32_t parent, SpanKey key) {
+    uint32_t hit = nodes_[parent].last_hit;
+    if (hit != kNoTreeNode && nodes_[hit].key == key) [[likely]]
+      return hit;
+    return find_or_add_child(parent, key);
+  }
+  uint32_t find_or_add_child(uint32_t parent, SpanKey key);
+  uint32_t add_child(uint32_t parent, SpanKey key);
+  void grow_stack();
+
+  struct ChildIndexKey {
+    uint32_t parent;
+    SpanKey key;
+    bool operator==(const ChildIndexKey&) const = default;
+  };
+  struct ChildIndexHash {
+    size_t operator()(const ChildIndexKey& k) const {
+      return k.key * 0x9E3779B97F4A7C15ull ^ k.parent;
+    }
+  };
+  static constexpr uint32_t kScanLimit = 16;  // beyond this many children, a hash index
+
+  SpanClock clock_;
+  uint64_t min_ticks_;
+  std::vector<TreeNode> nodes_;
+  std::vector<OpenSpan> stack_;
+  uint32_t depth_ = 0;
+  uint64_t start_tick_ = 0;
+  uint64_t end_tick_ = 0;
+  std::unordered_map<ChildIndexKey, uint32_t, ChildIndexHash> child_index_;
+  std::map<uint32_t, std::map<std::string, MetricValue>> node_metrics_;
+  uint64_t filtered_ = 0;
+  uint64_t unbalanced_exits_ = 0;
+};
+
+// The cost of one span as the enclosing span sees it (enter + exit of an empty child), in
+// ticks of `clock`: the minimum over several rounds of many spans, so a preemption in one
+// round does not inflate it.
+double measure_span_cost_ticks(const SpanClock& clock);
+
+}  // namespace aiprof::instrumentation

@@ -1,0 +1,107 @@
+// ExactObserver: turns the interpreter's hook calls into exact spans and collector counts.
+//
+// At every granularity, module initialisation, import resolution and cycle collections are
+// spans; `function` adds a span per guest call, `expression` a span per expression and block.
+// Allocations are charged to the innermost open span. The hook mask it asks for follows the
+// configuration, so a metric that is switched off costs nothing.
+//
+// Runs on the interpreter thread; nothing here is async-signal-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiprof/instrumentation/function_registry.hpp"
+#include "aiprof/instrumentation/hooks.hpp"
+#include "aiprof/instrumentation/profiler.hpp"
+
+namespace aiprof::instrumentation {
+
+// What the interpreter can tell about the ids its hooks report. The registries must outlive
+// the session's end (names are looked up when it ends).
+struct InterpreterNames {
+  const FunctionRegistry* functions = nullptr;
+  const std::vector<std::string>* variables = nullptr;
+  std::string_view (*node_kind_name)(uint16_t kind) = nullptr;  // "Binary", "Call", ...
+};
+
+// The hook bits a configuration needs.
+uint32_t hook_mask_for(const ProfilerConfig& config);
+
+class ExactObserver final : public InterpreterObserver, public SpanDescriber {
+ public:
+  ExactObserver(Profiler& profiler, InterpreterNames names);
+  ~ExactObserver() override;
+  ExactObserver(const ExactObserver&) = delete;
+  ExactObserver& operator=(const ExactObserver&) = delete;
+
+  // Starts listening (the profiler's session must be running and profiling enabled; if it is
+  // disabled nothing is attached). detach() stops; the session can then be ended.
+  void attach();
+  void detach();
+
+  void on_call_enter(uint32_t function_id) override {
+    if (count_calls_) operations_->on_call(function_id);
+    if (function_spans_) tree_->enter(span_key(SpanType::Function, function_id));
+  }
+  void on_call_exit(uint32_t) override {
+    if (function_spans_) tree_->exit();
+  }
+  void on_node_enter(uint16_t kind, SourcePos pos) override {
+    tree_->enter(expression_key(SpanType::Expression, kind, pos.line, pos.column));
+  }
+  void on_node_exit(uint16_t) override { tree_->exit(); }
+  void on_block_enter(SourcePos pos) override {
+    tree_->enter(expression_key(SpanType::Block, 0, pos.line, pos.column));
+  }
+  void on_block_exit() override { tree_->exit(); }
+  void on_operation(OperationType type, uint16_t) override {
+    if (tracked_[static_cast<size_t>(type)]) operations_->on_operation(type);
+  }
+  void on_allocate(ObjectType type, size_t bytes) override {
+    memory_->on_allocate(type, bytes);
+    tree_->attribute_allocation(bytes);
+  }
+  void on_free(ObjectType, size_t bytes, uint32_t) override { memory_->on_free(bytes); }
+  void on_value_create(ObjectType type) override { memory_->on_object_created(type); }
+  void on_collect_begin() override;
+  void on_collect_end(size_t objects_freed, size_t bytes_freed) override;
+  void on_property(ObjectType receiver, const char*, size_t) override {
+    operations_->on_property(receiver);
+  }
+  void on_array_op(uint16_t) override { operations_->on_array_op(); }
+  void on_module_enter(uint32_t frame_id) override {
+    tree_->enter(span_key(SpanType::Module, frame_id));
+  }
+  void on_module_exit(uint32_t) override { tree_->exit(); }
+  void on_import_begin(const char* path) override;
+  void on_import_end(const char*) override { tree_->exit(); }
+  void on_variable(uint32_t variable_id) override { operations_->on_variable(variable_id); }
+  void on_dictionary(uint16_t op) override { operations_->on_dictionary(op); }
+
+  // SpanDescriber
+  SpanDescription describe(SpanKey key) const override;
+  std::string function_name(uint32_t id) const override;
+  std::string variable_name(uint32_t id) const override;
+
+ private:
+  SourceLocation location_of(uint32_t function_id) const;
+
+  Profiler& profiler_;
+  InterpreterNames names_;
+  CallTree* tree_ = nullptr;
+  MemoryCollector* memory_ = nullptr;
+  OperationCollector* operations_ = nullptr;
+  bool function_spans_ = false;
+  bool count_calls_ = false;
+  bool gc_spans_ = false;
+  bool gc_counts_ = false;
+  bool attached_ = false;
+  std::array<bool, static_cast<size_t>(OperationType::Count)> tracked_{};
+  SpanKey gc_key_ = 0;
+};
+
+}  // namespace aiprof::instrumentation

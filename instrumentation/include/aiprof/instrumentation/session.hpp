@@ -1,0 +1,68 @@
+// ProfilingSession: the result of one profiling run, as Profiler::end_session returns it.
+//
+// Unlike the design document's session (a list of completed spans), this one holds the call
+// tree the spans were aggregated into (times already converted to nanoseconds), a description
+// of every distinct span key, the memory and operation figures, session-wide metrics, and
+// what the profiler cost and could not see. Plain data; not async-signal-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "aiprof/instrumentation/config.hpp"
+#include "aiprof/instrumentation/memory_collector.hpp"
+#include "aiprof/instrumentation/operation_collector.hpp"
+#include "aiprof/instrumentation/span.hpp"
+
+namespace aiprof::instrumentation {
+
+struct SessionNode {
+  SpanKey key = 0;
+  uint32_t parent = UINT32_MAX;  // index into ProfilingSession::nodes (root: none)
+  std::vector<uint32_t> children;
+  uint64_t calls = 0;
+  uint64_t inclusive_ns = 0;
+  uint64_t self_ns = 0;
+  uint64_t alloc_count = 0;
+  uint64_t alloc_bytes = 0;
+  std::map<std::string, MetricValue> metrics;
+};
+
+// What the profiler cost, and what it did not record.
+struct ProfilerCostInfo {
+  std::string clock;            // SpanClock::describe()
+  double span_cost_ns = 0;      // one span enter + exit, as measured at session start
+  bool compensated = false;     // span cost subtracted from inclusive and self times
+  uint64_t spans = 0;           // spans recorded
+  uint64_t filtered_spans = 0;  // shorter than min_duration, not recorded
+  uint64_t min_duration_ns = 0;
+  uint64_t unbalanced_exits = 0;
+  std::vector<std::string> notes;
+};
+
+struct ProfilingSession {
+  std::string id;  // unique: name, process id and start time
+  std::string name;
+  std::chrono::system_clock::time_point start_time;
+  std::chrono::system_clock::time_point end_time;
+  uint64_t duration_ns = 0;
+  ProfilerConfig config;
+  std::vector<SessionNode> nodes;  // nodes[0]: the root, the whole session
+  std::map<SpanKey, SpanDescription> descriptions;
+  MemoryStats memory;
+  OperationStats operations;
+  std::map<std::string, MetricValue> global_metrics;
+  ProfilerCostInfo cost;
+
+  // The description of a key ("?" names for a key nobody described).
+  const SpanDescription& describe(SpanKey key) const;
+};
+
+// Subtracts `span_cost_ns` per descendant span from each node's inclusive time and per child
+// span from its self time (never below zero). Used by Profiler for TimeProfiling::compensate.
+void compensate_span_cost(std::vector<SessionNode>& nodes, double span_cost_ns);
+
+}  // namespace aiprof::instrumentation

@@ -1,0 +1,40 @@
+// One writer per output format, behind one small interface (py-spy, Google Benchmark's
+// reporters): render a Profile to the bytes of a report. Writers only read the Profile.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiprof/report/profile.hpp"
+
+namespace aiprof::report {
+
+struct RenderOptions {
+  uint32_t max_call_stack_depth =
+      64;                       // call-graph levels shown; deeper nodes are counted, not shown
+  uint32_t top_functions = 20;  // rows of the text report's function table
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual std::string render(const Profile& profile, const RenderOptions& options) const = 0;
+  virtual std::string_view format_name() const = 0;  // "text", "json"
+};
+
+std::unique_ptr<ReportWriter> make_text_writer();
+std::unique_ptr<ReportWriter> make_json_writer();
+
+// The writer of a format name, or nullptr when there is none.
+std::unique_ptr<ReportWriter> writer_for_format(std::string_view format);
+// The format a file name asks for by its extension (".txt" -> "text", ".json" -> "json"), or
+// nullopt for an extension no writer handles.
+std::optional<std::string> format_for_path(std::string_view path);
+// The formats there are writers for, for messages.
+std::vector<std::string> known_formats();
+
+}  // namespace aiprof::report

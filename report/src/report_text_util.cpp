@@ -1,0 +1,96 @@
+#include "report_text_util.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+namespace aiprof::report {
+
+namespace {
+
+// "1.500" -> "1.5", "2.000" -> "2": rounded times (microsecond precision) read without noise.
+std::string trim_zeros(std::string number) {
+  if (number.find('.') == std::string::npos) return number;
+  while (number.back() == '0') number.pop_back();
+  if (number.back() == '.') number.pop_back();
+  return number;
+}
+
+std::string scaled(uint64_t ns, double unit, const char* suffix) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(ns) / unit);
+  return trim_zeros(text) + suffix;
+}
+
+}  // namespace
+
+std::string format_duration(uint64_t ns) {
+  if (ns >= 1000000000u) return scaled(ns, 1e9, "s");
+  if (ns >= 1000000u) return scaled(ns, 1e6, "ms");
+  if (ns >= 1000u) return scaled(ns, 1e3, "us");
+  return std::to_string(ns) + "ns";
+}
+
+std::string format_bytes(uint64_t bytes) {
+  char text[48];
+  if (bytes >= (1u << 30))
+    std::snprintf(text, sizeof text, "%.1fGB", static_cast<double>(bytes) / (1u << 30));
+  else if (bytes >= (1u << 20))
+    std::snprintf(text, sizeof text, "%.1fMB", static_cast<double>(bytes) / (1u << 20));
+  else if (bytes >= 1024u)
+    std::snprintf(text, sizeof text, "%.1fKB", static_cast<double>(bytes) / 1024);
+  else
+    std::snprintf(text, sizeof text, "%lluB", static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+double percent_of(uint64_t part, uint64_t whole) {
+  return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+std::string format_percent(uint64_t part, uint64_t whole) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%", percent_of(part, whole));
+  return text;
+}
+
+std::vector<uint32_t> sorted_children(const Profile& profile, uint32_t node) {
+  std::vector<uint32_t> children = profile.nodes[node].children;
+  auto rank = [&](uint32_t i) {
+    const CallNode& n = profile.nodes[i];
+    return std::make_tuple(n.inclusive_ns, n.samples_inclusive, n.calls);
+  };
+  std::stable_sort(children.begin(), children.end(), [&](uint32_t a, uint32_t b) {
+    if (rank(a) != rank(b)) return rank(a) > rank(b);
+    return profile.frames[profile.nodes[a].frame].name <
+           profile.frames[profile.nodes[b].frame].name;
+  });
+  return children;
+}
+
+std::vector<FunctionTotal> functions_by_self_time(const Profile& profile) {
+  std::vector<FunctionTotal> totals = function_totals(profile);
+  std::stable_sort(totals.begin(), totals.end(),
+                   [&](const FunctionTotal& a, const FunctionTotal& b) {
+                     auto rank = [](const FunctionTotal& t) {
+                       return std::make_tuple(t.self_ns, t.samples_self, t.inclusive_ns);
+                     };
+                     if (rank(a) != rank(b)) return rank(a) > rank(b);
+                     return profile.frames[a.frame].name < profile.frames[b.frame].name;
+                   });
+  return totals;
+}
+
+uint64_t count_descendants(const Profile& profile, uint32_t node) {
+  uint64_t count = 0;
+  std::vector<uint32_t> stack = profile.nodes[node].children;
+  while (!stack.empty()) {
+    uint32_t n = stack.back();
+    stack.pop_back();
+    ++count;
+    stack.insert(stack.end(), profile.nodes[n].children.begin(), profile.nodes[n].children.end());
+  }
+  return count;
+}
+
+}  // namespace aiprof::report

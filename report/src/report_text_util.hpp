@@ -1,0 +1,28 @@
+// Shared by the writers: human units, and the orders tables and trees are shown in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aiprof/report/profile.hpp"
+
+namespace aiprof::report {
+
+// "1.234s", "12.345ms", "123.456us", "85ns".
+std::string format_duration(uint64_t ns);
+// "512B", "1.5KB", "768.0KB", "1.2MB" (powers of 1024).
+std::string format_bytes(uint64_t bytes);
+// "45.9%" of whole (0% when whole is zero).
+std::string format_percent(uint64_t part, uint64_t whole);
+double percent_of(uint64_t part, uint64_t whole);
+
+// Children of a node, biggest inclusive time first (ties: more calls, then name), so every
+// format shows the same order whatever the order spans were first seen in.
+std::vector<uint32_t> sorted_children(const Profile& profile, uint32_t node);
+// function_totals() ordered by self time, biggest first (ties: inclusive, then name).
+std::vector<FunctionTotal> functions_by_self_time(const Profile& profile);
+// Nodes below `node`, all levels.
+uint64_t count_descendants(const Profile& profile, uint32_t node);
+
+}  // namespace aiprof::report

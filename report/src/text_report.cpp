@@ -1,0 +1,228 @@
+// The text report, laid out as profiling-design.md shows it: header, top functions, memory,
+// GC, operation counts, call graph, then what the profiler cost and could not measure.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "aiprof/report/report_writer.hpp"
+#include "report_text_util.hpp"
+
+namespace aiprof::report {
+
+namespace {
+
+using std::to_string;
+
+std::string metric_text(const MetricValue& v) {
+  if (auto* i = std::get_if<int64_t>(&v)) return to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%g", *d);
+    return text;
+  }
+  return std::get<std::string>(v);
+}
+
+std::string location_text(const Frame& f) {
+  if (f.file.empty()) return "";
+  return "  [" + f.file + (f.line ? ":" + to_string(f.line) : "") + "]";
+}
+
+void header(const Profile& p, std::string& out) {
+  out += "=== Anarchy Inference Profiling Report ===\n";
+  out += "Session: " + p.session_name + "\n";
+  if (!p.program.empty()) out += "Program: " + p.program + "\n";
+  out += "Mode: " + p.mode +
+         (p.granularity.empty() ? "" : " (granularity: " + p.granularity + ")") + "\n";
+  out += "Duration: " + format_duration(p.duration_ns) + "\n";
+  if (!p.start_time.empty()) out += "Started: " + p.start_time + "\n";
+  if (p.exit_status) out += "Exit status: " + to_string(*p.exit_status) + "\n";
+  for (const auto& [key, value] : p.labels) out += "Label: " + key + "=" + value + "\n";
+}
+
+void top_functions(const Profile& p, const RenderOptions& options, std::string& out) {
+  out += "\nTop Functions by Execution Time (self):\n";
+  if (!p.time_measured) {
+    out += "  not measured\n";
+    return;
+  }
+  std::vector<FunctionTotal> totals = functions_by_self_time(p);
+  uint32_t shown = 0;
+  for (const FunctionTotal& t : totals) {
+    if (shown == options.top_functions) break;
+    const Frame& f = p.frames[t.frame];
+    out += to_string(++shown) + ". " + f.name + ": " + format_duration(t.self_ns) + " self (" +
+           format_percent(t.self_ns, p.duration_ns) + "), " + format_duration(t.inclusive_ns) +
+           " total (" + format_percent(t.inclusive_ns, p.duration_ns) + "), " + to_string(t.calls) +
+           (t.calls == 1 ? " call" : " calls") + location_text(f) + "\n";
+  }
+  if (totals.size() > shown) out += "   ... " + to_string(totals.size() - shown) + " more\n";
+}
+
+std::string by_type_list(const std::map<std::string, uint64_t>& counts) {
+  std::string text;
+  for (const auto& [name, count] : counts)
+    text += (text.empty() ? "" : ", ") + name + ": " + to_string(count);
+  return text.empty() ? "none" : text;
+}
+
+void memory(const Profile& p, std::string& out) {
+  const MemoryMetrics& m = p.memory;
+  out += "\nMemory Usage:\n";
+  if (!m.measured) {
+    out += "- not measured\n";
+    return;
+  }
+  if (m.allocations_measured)
+    out += "- Total Allocations: " + to_string(m.total_allocations) + " (" +
+           format_bytes(m.total_allocation_bytes) + ")\n";
+  if (m.deallocations_measured)
+    out += "- Total Deallocations: " + to_string(m.total_deallocations) + " (" +
+           format_bytes(m.total_deallocation_bytes) + ")\n";
+  if (m.peak_measured) out += "- Peak Memory Usage: " + format_bytes(m.peak_memory_bytes) + "\n";
+  out += "- Live at End: " + format_bytes(m.live_bytes_at_end) + " in " +
+         to_string(m.live_objects_at_end) + " objects\n";
+  out += "- Objects Created by Type: " + by_type_list(m.objects_by_type) + "\n";
+  out += "- Live Objects by Type: " + by_type_list(m.live_objects_by_type) + "\n";
+  out += "- Reference Counts (live containers): " + by_type_list(m.refcount_histogram) + "\n";
+  out += "- GC Collections: " + to_string(m.gc_collections) + " (reclaimed " +
+         format_bytes(m.gc_reclaimed_bytes) + " in " + to_string(m.gc_reclaimed_objects) +
+         " objects, " + format_duration(m.gc_time_ns) + ")\n";
+}
+
+// "N (top: a 5, b 3, ...)" with at most `limit` names, biggest first.
+std::string with_breakdown(uint64_t total, const std::map<std::string, uint64_t>& by_name,
+                           size_t limit = 5) {
+  std::vector<std::pair<std::string, uint64_t>> rows(by_name.begin(), by_name.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text = to_string(total);
+  if (rows.empty()) return text;
+  text += " (";
+  for (size_t i = 0; i < rows.size() && i < limit; ++i)
+    text += (i ? ", " : "") + rows[i].first + ": " + to_string(rows[i].second);
+  if (rows.size() > limit) text += ", ...";
+  return text + ")";
+}
+
+void operations(const Profile& p, std::string& out) {
+  const OperationMetrics& o = p.operations;
+  out += "\nOperation Counts:\n";
+  if (!o.measured) {
+    out += "- not measured\n";
+    return;
+  }
+  out += "- Arithmetic: " + to_string(o.arithmetic) + "\n";
+  out += "- Comparison: " + to_string(o.comparison) + "\n";
+  out += "- Logical: " + to_string(o.logical) + "\n";
+  out += "- String: " + to_string(o.string) + "\n";
+  out += "- Array: " + to_string(o.array) + "\n";
+  out += "- Object: " + to_string(o.object) + "\n";
+  out += "- Function Calls: " + with_breakdown(o.function_calls, o.calls_by_function) + "\n";
+  out +=
+      "- Variable Accesses: " + with_breakdown(o.variable_accesses, o.accesses_by_variable) + "\n";
+  out +=
+      "- Property Accesses: " + with_breakdown(o.property_accesses, o.property_accesses_by_type) +
+      "\n";
+  out += "- String Dictionary: " + with_breakdown(o.string_dictionary, o.dictionary_by_operation) +
+         "\n";
+}
+
+class CallGraphPrinter {
+ public:
+  CallGraphPrinter(const Profile& p, const RenderOptions& options, std::string& out)
+      : p_(p), max_depth_(options.max_call_stack_depth), out_(out) {}
+
+  void print() {
+    out_ += "\nCall Graph:\n";
+    if (!p_.time_measured) {
+      out_ += "  not measured\n";
+      return;
+    }
+    out_ += (p_.program.empty() ? std::string("<root>") : "<" + p_.program + ">") + " (" +
+            format_duration(p_.nodes[0].inclusive_ns) + ")\n";
+    children(0, "  ", 1);
+  }
+
+ private:
+  void children(uint32_t node, const std::string& prefix, uint32_t depth) {
+    std::vector<uint32_t> kids = sorted_children(p_, node);
+    for (size_t i = 0; i < kids.size(); ++i) {
+      bool last = i + 1 == kids.size();
+      line(kids[i], prefix + (last ? "└─ " : "├─ "));
+      std::string below = prefix + (last ? "    " : "│   ");
+      if (depth < max_depth_)
+        children(kids[i], below, depth + 1);
+      else if (uint64_t hidden = count_descendants(p_, kids[i]))
+        out_ += below + "└─ ... " + to_string(hidden) + " deeper nodes (max_call_stack_depth " +
+                to_string(max_depth_) + ")\n";
+    }
+  }
+
+  void line(uint32_t node, const std::string& prefix) {
+    const CallNode& n = p_.nodes[node];
+    out_ += prefix + p_.frames[n.frame].name + " (" + format_duration(n.inclusive_ns) + ", self " +
+            format_duration(n.self_ns) + ", " + to_string(n.calls) +
+            (n.calls == 1 ? " call" : " calls");
+    if (n.alloc_count) out_ += ", " + to_string(n.alloc_count) + " allocs";
+    for (const auto& [name, value] : n.metrics) out_ += ", " + name + "=" + metric_text(value);
+    out_ += ")\n";
+  }
+
+  const Profile& p_;
+  uint32_t max_depth_;
+  std::string& out_;
+};
+
+void custom_metrics(const Profile& p, std::string& out) {
+  if (p.metrics.empty()) return;
+  out += "\nMetrics:\n";
+  for (const auto& [name, value] : p.metrics) out += "- " + name + ": " + metric_text(value) + "\n";
+}
+
+void profiler_cost(const Profile& p, std::string& out) {
+  const ProfilerCost& c = p.profiler;
+  char cost[64];
+  std::snprintf(cost, sizeof cost, "%.1f ns", c.span_cost_ns);
+  char overhead[32];
+  std::snprintf(overhead, sizeof overhead, "%.1f%%", c.overhead_percent);
+  out += "\nProfiler:\n";
+  if (!c.clock.empty()) out += "- Clock: " + c.clock + "\n";
+  out += "- Span cost: " + std::string(cost) + " per span (" +
+         (c.compensated ? "subtracted" : "not subtracted") + ")\n";
+  out += "- Spans: " + to_string(c.spans) + " recorded, " + to_string(c.filtered_spans) +
+         " filtered (min_duration " + format_duration(c.min_duration_ns) + ")\n";
+  out += "- Estimated overhead: " + std::string(overhead) + " of the run\n";
+  if (c.timeline_dropped)
+    out += "- Timeline events dropped: " + to_string(c.timeline_dropped) + "\n";
+  for (const std::string& note : c.notes) out += "- Note: " + note + "\n";
+  if (!p.system_info.empty()) {
+    out += "\nSystem:\n";
+    for (const auto& [key, value] : p.system_info) out += "- " + key + ": " + value + "\n";
+  }
+}
+
+class TextWriter final : public ReportWriter {
+ public:
+  std::string render(const Profile& p, const RenderOptions& options) const override {
+    std::string out;
+    header(p, out);
+    top_functions(p, options, out);
+    memory(p, out);
+    operations(p, out);
+    CallGraphPrinter(p, options, out).print();
+    custom_metrics(p, out);
+    profiler_cost(p, out);
+    return out;
+  }
+  std::string_view format_name() const override { return "text"; }
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> make_text_writer() { return std::make_unique<TextWriter>(); }
+
+}  // namespace aiprof::report

@@ -1,0 +1,152 @@
+// Unit tests for the call tree exact spans aggregate into (call_tree.hpp) and the span-cost
+// compensation of finished sessions (session.hpp).
+#include "aiprof/instrumentation/call_tree.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aiprof/instrumentation/session.hpp"
+
+namespace aiprof::instrumentation {
+namespace {
+
+constexpr SpanKey kA = span_key(SpanType::Function, 1);
+constexpr SpanKey kB = span_key(SpanType::Function, 2);
+
+// The child of `parent` with `key`, or kNoTreeNode.
+uint32_t child(const CallTree& tree, uint32_t parent, SpanKey key) {
+  for (uint32_t c = tree.nodes()[parent].first_child; c != kNoTreeNode;
+       c = tree.nodes()[c].next_sibling)
+    if (tree.nodes()[c].key == key) return c;
+  return kNoTreeNode;
+}
+
+TEST(CallTreeTest, RepeatedCallsAggregateIntoOneNode) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  for (int i = 0; i < 1000; ++i) {
+    tree.enter(kA);
+    tree.exit();
+  }
+  tree.finish();
+  ASSERT_EQ(tree.nodes().size(), 2u);  // root + a: memory does not grow with calls
+  EXPECT_EQ(tree.nodes()[1].calls, 1000u);
+}
+
+TEST(CallTreeTest, RecursionMakesOneNodePerDepthAndSelfSumsToInclusive) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  for (int depth = 0; depth < 5; ++depth) tree.enter(kA);
+  for (int depth = 0; depth < 5; ++depth) tree.exit();
+  tree.finish();
+  ASSERT_EQ(tree.nodes().size(), 6u);
+  uint64_t self_sum = 0;
+  for (size_t i = 1; i < tree.nodes().size(); ++i) {
+    EXPECT_EQ(tree.nodes()[i].calls, 1u);
+    self_sum += tree.nodes()[i].self_ticks;
+  }
+  // The outermost activation's inclusive time is the sum of the self times below it.
+  EXPECT_EQ(self_sum, tree.nodes()[1].inclusive_ticks);
+}
+
+TEST(CallTreeTest, SameFunctionUnderDifferentCallersIsTwoPaths) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  tree.enter(kA);
+  tree.enter(kB);
+  tree.exit();
+  tree.exit();
+  tree.enter(kB);
+  tree.exit();
+  tree.finish();
+  uint32_t a = child(tree, CallTree::kRoot, kA);
+  ASSERT_NE(a, kNoTreeNode);
+  EXPECT_NE(child(tree, a, kB), kNoTreeNode);
+  EXPECT_NE(child(tree, CallTree::kRoot, kB), kNoTreeNode);
+  EXPECT_EQ(tree.nodes().size(), 4u);
+}
+
+TEST(CallTreeTest, ManyChildrenAreFoundThroughTheIndex) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  for (int round = 0; round < 3; ++round)
+    for (uint64_t f = 0; f < 100; ++f) {
+      tree.enter(span_key(SpanType::Function, f));
+      tree.exit();
+    }
+  tree.finish();
+  ASSERT_EQ(tree.nodes().size(), 101u);
+  for (size_t i = 1; i < tree.nodes().size(); ++i) EXPECT_EQ(tree.nodes()[i].calls, 3u);
+}
+
+TEST(CallTreeTest, SpansShorterThanMinDurationAreCountedNotRecorded) {
+  CallTree tree(SpanClock::monotonic(), 1000000000);  // 1 s: every span here is shorter
+  tree.start();
+  tree.enter(kA);
+  tree.exit();
+  tree.enter(kA);
+  tree.exit();
+  tree.finish();
+  EXPECT_EQ(tree.filtered_spans(), 2u);
+  EXPECT_EQ(tree.nodes()[1].calls, 0u);
+  EXPECT_EQ(tree.nodes()[CallTree::kRoot].self_ticks,
+            tree.nodes()[CallTree::kRoot].inclusive_ticks);
+}
+
+TEST(CallTreeTest, UnbalancedExitNeverClosesTheRoot) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  tree.exit();
+  tree.enter(kA);
+  tree.finish();  // closes the open span
+  EXPECT_EQ(tree.unbalanced_exits(), 1u);
+  EXPECT_EQ(tree.nodes()[1].calls, 1u);
+  EXPECT_EQ(tree.nodes()[CallTree::kRoot].calls, 1u);
+}
+
+TEST(CallTreeTest, AllocationsAreChargedToTheInnermostSpan) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  tree.attribute_allocation(8);
+  tree.enter(kA);
+  tree.attribute_allocation(16);
+  tree.attribute_allocation(32);
+  tree.exit();
+  tree.finish();
+  EXPECT_EQ(tree.nodes()[CallTree::kRoot].alloc_count, 1u);
+  EXPECT_EQ(tree.nodes()[1].alloc_count, 2u);
+  EXPECT_EQ(tree.nodes()[1].alloc_bytes, 48u);
+}
+
+TEST(CallTreeTest, SpanCostIsPositiveAndSmall) {
+  SpanClock clock = SpanClock::calibrate();
+  double ns = measure_span_cost_ticks(clock) * clock.ns_per_tick();
+  EXPECT_GT(ns, 0.0);
+  EXPECT_LT(ns, 100000.0);  // a sanity bound, not a benchmark (sanitizer builds are slow)
+}
+
+// root -> a (2 calls) -> b (3 calls): a has 3 spans below it, the root 5.
+TEST(CompensationTest, SubtractsSpanCostPerDescendantAndPerChild) {
+  std::vector<SessionNode> nodes(3);
+  nodes[0] = SessionNode{span_key(SpanType::Root, 0), UINT32_MAX, {1}, 1, 10000, 1000, 0, 0, {}};
+  nodes[1] = SessionNode{kA, 0, {2}, 2, 9000, 4000, 0, 0, {}};
+  nodes[2] = SessionNode{kB, 1, {}, 3, 5000, 5000, 0, 0, {}};
+  compensate_span_cost(nodes, 100);
+  EXPECT_EQ(nodes[0].inclusive_ns, 10000u - 500);
+  EXPECT_EQ(nodes[0].self_ns, 1000u - 200);
+  EXPECT_EQ(nodes[1].inclusive_ns, 9000u - 300);
+  EXPECT_EQ(nodes[1].self_ns, 4000u - 300);
+  EXPECT_EQ(nodes[2].inclusive_ns, 5000u);
+  EXPECT_EQ(nodes[2].self_ns, 5000u);
+}
+
+TEST(CompensationTest, NeverGoesBelowZero) {
+  std::vector<SessionNode> nodes(2);
+  nodes[0] = SessionNode{span_key(SpanType::Root, 0), UINT32_MAX, {1}, 1, 50, 10, 0, 0, {}};
+  nodes[1] = SessionNode{kA, 0, {}, 10, 40, 40, 0, 0, {}};
+  compensate_span_cost(nodes, 100);
+  EXPECT_EQ(nodes[0].inclusive_ns, 0u);
+  EXPECT_EQ(nodes[0].self_ns, 0u);
+}
+
+}  // namespace
+}  // namespace aiprof::instrumentation

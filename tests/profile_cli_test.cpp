@@ -1,0 +1,199 @@
+// `anarchy profile` driven as a user drives it: the real binary, real files, exit statuses.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class ProfileCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("aiprof_cli_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    write("fib.ai",
+          "m{\n  fib(n){ if (n < 2) return n; return fib(n - 1) + fib(n - 2); }\n"
+          "  main(){ print(fib(15)); return 0; }\n}\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Runs `anarchy ARGS` in the test folder.
+  Result anarchy(const std::string& args) const {
+    std::string command =
+        "cd '" + dir_.string() + "' && '" + ANARCHY_BIN + "' " + args + " >stdout.txt 2>stderr.txt";
+    int raw = std::system(command.c_str());
+    Result r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = read_file(dir_ / "stdout.txt");
+    r.err = read_file(dir_ / "stderr.txt");
+    return r;
+  }
+
+  // A usage error: exit 2, one line on stderr.
+  void expect_usage_error(const std::string& args, const std::string& says) const {
+    Result r = anarchy(args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+  }
+
+  fs::path dir_;
+};
+
+const Json* function_named(const Json& report, const std::string& name) {
+  for (const Json& f : report["time_metrics"]["functions"])
+    if (f["name"] == name) return &f;
+  return nullptr;
+}
+
+TEST_F(ProfileCliTest, JsonReportHasEveryKeyAndExactCounts) {
+  Result r = anarchy("profile --mode exact -o out.json fib.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "610\n");  // the program's output only
+  EXPECT_EQ(r.err, "");
+  Json report = Json::parse(read_file(dir_ / "out.json"));
+  EXPECT_EQ(report["schema_version"], 1);
+  for (const char* key :
+       {"session", "time_metrics", "memory_metrics", "operation_metrics", "call_graph", "profiler"})
+    EXPECT_TRUE(report.contains(key)) << key;
+  const Json* fib = function_named(report, "m.fib");
+  ASSERT_NE(fib, nullptr);
+  EXPECT_EQ((*fib)["calls"], 1973);  // 2 * fib(16) - 1
+  EXPECT_EQ((*fib)["file"], "fib.ai");
+  EXPECT_EQ((*fib)["line"], 2);
+  for (const char* key : {"duration_ms", "self_ms", "percentage"})
+    EXPECT_TRUE(fib->contains(key)) << key;
+  const Json& memory = report["memory_metrics"];
+  for (const char* key :
+       {"total_allocations", "total_allocation_bytes", "total_deallocations",
+        "total_deallocation_bytes", "peak_memory_bytes", "objects_by_type", "refcount_histogram",
+        "gc_collections", "gc_time_ms", "gc_reclaimed_bytes"})
+    EXPECT_TRUE(memory.contains(key)) << key;
+  EXPECT_GT(memory["live_objects_at_end"].get<int>(), 0);
+  EXPECT_FALSE(memory["refcount_histogram"].empty());
+  EXPECT_EQ(report["operation_metrics"]["calls_by_function"]["m.fib"], 1973);
+  EXPECT_EQ(report["call_graph"]["children"].size(), 2u);  // the import and main
+  EXPECT_GT(report["profiler"]["span_cost_ns"].get<double>(), 0.0);
+  EXPECT_EQ(report["session"]["exit_status"], 0);
+}
+
+TEST_F(ProfileCliTest, WithoutOutputTheTextReportGoesToStderr) {
+  Result r = anarchy("profile --mode exact fib.ai");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "610\n");
+  EXPECT_EQ(r.err.rfind("=== Anarchy Inference Profiling Report ===", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("Call Graph:"), std::string::npos);
+  EXPECT_NE(r.err.find("m.fib"), std::string::npos);
+}
+
+TEST_F(ProfileCliTest, EveryOutputIsWrittenInItsFormat) {
+  Result r = anarchy("profile --mode exact -o a.json --output b.txt fib.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NO_THROW(Json::parse(read_file(dir_ / "a.json")));
+  EXPECT_EQ(read_file(dir_ / "b.txt").rfind("=== Anarchy", 0), 0u);
+}
+
+TEST_F(ProfileCliTest, AFailingProgramKeepsItsStatusAndStillGetsAReport) {
+  write("fail.ai",
+        "m{\n  boom(){ return 1 / 0; }\n  main(){ print(\"before\"); boom(); return 0; }\n}\n");
+  Result r = anarchy("profile --mode exact -o out.json fail.ai");
+  EXPECT_EQ(r.status, 70);
+  EXPECT_EQ(r.out, "before\n");
+  EXPECT_NE(r.err.find("division by zero"), std::string::npos);
+  Json report = Json::parse(read_file(dir_ / "out.json"));
+  EXPECT_EQ(report["session"]["exit_status"], 70);
+  EXPECT_EQ((*function_named(report, "m.boom"))["calls"], 1);
+}
+
+TEST_F(ProfileCliTest, ArgumentsAfterTheFileGoToTheProgram) {
+  write("args.ai", "m{ main(args){ return Number(args[0]) + args.length; } }\n");
+  EXPECT_EQ(anarchy("profile --mode exact -o out.json args.ai 40 -o x").status,
+            43);  // 40 + three arguments
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
+}
+
+TEST_F(ProfileCliTest, ConfigFileSetsOptionsAndFlagsWin) {
+  write("module.toml", "granularity = \"module\"\n[time_profiling]\nprecision = \"nanoseconds\"\n");
+  Json by_config = (anarchy("profile --mode exact --config module.toml -o c.json fib.ai"),
+                    Json::parse(read_file(dir_ / "c.json")));
+  EXPECT_EQ(by_config["session"]["granularity"], "module");
+  EXPECT_EQ(by_config["session"]["time_precision"], "nanoseconds");
+  EXPECT_EQ(function_named(by_config, "m.fib"), nullptr);
+  Json by_flag =
+      (anarchy("profile --mode exact --config module.toml --granularity function -o f.json fib.ai"),
+       Json::parse(read_file(dir_ / "f.json")));
+  EXPECT_EQ(by_flag["session"]["granularity"], "function");
+  EXPECT_NE(function_named(by_flag, "m.fib"), nullptr);
+}
+
+TEST_F(ProfileCliTest, JsonConfigWorksToo) {
+  write(
+      "cfg.json",
+      R"({"mode": "exact", "output": {"max_call_stack_depth": 1}, "operation_profiling": {"enabled": false}})");
+  ASSERT_EQ(anarchy("profile --config cfg.json -o out.json fib.ai").status, 0);
+  Json report = Json::parse(read_file(dir_ / "out.json"));
+  EXPECT_EQ(report["operation_metrics"]["measured"], false);
+  EXPECT_EQ(report["profiler"]["max_call_stack_depth"], 1);
+}
+
+TEST_F(ProfileCliTest, CompensateAndMinDurationShowInTheReport) {
+  ASSERT_EQ(
+      anarchy("profile --mode exact --compensate --min-duration 1s -o out.json fib.ai").status, 0);
+  Json report = Json::parse(read_file(dir_ / "out.json"));
+  EXPECT_EQ(report["profiler"]["compensated"], true);
+  EXPECT_GT(report["profiler"]["filtered_spans"].get<int>(), 1973);
+  EXPECT_EQ(report["profiler"]["min_duration_ms"], 1000.0);
+}
+
+TEST_F(ProfileCliTest, BadInputIsAOneLineUsageError) {
+  expect_usage_error("profile --mode exact -o out.html fib.ai", "out.html");
+  expect_usage_error("profile --mode exact --bogus fib.ai", "bogus");
+  expect_usage_error("profile --mode sampling fib.ai", "not available yet");
+  expect_usage_error("profile --mode hybrid fib.ai", "not available yet");
+  expect_usage_error("profile --mode fast fib.ai", "--mode");
+  expect_usage_error("profile --mode exact --granularity line fib.ai", "--granularity");
+  expect_usage_error("profile --mode exact --min-duration soon fib.ai", "--min-duration");
+  expect_usage_error("profile --mode exact -o missing/out.json fib.ai", "missing/out.json");
+  write("unknown.toml", "[time_profiling]\nspeed = 3\n");
+  expect_usage_error("profile --mode exact --config unknown.toml fib.ai",
+                     "'time_profiling.speed' is not an option");
+  write("type.toml", "[memory_profiling]\nenabled = \"yes\"\n");
+  expect_usage_error("profile --mode exact --config type.toml fib.ai",
+                     "'memory_profiling.enabled' must be true or false");
+  write("broken.toml", "[time_profiling\nenabled = true\n");
+  expect_usage_error("profile --mode exact --config broken.toml fib.ai", "not valid TOML");
+  write("broken.json", "{\"mode\": ");
+  expect_usage_error("profile --mode exact --config broken.json fib.ai", "not valid JSON");
+  expect_usage_error("profile --mode exact --config absent.toml fib.ai", "cannot read");
+  EXPECT_FALSE(fs::exists(dir_ / "out.html"));
+  EXPECT_FALSE(fs::exists(dir_ / "out.json"));
+}
+
+}  // namespace

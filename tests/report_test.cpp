@@ -1,0 +1,203 @@
+// Tests of the report library: a golden file per format (from a Profile built by hand, so
+// every figure is fixed), the format table, and all-or-nothing report files.
+//
+// To accept a deliberate change of a format: AIPROF_UPDATE_GOLDEN=1 ./report_test, then review
+// the diff of tests/golden/.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "aiprof/report/output_file.hpp"
+#include "aiprof/report/profile.hpp"
+#include "aiprof/report/report_writer.hpp"
+
+namespace aiprof::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint32_t add_node(Profile& p, uint32_t parent, Frame frame, uint64_t calls, uint64_t inclusive_ms,
+                  uint64_t self_ms) {
+  uint32_t node = p.child(parent, p.intern_frame(frame));
+  CallNode& n = p.nodes[node];
+  n.has_exact = true;
+  n.calls = calls;
+  n.inclusive_ns = inclusive_ms * 1000000;
+  n.self_ns = self_ms * 1000000;
+  return node;
+}
+
+// A small program's profile: main calls fib (recursing twice) and load; one import, one GC.
+Profile sample_profile() {
+  Profile p;
+  p.session_name = "fib";
+  p.mode = "exact";
+  p.granularity = "function";
+  p.program = "fib.ai";
+  p.start_time = "2025-04-26T22:15:00.000Z";
+  p.end_time = "2025-04-26T22:15:01.234Z";
+  p.duration_ns = 1234000000;
+  p.exit_status = 0;
+  p.time_precision = "microseconds";
+  p.nodes[0].calls = 1;
+  p.nodes[0].inclusive_ns = p.duration_ns;
+  p.nodes[0].self_ns = 4000000;
+  add_node(p, 0, Frame{"import fib.ai", "fib.ai", 0, FrameKind::Import}, 1, 30, 30);
+  uint32_t main = add_node(p, 0, Frame{"m.main", "fib.ai", 6, FrameKind::Function}, 1, 1200, 100);
+  p.nodes[main].alloc_count = 12;
+  p.nodes[main].alloc_bytes = 960;
+  uint32_t fib = add_node(p, main, Frame{"m.fib", "fib.ai", 2, FrameKind::Function}, 1, 900, 300);
+  uint32_t fib2 = add_node(p, fib, Frame{"m.fib", "fib.ai", 2, FrameKind::Function}, 2, 600, 400);
+  add_node(p, fib2, Frame{"m.fib", "fib.ai", 2, FrameKind::Function}, 4, 200, 200);
+  uint32_t load =
+      add_node(p, main, Frame{"m.load", "fib.ai", 12, FrameKind::Function}, 3, 195, 190);
+  p.nodes[load].metrics["rows"] = int64_t{42};
+  add_node(p, load, Frame{"<gc>", "", 0, FrameKind::GC}, 1, 5, 5);
+  MemoryMetrics& m = p.memory;
+  m.total_allocations = 1024;
+  m.total_allocation_bytes = 524288;
+  m.total_deallocations = 1000;
+  m.total_deallocation_bytes = 500000;
+  m.peak_memory_bytes = 786432;
+  m.live_bytes_at_end = 24288;
+  m.live_objects_at_end = 20;
+  m.objects_by_type = {{"array", 10}, {"object", 300}, {"string", 700}};
+  m.live_objects_by_type = {{"array", 2}, {"string", 18}};
+  m.refcount_histogram = {{"1", 15}, {"2", 3}, {"3-4", 2}};
+  m.gc_collections = 1;
+  m.gc_time_ns = 5000000;
+  m.gc_reclaimed_bytes = 262144;
+  m.gc_reclaimed_objects = 640;
+  m.heap_bytes = {{0, 1000}, {600000000, 786432}, {1234000000, 24288}};
+  OperationMetrics& o = p.operations;
+  o.tracked = {"arithmetic", "comparison", "function_calls", "variable_accesses"};
+  o.arithmetic = 5432;
+  o.comparison = 2000;
+  o.string = 789;
+  o.array = 123;
+  o.object = 456;
+  o.function_calls = 11;
+  o.variable_accesses = 9000;
+  o.property_accesses = 456;
+  o.string_dictionary = 2;
+  o.calls_by_function = {{"m.fib", 7}, {"m.load", 3}, {"m.main", 1}};
+  o.accesses_by_variable = {{"m.fib.n", 8000}, {"m.main.x", 1000}};
+  o.property_accesses_by_type = {{"object", 456}};
+  o.dictionary_by_operation = {{"get", 2}};
+  ProfilerCost& c = p.profiler;
+  c.clock = "rdtsc (invariant TSC, 2.000 GHz, calibrated against steady_clock)";
+  c.span_cost_ns = 14.5;
+  c.spans = 13;
+  c.filtered_spans = 2;
+  c.min_duration_ns = 1000;
+  c.overhead_percent = 0.1;
+  c.notes = {"span cost is included in callers' times (not compensated; see --compensate)"};
+  p.metrics["batches"] = 3.5;
+  return p;
+}
+
+std::string golden_path(const std::string& name) {
+  return std::string(AIPROF_SOURCE_DIR) + "/tests/golden/" + name;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Compares with the golden file, or rewrites it when AIPROF_UPDATE_GOLDEN is set.
+void expect_golden(const std::string& name, const std::string& actual) {
+  std::string path = golden_path(name);
+  if (std::getenv("AIPROF_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(path)) << path << " is missing (run with AIPROF_UPDATE_GOLDEN=1)";
+  EXPECT_EQ(actual, read_file(path)) << "differs from " << path;
+}
+
+TEST(ReportGoldenTest, Text) {
+  expect_golden("report.txt", make_text_writer()->render(sample_profile(), RenderOptions{}));
+}
+
+TEST(ReportGoldenTest, Json) {
+  expect_golden("report.json", make_json_writer()->render(sample_profile(), RenderOptions{}));
+}
+
+TEST(ReportTest, DeepCallGraphsAreCutAtMaxDepthAndSayHowMuch) {
+  RenderOptions shallow;
+  shallow.max_call_stack_depth = 2;
+  std::string text = make_text_writer()->render(sample_profile(), shallow);
+  EXPECT_NE(text.find("... 2 deeper nodes (max_call_stack_depth 2)"), std::string::npos) << text;
+  std::string json = make_json_writer()->render(sample_profile(), shallow);
+  EXPECT_NE(json.find("\"omitted_descendants\": 2"), std::string::npos);
+}
+
+TEST(ReportTest, UnmeasuredMemoryIsNullInJsonAndSaidInText) {
+  Profile p = sample_profile();
+  p.memory.measured = p.memory.allocations_measured = p.memory.deallocations_measured =
+      p.memory.peak_measured = false;
+  EXPECT_NE(make_json_writer()->render(p, {}).find("\"total_allocations\": null"),
+            std::string::npos);
+  EXPECT_NE(make_text_writer()->render(p, {}).find("Memory Usage:\n- not measured"),
+            std::string::npos);
+}
+
+TEST(ReportTest, FormatsFollowTheExtension) {
+  EXPECT_EQ(format_for_path("out/prof.json"), "json");
+  EXPECT_EQ(format_for_path("prof.txt"), "text");
+  EXPECT_FALSE(format_for_path("prof.html"));
+  EXPECT_FALSE(format_for_path("json"));
+  EXPECT_EQ(writer_for_format("json")->format_name(), "json");
+  EXPECT_EQ(writer_for_format("yaml"), nullptr);
+}
+
+class OutputFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("aiprof_report_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  size_t files_in_dir() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+  fs::path dir_;
+};
+
+TEST_F(OutputFileTest, WritesAndReplacesWholeFiles) {
+  std::string path = (dir_ / "out.json").string();
+  write_file_atomically(path, "first");
+  write_file_atomically(path, "second");
+  EXPECT_EQ(read_file(path), "second");
+  EXPECT_EQ(files_in_dir(), 1u);  // no temporary file left behind
+}
+
+TEST_F(OutputFileTest, MissingFolderFailsNamingTheFile) {
+  std::string path = (dir_ / "missing" / "out.json").string();
+  try {
+    write_file_atomically(path, "x");
+    FAIL() << "no error";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
+  }
+}
+
+TEST_F(OutputFileTest, FailureLeavesTheOldFileAndNoTemporary) {
+  std::string path = (dir_ / "out.txt").string();
+  write_file_atomically(path, "old");
+  fs::create_directory(dir_ / "sub");
+  // The target is a directory: the rename fails after the temporary file was written.
+  EXPECT_THROW(write_file_atomically((dir_ / "sub").string(), "new"), OutputError);
+  EXPECT_EQ(read_file(path), "old");
+  EXPECT_EQ(files_in_dir(), 2u);  // out.txt and sub/, nothing else
+}
+
+}  // namespace
+}  // namespace aiprof::report
