@@ -1,6 +1,6 @@
 // anarchy fmt (--ascii | --symbolic) FILE: prints the program in the chosen spelling of the
-// language on standard output (LANGUAGE.md section 8). Statements keep their source lines;
-// comments are dropped. A syntax error is reported as `anarchy run` reports it (exit 65).
+// language on standard output (LANGUAGE.md section 8). Statements and comments keep their
+// source lines. A syntax error is reported as `anarchy run` reports it (exit 65).
 #include <cstdio>
 #include <fstream>
 #include <memory>

@@ -7,7 +7,9 @@
 // that could not be written.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -131,6 +133,8 @@ int profile(ProfileRequest& req) {
   try {
     settings = settings_for(req);
     check_outputs(settings.outputs);
+    if (::access(req.program.file.c_str(), R_OK) != 0)
+      throw SettingsError("cannot read '" + req.program.file + "': " + std::strerror(errno));
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }

@@ -104,32 +104,40 @@ TEST(Formatter, SymbolicGolden) {
   expect_stable(kProgram);
 }
 
-TEST(Formatter, StatementsKeepTheirSourceLines) {
+TEST(Formatter, StatementsAndCommentsKeepTheirSourceLines) {
   std::string source =
       "// a comment line\n"
       "m{\n"
       "\n"
-      "  main(){ a = 1; b = 2\n"
+      "  main(){ a = 1; b = 2 // trailing\n"
       "    /* block\n"
       "       comment */\n"
       "    c = a +\n"
       "      b\n"
-      "    print(c)\n"
+      "    /* before */ print(c)\n"
+      "  // inside, before the brace\n"
       "  }\n"
       "}\n";
-  std::string out = ascii(source);
-  EXPECT_EQ(out,
-            "\n"
+  EXPECT_EQ(ascii(source),
+            "// a comment line\n"
             "m {\n"
             "\n"
-            "  main() { a = 1; b = 2;\n"
-            "\n"
-            "\n"
+            "  main() { a = 1; b = 2; // trailing\n"
+            "    /* block\n"
+            "       comment */\n"
             "    c = a +\n"
             "      b;\n"
-            "    print(c);\n"
+            "    print(c); /* before */\n"
+            "    // inside, before the brace\n"
             "  }\n"
             "}\n");
+  expect_stable(source);
+}
+
+TEST(Formatter, ALineCommentNeverSwallowsCode) {
+  // The value after `return` must stay on the return's line; the comment goes after it.
+  EXPECT_EQ(ascii("m{ f(){ return ( // why\n  1); } }"), "m { f() { return 1; // why\n  } }\n");
+  EXPECT_EQ(ascii("m{ f(){ x = [1, // one\n  2]; } }"), "m { f() { x = [1, // one\n      2]; } }\n");
 }
 
 TEST(Formatter, TypeHintsAndCaughtErrorKeepTheirSymbolsInAscii) {
@@ -148,6 +156,9 @@ TEST(Formatter, ABuiltinSymbolStaysWhenTheProgramBindsItsAsciiName) {
   EXPECT_EQ(symbolic("m{ main(str){ print(str(1)); } }"), "λm{ ƒmain(str){ ⌽(str(1)); } }\n");
   EXPECT_EQ(symbolic("m{ main(){ dict = 1; dict.set(1); } }"),
             "λm{ ƒmain(){ dict = 1; dict.set(1); } }\n");
+  // Not called, dict.use is still the built-in; as an assignment target it must stay ASCII.
+  EXPECT_EQ(symbolic("m{ main(){ f = dict.use; dict.set = f; dict.set.x = 1; } }"),
+            "λm{ ƒmain(){ f = 🔄; dict.set = f; 📝.x = 1; } }\n");
 }
 
 TEST(Formatter, CatchBecomesDivideOnlyWhenRenamingIsSafe) {

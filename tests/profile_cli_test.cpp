@@ -192,6 +192,7 @@ TEST_F(ProfileCliTest, BadInputIsAOneLineUsageError) {
   write("broken.json", "{\"mode\": ");
   expect_usage_error("profile --mode exact --config broken.json fib.ai", "not valid JSON");
   expect_usage_error("profile --mode exact --config absent.toml fib.ai", "cannot read");
+  expect_usage_error("profile --mode exact absent.ai", "cannot read 'absent.ai'");
   EXPECT_FALSE(fs::exists(dir_ / "out.html"));
   EXPECT_FALSE(fs::exists(dir_ / "out.json"));
 }

@@ -192,6 +192,9 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());
   for (size_t i = 1; i < s.nodes.size(); ++i) s.cost.spans += s.nodes[i].calls;
+  if (!AIPROF_ENABLE_HOOKS)
+    s.cost.notes.push_back(
+        "this build has the interpreter's hook sites compiled out (AIPROF_HOOKS=OFF)");
   if (!finishing)
     s.cost.notes.push_back("snapshot of a running session: open spans were closed at the snapshot");
   if (config_.time_profiling.compensate) {

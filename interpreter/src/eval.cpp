@@ -990,6 +990,7 @@ static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
   } catch (ScriptError& e) {
     caught = std::move(e.value);
   }
+  I.forget_unwound_stack();
   // The exception unwound every scope guard; the environment and frame stack are back.
   (void)saved_env;
   (void)saved_depth;

@@ -9,6 +9,7 @@
 
 #include "anarchy/interpreter/objects.hpp"
 #include "anarchy/interpreter/value_text.hpp"
+#include "lexer.hpp"
 #include "parser.hpp"
 #include "source_layout.hpp"
 #include "symbols.hpp"
@@ -407,6 +408,9 @@ class Formatter {
       : file_(file), symbolic_(spelling == Spelling::Symbolic), bound_(file_bindings(file)) {}
 
   std::string run() {
+    std::vector<Comment> comments;  // the parser drops them; the lexer collects them again
+    tokenize(file_.source, &comments);
+    for (Comment& c : comments) layout_.comment(c.line, std::move(c.text));
     for (const ImportNode& imp : file_.imports) import_line(imp);
     for (const ModuleNode* m : file_.modules) module(m);
     return layout_.render();
@@ -506,7 +510,7 @@ class Formatter {
 
   // ---- statements ----
   void close_brace(uint32_t line, bool empty) {
-    layout_.mark(line, depth_);
+    layout_.mark_closer(line, depth_);
     put(empty ? "}" : " }");
   }
 
@@ -839,13 +843,21 @@ class Formatter {
       at(a);
       put(hint_symbol(a->hint));
       put(" ");
-      expression(a->target, kPostfix);
+      assignment_target(a->target);
     } else {
-      expression(a->target, kPostfix);
+      assignment_target(a->target);
       at(a);  // the operator
     }
     put(a->op == Op::Assign ? " = " : std::string(" ") + op_text(a->op) + "= ");
     expression(a->value, kAssign);
+  }
+
+  // A symbol cannot be assigned, so a target `dict.set` keeps its ASCII spelling.
+  void assignment_target(const Node* target) {
+    const Node* outer = target_;
+    target_ = target;
+    expression(target, kPostfix);
+    target_ = outer;
   }
 
   void update(const UpdateExpr* u) {
@@ -853,13 +865,18 @@ class Formatter {
     if (u->prefix) {
       at(u);
       put(op);
-      return expression(u->target, kUnary);
+      return assignment_target(u->target);
     }
-    expression(u->target, kPostfix);
+    assignment_target(u->target);
     put(op);  // postfix: on the target's line, or it would start the next statement
   }
 
   void member(const MemberExpr* m) {
+    const BuiltinSymbol* b = symbolic_ && m != target_ ? namespace_symbol(m) : nullptr;
+    if (b) {  // dict.set as 📝, dict.use as 🔄: the same built-in
+      at(m);
+      return put(b->symbol);
+    }
     bool number = m->object->kind == NodeKind::Number;  // `5.x` would read as a number
     if (number) put("(");
     expression(m->object, kPostfix);
@@ -885,8 +902,7 @@ class Formatter {
     put(")");
   }
 
-  // arr.push(v) as ＋(arr, v), coll.forEach(f) as ∀(coll, f), dict.set(k, t) as 📝(k, t) and
-  // dict.use(n) as 🔄(n): the same AST (or the same built-in) in the symbolic spelling.
+  // arr.push(v) as ＋(arr, v) and coll.forEach(f) as ∀(coll, f): the same AST.
   bool symbolic_call(const CallExpr* c) {
     if (c->callee->kind != NodeKind::Member) return false;
     auto* m = static_cast<const MemberExpr*>(c->callee);
@@ -906,12 +922,7 @@ class Formatter {
       put(")");
       return true;
     }
-    const BuiltinSymbol* b = namespace_symbol(m);
-    if (!b) return false;
-    at(c);
-    put(b->symbol);
-    arguments(c->args.begin(), c->args.end());
-    return true;
+    return false;
   }
 
   // The symbol of `dict.set` / `dict.use` when `dict` is the built-in namespace here.
@@ -956,9 +967,10 @@ class Formatter {
   bool symbolic_;
   NameSet bound_;
   SourceLayout layout_;
-  uint32_t depth_ = 0;      // block depth of the statement being printed
-  bool glue_next_ = false;  // see at_line
-  uint32_t nesting_ = 0;    // recursion depth of statement/expression printing
+  uint32_t depth_ = 0;            // block depth of the statement being printed
+  bool glue_next_ = false;        // see at_line
+  const Node* target_ = nullptr;  // the assignment target being printed (see member)
+  uint32_t nesting_ = 0;          // recursion depth of statement/expression printing
   // Names printed as ⚠: ⚠ itself, then the catch names of enclosing handlers printed as ÷.
   std::vector<std::string> caught_spellings_{std::string(kCaughtName)};
 };

@@ -1,8 +1,9 @@
 // The formatter: a parsed file back to source text in the ASCII or the symbolic spelling
 // (LANGUAGE.md section 8, `anarchy fmt`). Both spellings print the same AST, so the output runs
-// as the input does; statements keep their source lines (source_layout.hpp). Comments are
-// dropped (the lexer does not keep them). Symbols with no ASCII spelling (the type hints ι σ ξ
-// and the caught error ⚠) stay symbols in the ASCII form. Nothing here is async-signal-safe.
+// as the input does; statements and comments keep their source lines (source_layout.hpp; the
+// parser drops comments, so the lexer collects them again here). Symbols with no ASCII
+// spelling (the type hints ι σ ξ and the caught error ⚠) stay symbols in the ASCII form.
+// Nothing here is async-signal-safe.
 #pragma once
 
 #include <string>

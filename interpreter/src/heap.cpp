@@ -11,7 +11,7 @@ namespace anarchy {
 
 using aiprof::instrumentation::ObjectType;
 
-thread_local Heap* Heap::current_ = nullptr;
+__thread Heap* tls_current_heap = nullptr;
 
 namespace {
 
@@ -25,7 +25,7 @@ void release_object(HeapObj* o) { Heap::current().release(o); }
 
 Heap::Heap() {
   containers_.gc_prev = containers_.gc_next = &containers_;
-  if (current_ == nullptr) current_ = this;
+  if (tls_current_heap == nullptr) tls_current_heap = this;
 }
 
 Value Heap::intern(std::string_view text) {
@@ -47,7 +47,7 @@ Heap::~Heap() {
       head = next;
     }
   }
-  if (current_ == this) current_ = nullptr;
+  if (tls_current_heap == this) tls_current_heap = nullptr;
 }
 
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {

@@ -114,6 +114,12 @@ struct Interpreter::Impl {
   bool budget_limited = false;
   uint64_t budget = 0;
   const char* stack_limit = nullptr;  // below this the native stack is nearly exhausted
+  const char* stack_low = nullptr;    // the lowest address of this thread's stack
+
+  // After a guest exception was caught: under AddressSanitizer, clears the poisoning the
+  // unwound frames left below the current one. (ASan does this itself only for unwinds of
+  // less than 64 MiB; the call-depth limit unwinds more.) No-op in other builds.
+  void forget_unwound_stack() const;
 
   // Environments of calls to functions without closures cannot outlive the call, so they
   // are carved from this stack instead of the heap (no allocation, no reference counting).

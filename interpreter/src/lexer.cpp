@@ -131,7 +131,7 @@ const char* lookalike_hint(uint32_t cp) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view src) : src_(src) {}
+  Lexer(std::string_view src, std::vector<Comment>* comments) : src_(src), comments_(comments) {}
 
   std::vector<Token> run() {
     std::vector<Token> out;
@@ -182,19 +182,35 @@ class Lexer {
       if (c == '\n') { newline = true; advance(); }
       else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') advance();
       else if (size_t n = unicode_space_at(pos_)) advance_char(n);
-      else if (c == '/' && peek(1) == '/') { while (pos_ < src_.size() && peek() != '\n') advance(); }
-      else if (c == '/' && peek(1) == '*') {
+      else if (c == '/' && peek(1) == '/') {
+        size_t start = pos_;
+        uint32_t line = line_;
+        while (pos_ < src_.size() && peek() != '\n') advance();
+        keep_comment(line, start);
+      } else if (c == '/' && peek(1) == '*') {
+        size_t start = pos_;
+        uint32_t line = line_;
         advance(); advance();
         while (pos_ < src_.size() && !(peek() == '*' && peek(1) == '/')) {
           if (peek() == '\n') newline = true;
           advance();
         }
         if (pos_ < src_.size()) { advance(); advance(); }
+        keep_comment(line, start);
       } else {
         break;
       }
     }
     return newline;
+  }
+
+  // Records the comment from `start` to here, for the formatter (when it asked for them).
+  void keep_comment(uint32_t line, size_t start) {
+    if (!comments_) return;
+    std::string_view text = src_.substr(start, pos_ - start);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+      text.remove_suffix(1);
+    comments_->push_back({line, std::string(text)});
   }
 
   // Length of the Unicode space character at pos, or 0 when there is none.
@@ -397,6 +413,7 @@ class Lexer {
   }
 
   std::string_view src_;
+  std::vector<Comment>* comments_;  // null unless the caller keeps comments
   size_t pos_ = 0;
   uint32_t line_ = 1, column_ = 1;
 };
@@ -443,6 +460,8 @@ const char* token_description(Tok kind) {
   return "token";
 }
 
-std::vector<Token> tokenize(std::string_view source) { return Lexer(source).run(); }
+std::vector<Token> tokenize(std::string_view source, std::vector<Comment>* comments) {
+  return Lexer(source, comments).run();
+}
 
 }  // namespace anarchy

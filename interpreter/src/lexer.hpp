@@ -49,7 +49,14 @@ struct Token {
 
 const char* token_description(Tok kind);
 
+// A comment as written (`// ...` without the line break, or `/* ... */`), from its first line.
+struct Comment {
+  uint32_t line = 1;
+  std::string text;
+};
+
 // Splits the whole source up front; errors become Tok::Error tokens the parser reports.
-std::vector<Token> tokenize(std::string_view source);
+// Comments are skipped, and also collected into `comments` when it is given (the formatter).
+std::vector<Token> tokenize(std::string_view source, std::vector<Comment>* comments = nullptr);
 
 }  // namespace anarchy

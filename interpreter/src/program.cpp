@@ -2,6 +2,10 @@
 // running main, and reporting guest errors as LANGUAGE.md section 6 describes.
 #include <pthread.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -391,6 +395,7 @@ int Interpreter::Impl::run(const std::string& path, const std::string* given_sou
     in.flush_output();
     return exit_status_of(result);
   } catch (ScriptError& e) {
+    forget_unwound_stack();
     report_uncaught(*this, err, e);
     return kExitRuntime;
   } catch (const std::bad_alloc&) {
@@ -418,20 +423,30 @@ Interpreter::~Interpreter() {
   dict_.clear();
 }
 
-static const char* native_stack_limit() {
+// The lowest address of this thread's stack and a limit a margin above it.
+static void native_stack_bounds(const char** low, const char** limit) {
   pthread_attr_t attr;
   void* addr = nullptr;
   size_t size = 0;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return nullptr;
+  *low = *limit = nullptr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
   pthread_attr_getstack(&attr, &addr, &size);
   pthread_attr_destroy(&attr);
   size_t margin = std::min<size_t>(size / 4, 512 * 1024);
-  return static_cast<const char*>(addr) + margin;
+  *low = static_cast<const char*>(addr);
+  *limit = *low + margin;
+}
+
+void Interpreter::Impl::forget_unwound_stack() const {
+#if defined(__SANITIZE_ADDRESS__)
+  char here;
+  if (stack_low && &here > stack_low) ASAN_UNPOISON_MEMORY_REGION(stack_low, &here - stack_low - 256);
+#endif
 }
 
 int Interpreter::run_file(const std::string& path) {
   Heap::set_current(&heap_);
-  impl_->stack_limit = native_stack_limit();
+  native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
   int status;
   try {
     status = impl_->run(path, nullptr);
@@ -446,7 +461,7 @@ int Interpreter::run_file(const std::string& path) {
 
 int Interpreter::run_source(std::string_view source, const std::string& path) {
   Heap::set_current(&heap_);
-  impl_->stack_limit = native_stack_limit();
+  native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
   std::string text(source);
   int status;
   try {
@@ -493,24 +508,20 @@ void* thread_main(void* p) {
 }
 }  // namespace
 
-// Sanitizer builds use several times the stack per native frame.
+// AddressSanitizer cleans up after an exception only when it unwinds less than 64 MiB of
+// stack (larger unwinds leave false reports behind), so sanitizer builds keep the stack below
+// that; there the native-stack guard, not --max-depth, may be what stops deep recursion.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr size_t kSanitizerStackFactor = 4;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr size_t kSanitizerStackFactor = 4;
+constexpr size_t kMaxStackBytes = size_t{56} << 20;
 #else
-constexpr size_t kSanitizerStackFactor = 1;
-#endif
-#else
-constexpr size_t kSanitizerStackFactor = 1;
+constexpr size_t kMaxStackBytes = size_t{16} << 30;
 #endif
 
 int run_with_large_stack(uint32_t max_depth, int (*fn)(void*), void* arg) {
   // Generous per guest frame (sanitizer builds use several times the release frame size);
   // the memory is only reserved, and touched only as deep as the program really goes.
-  size_t bytes = size_t{max_depth} * 48 * 1024 * kSanitizerStackFactor + (64u << 20);
-  bytes = std::min<size_t>(bytes, size_t{16} << 30);
+  size_t bytes = size_t{max_depth} * 48 * 1024 + (64u << 20);
+  bytes = std::min(bytes, kMaxStackBytes);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   ThreadCall call{fn, arg, 0};

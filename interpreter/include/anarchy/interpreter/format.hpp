@@ -1,7 +1,8 @@
 // Printing a program in either spelling of the language (`anarchy fmt`, LANGUAGE.md section 8):
 // the ASCII form or the symbolic form. Both print the same AST, so the printed program runs
 // as the original does, and every statement stays on its source line, so runtime error lines
-// and profile lines refer to the same lines in either spelling. Comments are not kept.
+// and profile lines refer to the same lines in either spelling. Comments stay on their lines
+// (one that shared a line with code follows that code).
 // Nothing here is async-signal-safe.
 #pragma once
 

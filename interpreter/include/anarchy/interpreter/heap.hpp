@@ -34,6 +34,11 @@ struct HeapStats {
   uint64_t collected_bytes = 0;
 };
 
+class Heap;
+// The heap of the interpreter running on this thread. (__thread rather than thread_local: GCC
+// 12's UBSan misreports loads of a thread_local pointer as null-pointer loads.)
+extern __thread Heap* tls_current_heap;
+
 class Heap {
  public:
   Heap();
@@ -42,8 +47,8 @@ class Heap {
   Heap& operator=(const Heap&) = delete;
 
   // The heap of the interpreter running on this thread.
-  static Heap& current() { return *current_; }
-  static void set_current(Heap* h) { current_ = h; }
+  static Heap& current() { return *tls_current_heap; }
+  static void set_current(Heap* h) { tls_current_heap = h; }
 
   // The single allocation entry point (objects and the buffers they own). Small blocks are
   // recycled through per-size free lists; statistics and hooks count every request the same
@@ -90,7 +95,6 @@ class Heap {
   void destroy(HeapObj* o);
   void drain_pending();
 
-  static thread_local Heap* current_;
   HeapStats stats_;
   std::atomic<uint64_t> live_bytes_{0};
   HeapObj containers_;  // sentinel of the circular container list
