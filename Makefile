@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 # The shared folder (language spec, conformance corpus): beside the repository by default.
 SHARED ?= ../shared
 # Conformance tests left out (globs of test names); empty it to run the whole corpus.
-CONFORMANCE_SKIP ?= sym* mix*
+CONFORMANCE_SKIP ?=
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS ?= -timeout=10
 BENCH_ARGS ?=
