@@ -13,7 +13,7 @@ namespace aiprof::instrumentation {
 bool cpu_has_invariant_tsc() {
 #if AIPROF_HAVE_RDTSC
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid_max(0x80000000u, nullptr) < 0x80000007u) return false;
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) < 0x80000007u) return false;
   __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx);
   return (edx >> 8) & 1u;
 #else
