@@ -19,7 +19,7 @@ shared=${SHARED:-$root/../shared}
 skip=${CONFORMANCE_SKIP-"sym* mix*"}
 corpus="$shared/conformance"
 
-[ -x "$corpus/run.sh" ] || { echo "conformance: no runner at $corpus/run.sh (set SHARED)" >&2; exit 2; }
+[ -f "$corpus/run.sh" ] || { echo "conformance: no runner at $corpus/run.sh (set SHARED)" >&2; exit 2; }
 [ -x "$interp" ] || { echo "conformance: interpreter not built: $interp" >&2; exit 2; }
 
 read -r -a patterns <<<"$skip"  # read does not expand the globs
@@ -44,4 +44,4 @@ for test in "$corpus"/*.ai; do
 done
 
 echo "conformance: $kept tests from $corpus with $interp (skipped $skipped matching '${skip}')"
-"$corpus/run.sh" "$interp" "$tmp"
+bash "$corpus/run.sh" "$interp" "$tmp"
