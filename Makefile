@@ -21,8 +21,8 @@ TSAN_RUN ?=
 
 ANARCHY := build/release/bin/anarchy
 DEMO_OUT ?= out/demo
-# ---- DEMO_CMD: what `make demo` runs; replace with the profiling command when it exists. ----
-DEMO_CMD ?= $(ANARCHY) run examples/demo.ai
+# ---- DEMO_CMD: what `make demo` runs: profile the example, reports under DEMO_OUT. ----
+DEMO_CMD ?= $(ANARCHY) profile --mode exact -o $(DEMO_OUT)/profile.txt -o $(DEMO_OUT)/profile.json examples/demo.ai
 # ----------------------------------------------------------------------------------------------
 
 # $(call cmake_build,PRESET): configure and build one preset.
@@ -53,7 +53,7 @@ build: deps
 demo: build
 	mkdir -p $(DEMO_OUT)
 	$(DEMO_CMD) | tee $(DEMO_OUT)/stdout.txt
-	@echo "demo: outputs are in $(DEMO_OUT)/ (stdout.txt)"
+	@echo "demo: the program's output is $(DEMO_OUT)/stdout.txt; its profile is $(DEMO_OUT)/profile.txt and $(DEMO_OUT)/profile.json"
 
 # Runs everything even when an early step fails, then fails if any step did.
 test: deps
