@@ -81,6 +81,7 @@ fuzz: deps
 	$(call cmake_build,fuzz)
 	mkdir -p build/fuzz/run/corpus
 	cd build/fuzz/run && ../bin/fuzz_interpreter -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+	  -dict=$(CURDIR)/fuzz/symbols.dict \
 	  corpus $(wildcard $(CURDIR)/fuzz/corpus)
 
 bench: build

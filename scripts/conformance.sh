@@ -16,7 +16,7 @@ set -euo pipefail
 interp=$1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${SHARED:-$root/../shared}
-skip=${CONFORMANCE_SKIP-"sym* mix*"}
+skip=${CONFORMANCE_SKIP-}
 corpus="$shared/conformance"
 
 [ -f "$corpus/run.sh" ] || { echo "conformance: no runner at $corpus/run.sh (set SHARED)" >&2; exit 2; }

@@ -43,7 +43,13 @@ Value use(Interpreter& interp, const Value&, Args args) {
 // dict.load(path): merges a JSON object of key -> text into the active dictionary. A missing
 // or unreadable file is an IOError, bad JSON a SyntaxError, and JSON other than an object a
 // TypeError.
+// dict.load / dict.save touch files: sandboxed runs (the fuzzer) may not.
+void check_file_access(const Interpreter& interp) {
+  if (!interp.options().allow_file_io) throw_error(ErrorKind::IOError, "file access is disabled");
+}
+
 Value load(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   AIPROF_HOOK(kHookDictionary, on_dictionary(kDictLoad));
   std::string path(string_arg(args, 0, "dict.load")->view());
   Value data = json_parse(read_file(path));
@@ -55,6 +61,7 @@ Value load(Interpreter& interp, const Value&, Args args) {
 
 // dict.save(path): the active dictionary as one JSON object (keys sorted), 2-space indented.
 Value save(Interpreter& interp, const Value&, Args args) {
+  check_file_access(interp);
   AIPROF_HOOK(kHookDictionary, on_dictionary(kDictSave));
   std::string path(string_arg(args, 0, "dict.save")->view());
   Value object = make_object();
