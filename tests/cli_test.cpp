@@ -1,6 +1,8 @@
 // The `anarchy` binary as a user meets it: flags, missing files, exit statuses.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -8,21 +10,8 @@
 
 namespace {
 
-struct Outcome {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome shell(const std::string& args) {
-  std::string cmd = std::string(ANARCHY_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string text;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  int raw = pclose(p);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), text};
-}
+using Outcome = test_support::ShellOutcome;
+using test_support::shell;
 
 std::string example(const char* name) { return std::string(AIPROF_SOURCE_DIR) + "/" + name; }
 

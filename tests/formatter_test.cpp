@@ -2,6 +2,8 @@
 // places where printing must add parentheses or keep a symbol to mean the same program, and
 // the command line around it.
 #include <gtest/gtest.h>
+
+#include "test_support.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -239,21 +241,8 @@ TEST(Formatter, EveryConstructIsStable) {
 
 // ---------------------------------------------------------------- the command
 
-struct Outcome {
-  int status;
-  std::string output;
-};
-
-Outcome shell(const std::string& args) {
-  std::string cmd = std::string(ANARCHY_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string text;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  int raw = pclose(p);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), text};
-}
+using Outcome = test_support::ShellOutcome;
+using test_support::shell;
 
 std::string temp_program(const std::string& text) {
   char path[] = "/tmp/formatter_test_XXXXXX";

@@ -3,6 +3,8 @@
 // cyclic garbage.
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,16 +21,7 @@ struct Result {
   std::string err;
 };
 
-std::string slurp(FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+using test_support::slurp;
 
 struct Job {
   std::string source;

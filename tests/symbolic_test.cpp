@@ -4,6 +4,8 @@
 // built-in symbols that shadowing cannot reach).
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -347,16 +349,7 @@ struct Outcome {
   std::string out, err;
 };
 
-std::string slurp(FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+using test_support::slurp;
 
 struct Job {
   std::string source;

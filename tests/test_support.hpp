@@ -1,0 +1,41 @@
+// Helpers the tests share: reading a captured stream, running the real `anarchy` binary.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace test_support {
+
+// Everything written to f (a tmpfile), then closes it.
+inline std::string slurp(FILE* f) {
+  std::fflush(f);
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+struct ShellOutcome {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `anarchy ARGS` through the shell (ANARCHY_BIN is a compile definition of the tests).
+inline ShellOutcome shell(const std::string& args) {
+  std::string cmd = std::string(ANARCHY_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string text;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
+  int raw = pclose(p);
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), text};
+}
+
+}  // namespace test_support
