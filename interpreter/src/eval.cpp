@@ -982,8 +982,6 @@ static Flow exec_for_each(Interpreter::Impl& I, const ForEachStmt* f) {
 }
 
 static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
-  Env* saved_env = I.env;
-  uint32_t saved_depth = I.frames.depth();
   Value caught;
   try {
     return I.exec_block(t->body);
@@ -992,8 +990,6 @@ static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
   }
   I.forget_unwound_stack();
   // The exception unwound every scope guard; the environment and frame stack are back.
-  (void)saved_env;
-  (void)saved_depth;
   const BlockStmt* h = t->handler;
   if (!t->catch_var) return I.exec_block(h);
   auto run = [&]() -> Flow {

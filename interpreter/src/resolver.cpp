@@ -196,8 +196,6 @@ class Resolver {
       f->module = m;
       resolve_function(ms, f);
     }
-    module_env_size_ = ms.env_size;
-    m_sizes_.push_back(ms.env_size);
     // Extra hidden slots (names assigned in initialisers) follow the members.
     while (m->member_names.size() < ms.env_size) m->member_names.push_back("");
   }
@@ -385,8 +383,6 @@ class Resolver {
 
   FileNode& file_;
   ResolveContext& ctx_;
-  uint32_t module_env_size_ = 0;
-  std::vector<uint32_t> m_sizes_;
 };
 
 void Resolver::collect_expr(const Node* n, std::vector<std::string>& out) {
