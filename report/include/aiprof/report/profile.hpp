@@ -59,6 +59,17 @@ struct CallNode {
   std::map<std::string, MetricValue> metrics;  // recorded on this node's spans
 };
 
+// One sampled thread: what it was asked for and what it got.
+struct ThreadSampling {
+  uint32_t thread = 0;          // index into Profile::threads
+  uint64_t samples = 0;         // samples recorded for this thread
+  uint64_t dropped_samples = 0;
+  uint64_t truncated_stacks = 0;
+  uint64_t cpu_time_ns = 0;     // the thread's CPU time while sampled
+  uint64_t wall_time_ns = 0;    // wall time while sampled
+  double rate_delivered_hz = 0; // samples / (cpu or wall time, by the clock)
+};
+
 struct SamplingInfo {
   double rate_requested_hz = 0;
   double rate_delivered_hz = 0;
@@ -69,6 +80,41 @@ struct SamplingInfo {
   uint64_t truncated_stacks = 0;
   uint32_t threads = 0;
   bool native = false;
+  bool jitter = false;
+  uint32_t max_stack = 0;         // frames kept per sample; deeper stacks are truncated
+  uint64_t native_unwind_failures = 0;  // --native samples whose unwinding failed or re-entered
+  // The sampler's own cost: time in the signal handler, draining the rings, and the kernel's
+  // signal delivery (measured at start-up); overhead_percent is their sum over the run's time.
+  uint64_t handler_ns = 0;
+  uint64_t drain_ns = 0;
+  double signal_cost_ns = 0;
+  double overhead_percent = 0;
+  std::vector<ThreadSampling> per_thread;
+};
+
+// A thread of the profiled process (the interpreter's, or an embedding program's).
+struct ThreadInfo {
+  uint32_t id = 0;    // position in Profile::threads
+  std::string name;   // "main", or the name the embedder registered
+  int64_t tid = 0;    // the OS thread id (0 when not known)
+};
+
+// One raw span kept for the timeline (Chrome trace, speedscope evented profile). Only kept
+// when a timeline output is asked for; bounded, with a drop count (ProfilerCost).
+struct TimelineEvent {
+  uint32_t thread = 0;  // index into Profile::threads
+  uint32_t frame = 0;   // index into Profile::frames
+  uint32_t depth = 0;   // nesting depth on its thread (0 = outermost span)
+  uint64_t start_ns = 0;  // since session start
+  uint64_t duration_ns = 0;
+};
+
+// One garbage-collector run.
+struct GcEvent {
+  uint64_t start_ns = 0;  // since session start
+  uint64_t duration_ns = 0;
+  uint64_t reclaimed_bytes = 0;
+  uint64_t reclaimed_objects = 0;
 };
 
 struct TimeSeriesPoint {
@@ -98,6 +144,7 @@ struct MemoryMetrics {
   uint64_t gc_reclaimed_bytes = 0;
   uint64_t gc_reclaimed_objects = 0;
   std::vector<TimeSeriesPoint> heap_bytes;  // live heap over time (sampled ticks or GC points)
+  std::vector<GcEvent> gc_runs;             // each collection, for the timeline and memory graph
 };
 
 struct OperationMetrics {
@@ -150,6 +197,8 @@ struct Profile {
 
   std::vector<Frame> frames;
   std::vector<CallNode> nodes;  // nodes[0] is the root (frame 0, kind Root)
+  std::vector<ThreadInfo> threads;       // threads seen (sampled or with spans)
+  std::vector<TimelineEvent> timeline;   // raw spans, when a timeline was asked for
 
   MemoryMetrics memory;
   OperationMetrics operations;
