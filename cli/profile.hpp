@@ -3,13 +3,17 @@
 // mode runs the program and produces the Profile.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
 #include "aiprof/report/profile.hpp"
+#include "aiprof/sampler/sampler_config.hpp"
+#include "anarchy/interpreter/interpreter.hpp"
 
 namespace anarchy::cli {
 
@@ -19,6 +23,8 @@ enum class ProfileMode { Exact, Sampling, Hybrid };
 struct ProfileSettings {
   ProfileMode mode = ProfileMode::Sampling;  // DESIGN.md: sampling is the default mode
   aiprof::instrumentation::ProfilerConfig profiler;
+  aiprof::sampler::SamplerConfig sampler;      // sampling and hybrid modes
+  std::map<std::string, std::string> labels;   // --label key=value, on every report
   std::vector<std::string> outputs;  // report files; none: a report in default_format on stderr
 };
 
@@ -52,5 +58,20 @@ struct ProfileOutcome {
 
 // Exact mode (profile_exact.cpp): every call (or expression) an exact span.
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);
+// Sampling mode (profile_sampling.cpp): the SIGPROF sampler on the interpreter's thread.
+ProfileOutcome run_sampling_mode(const ProgramRun& program, const ProfileSettings& settings);
+
+// Shared by the modes (profile_run_support.cpp).
+RunOptions run_options_for(const ProgramRun& program);
+aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap);
+
+// When the profiled run started and ended.
+struct RunClock {
+  std::chrono::system_clock::time_point start, end;
+  std::chrono::steady_clock::time_point steady_start, steady_end;
+  void begin();
+  void finish();
+  uint64_t duration_ns() const;
+};
 
 }  // namespace anarchy::cli

@@ -25,6 +25,7 @@ namespace anarchy::cli {
 
 namespace inst = aiprof::instrumentation;
 namespace rep = aiprof::report;
+namespace sam = aiprof::sampler;
 
 namespace {
 
@@ -37,6 +38,11 @@ struct ProfileRequest {
   std::string clock;
   bool compensate = false;
   std::vector<std::string> outputs;
+  std::optional<double> rate;
+  std::optional<uint32_t> max_stack;
+  bool native = false;
+  bool jitter = false;
+  std::vector<std::string> labels;
 };
 
 int usage_error(const std::string& message) {
@@ -65,11 +71,25 @@ ProfileSettings settings_for(const ProfileRequest& req) {
     s.profiler.time_profiling.min_duration = *d;
   }
   if (!req.clock.empty()) {
+    // One flag for both clocks: the spans' (exact) and the sampler's ticks (sampling).
     auto c = inst::parse_time_clock(req.clock);
-    if (!c) throw SettingsError("--clock must be wall or cpu (not '" + req.clock + "')");
+    auto sc = sam::parse_sample_clock(req.clock);
+    if (!c || !sc) throw SettingsError("--clock must be wall or cpu (not '" + req.clock + "')");
     s.profiler.time_profiling.clock = *c;
+    s.sampler.clock = *sc;
   }
   if (req.compensate) s.profiler.time_profiling.compensate = true;
+  if (req.rate) s.sampler.rate_hz = *req.rate;
+  if (req.max_stack) s.sampler.max_stack = *req.max_stack;
+  if (req.native) s.sampler.native = true;
+  if (req.jitter) s.sampler.jitter = true;
+  for (const std::string& label : req.labels) {
+    size_t eq = label.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw SettingsError("--label must be key=value (not '" + label + "')");
+    s.labels[label.substr(0, eq)] = label.substr(eq + 1);
+  }
+  if (std::string problem = sam::validate(s.sampler); !problem.empty()) throw SettingsError(problem);
   if (!req.outputs.empty()) s.outputs = req.outputs;
   return s;
 }
@@ -98,6 +118,7 @@ std::optional<ProfileOutcome> run_mode(const ProgramRun& program, const ProfileS
     case ProfileMode::Exact:
       return run_exact_mode(program, settings);
     case ProfileMode::Sampling:
+      return run_sampling_mode(program, settings);
     case ProfileMode::Hybrid:
       return std::nullopt;
   }
@@ -141,7 +162,7 @@ int profile(ProfileRequest& req) {
   std::optional<ProfileOutcome> outcome = run_mode(req.program, settings);
   if (!outcome)
     return usage_error(std::string("--mode ") + mode_name(settings.mode) +
-                       " is not available yet (the sampler is not built); use --mode exact");
+                       " is not available yet; use --mode exact or --mode sampling");
   if (!write_reports(*outcome, settings)) return kExitUsage;
   return outcome->exit_status;
 }
@@ -161,8 +182,19 @@ Action add_profile_command(CLI::App& app) {
   cmd->add_option("--min-duration", req->min_duration,
                   "Do not record spans shorter than this (e.g. 10us)");
   cmd->add_option("--clock", req->clock,
-                  "Span times in wall (default) or cpu time of the interpreter thread");
+                  "cpu or wall: sampling ticks per CPU time (default) or elapsed time; exact "
+                  "span times in wall (default) or CPU time");
   cmd->add_flag("--compensate", req->compensate, "Subtract the measured span cost from the times");
+  cmd->add_option("--rate", req->rate, "Samples per second per thread (default 1000)");
+  cmd->add_flag("--native", req->native,
+                "Also record native frames (libunwind), shown beneath the guest frame");
+  cmd->add_flag("--jitter", req->jitter,
+                "Randomise sampling intervals (avoids lock-step with periodic work)");
+  cmd->add_option("--max-stack", req->max_stack,
+                  "Guest frames kept per sample; deeper stacks are truncated and counted "
+                  "(default 256)");
+  cmd->add_option("--label", req->labels, "key=value attached to the reports (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("-o,--output", req->outputs,
                   "Report file, format by extension (.txt, .json); repeatable")
       ->allow_extra_args(false);

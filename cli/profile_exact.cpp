@@ -58,7 +58,7 @@ int exact_job(void* p) {
   inst::ProfilingSession session = profiler.end_session();
   job->outcome.exit_status = status;
   job->outcome.profile =
-      aiprof::report::profile_from_session(session, {job->program.file, status, {}});
+      aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
   return status;
 }
 

@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-14-dev llvm valgrind
-  python3 lua5.4 libunwind-dev libboost-dev
+  python3 lua5.4 libunwind-dev libboost-dev libboost-stacktrace-dev google-perftools
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
 )
 

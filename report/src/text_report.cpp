@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aiprof/report/report_writer.hpp"
+#include "aiprof/report/statistics.hpp"
 #include "report_text_util.hpp"
 
 namespace aiprof::report {
@@ -31,6 +32,56 @@ std::string location_text(const Frame& f) {
   return "  [" + f.file + (f.line ? ":" + to_string(f.line) : "") + "]";
 }
 
+std::string hz(double rate) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f Hz", rate);
+  return text;
+}
+
+// What the sampler was asked for and what it delivered, before any figure built on it.
+void sampling_header(const SamplingInfo& s, std::string& out) {
+  out += "Sampling: " + hz(s.rate_requested_hz) + " asked, " + hz(s.rate_delivered_hz) +
+         " delivered (" + s.clock + " clock: " + s.clock_source + ")" +
+         (s.jitter ? ", jittered" : "") + "\n";
+  out += "Samples: " + to_string(s.samples) + " taken, " + to_string(s.dropped_samples) +
+         " dropped (ring full), " + to_string(s.truncated_stacks) + " truncated stacks (over " +
+         to_string(s.max_stack) + " frames)" +
+         (s.native ? ", " + to_string(s.native_unwind_failures) + " native unwinds failed" : "") +
+         ", " + to_string(s.threads) + (s.threads == 1 ? " thread" : " threads") + "\n";
+}
+
+// "34.2% (95% CI 33.1-35.3%)": a sampled share with its Wilson interval.
+std::string share_text(uint64_t k, uint64_t n) {
+  Interval ci = wilson_interval(k, n);
+  char text[64];
+  std::snprintf(text, sizeof text, "%.1f%% (95%% CI %.1f-%.1f%%)",
+                n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0,
+                100 * ci.low, 100 * ci.high);
+  return text;
+}
+
+void top_functions_by_samples(const Profile& p, const RenderOptions& options, std::string& out) {
+  out += "\nTop Functions by Samples (self):\n";
+  uint64_t total = p.nodes[0].samples_inclusive;
+  if (total == 0) {
+    out += "  no samples (the run was shorter than a sampling period?)\n";
+    return;
+  }
+  std::vector<FunctionTotal> totals = function_totals(p);
+  std::stable_sort(totals.begin(), totals.end(), [](const FunctionTotal& a, const FunctionTotal& b) {
+    return a.samples_self != b.samples_self ? a.samples_self > b.samples_self
+                                            : a.samples_inclusive > b.samples_inclusive;
+  });
+  uint32_t shown = 0;
+  for (const FunctionTotal& t : totals) {
+    if (shown == options.top_functions || t.samples_inclusive == 0) break;
+    const Frame& f = p.frames[t.frame];
+    out += to_string(++shown) + ". " + f.name + ": " + to_string(t.samples_self) + " self " +
+           share_text(t.samples_self, total) + ", " + to_string(t.samples_inclusive) + " total " +
+           share_text(t.samples_inclusive, total) + location_text(f) + "\n";
+  }
+}
+
 void header(const Profile& p, std::string& out) {
   out += "=== Anarchy Inference Profiling Report ===\n";
   out += "Session: " + p.session_name + "\n";
@@ -41,6 +92,7 @@ void header(const Profile& p, std::string& out) {
   if (!p.start_time.empty()) out += "Started: " + p.start_time + "\n";
   if (p.exit_status) out += "Exit status: " + to_string(*p.exit_status) + "\n";
   for (const auto& [key, value] : p.labels) out += "Label: " + key + "=" + value + "\n";
+  if (p.sampling) sampling_header(*p.sampling, out);
 }
 
 void top_functions(const Profile& p, const RenderOptions& options, std::string& out) {
@@ -138,12 +190,13 @@ class CallGraphPrinter {
 
   void print() {
     out_ += "\nCall Graph:\n";
-    if (!p_.time_measured) {
+    if (!p_.time_measured && !p_.sampling) {
       out_ += "  not measured\n";
       return;
     }
     out_ += (p_.program.empty() ? std::string("<root>") : "<" + p_.program + ">") + " (" +
-            format_duration(p_.nodes[0].inclusive_ns) + ")\n";
+            (p_.time_measured ? format_duration(p_.nodes[0].inclusive_ns) + ", " : "") +
+            (p_.sampling ? to_string(p_.nodes[0].samples_inclusive) + " samples" : "") + ")\n";
     children(0, "  ", 1);
   }
 
@@ -164,9 +217,15 @@ class CallGraphPrinter {
 
   void line(uint32_t node, const std::string& prefix) {
     const CallNode& n = p_.nodes[node];
-    out_ += prefix + p_.frames[n.frame].name + " (" + format_duration(n.inclusive_ns) + ", self " +
-            format_duration(n.self_ns) + ", " + to_string(n.calls) +
-            (n.calls == 1 ? " call" : " calls");
+    const Frame& f = p_.frames[n.frame];
+    out_ += prefix + f.name + (f.kind == FrameKind::Native ? " [native]" : "") + " (";
+    if (n.has_exact && p_.time_measured)
+      out_ += format_duration(n.inclusive_ns) + ", self " + format_duration(n.self_ns) + ", " +
+              to_string(n.calls) + (n.calls == 1 ? " call" : " calls");
+    if (p_.sampling)
+      out_ += std::string(n.has_exact && p_.time_measured ? ", " : "") +
+              to_string(n.samples_inclusive) + " samples, self " + to_string(n.samples_self);
+    if (n.disagreement) out_ += ", EXACT AND SAMPLED DISAGREE";
     if (n.alloc_count) out_ += ", " + to_string(n.alloc_count) + " allocs";
     for (const auto& [name, value] : n.metrics) out_ += ", " + name + "=" + metric_text(value);
     out_ += ")\n";
@@ -190,11 +249,23 @@ void profiler_cost(const Profile& p, std::string& out) {
   char overhead[32];
   std::snprintf(overhead, sizeof overhead, "%.1f%%", c.overhead_percent);
   out += "\nProfiler:\n";
-  if (!c.clock.empty()) out += "- Clock: " + c.clock + "\n";
-  out += "- Span cost: " + std::string(cost) + " per span (" +
-         (c.compensated ? "subtracted" : "not subtracted") + ")\n";
-  out += "- Spans: " + to_string(c.spans) + " recorded, " + to_string(c.filtered_spans) +
-         " filtered (min_duration " + format_duration(c.min_duration_ns) + ")\n";
+  if (p.time_measured) {
+    if (!c.clock.empty()) out += "- Clock: " + c.clock + "\n";
+    out += "- Span cost: " + std::string(cost) + " per span (" +
+           (c.compensated ? "subtracted" : "not subtracted") + ")\n";
+    out += "- Spans: " + to_string(c.spans) + " recorded, " + to_string(c.filtered_spans) +
+           " filtered (min_duration " + format_duration(c.min_duration_ns) + ")\n";
+  }
+  if (p.sampling) {
+    const SamplingInfo& s = *p.sampling;
+    char sampler[256];
+    std::snprintf(sampler, sizeof sampler,
+                  "- Sampler cost: %s in the handler, %s draining, %.0f ns per signal delivered "
+                  "(%.2f%% of the run)\n",
+                  format_duration(s.handler_ns).c_str(), format_duration(s.drain_ns).c_str(),
+                  s.signal_cost_ns, s.overhead_percent);
+    out += sampler;
+  }
   out += "- Estimated overhead: " + std::string(overhead) + " of the run\n";
   if (c.timeline_dropped)
     out += "- Timeline events dropped: " + to_string(c.timeline_dropped) + "\n";
@@ -210,7 +281,8 @@ class TextWriter final : public ReportWriter {
   std::string render(const Profile& p, const RenderOptions& options) const override {
     std::string out;
     header(p, out);
-    top_functions(p, options, out);
+    if (p.sampling) top_functions_by_samples(p, options, out);
+    if (p.time_measured || !p.sampling) top_functions(p, options, out);
     memory(p, out);
     operations(p, out);
     CallGraphPrinter(p, options, out).print();

@@ -82,6 +82,8 @@ class Heap {
 
   const HeapStats& stats() const { return stats_; }
   uint64_t live_bytes() const { return live_bytes_.load(std::memory_order_relaxed); }
+  // The counter itself, for a sampler's signal handler to read on each tick.
+  const std::atomic<uint64_t>& live_bytes_counter() const { return live_bytes_; }
   uint64_t live_objects() const;
   size_t container_count() const { return container_count_; }
   // Counts of live containers grouped by reference count (1, 2, 3-4, 5-8, ... buckets).

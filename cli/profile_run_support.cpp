@@ -1,0 +1,58 @@
+// What every profiling mode does alike: the interpreter's options, the run's clock, the
+// heap's own figures as memory metrics.
+#include "aiprof/instrumentation/memory_collector.hpp"
+#include "anarchy/interpreter/interpreter.hpp"
+#include "profile.hpp"
+
+namespace anarchy::cli {
+
+namespace inst = aiprof::instrumentation;
+
+RunOptions run_options_for(const ProgramRun& program) {
+  RunOptions options;
+  options.max_depth = program.max_depth;
+  options.seed = program.seed;
+  options.args = program.args;
+  return options;
+}
+
+void RunClock::begin() {
+  start = std::chrono::system_clock::now();
+  steady_start = std::chrono::steady_clock::now();
+}
+
+void RunClock::finish() {
+  end = std::chrono::system_clock::now();
+  steady_end = std::chrono::steady_clock::now();
+}
+
+uint64_t RunClock::duration_ns() const {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(steady_end - steady_start).count());
+}
+
+// The heap counts allocations, frees, collections and objects by kind itself, whatever the
+// profiler does, so every mode has these without a hook.
+aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap) {
+  const HeapStats& s = heap.stats();
+  aiprof::report::MemoryMetrics m;
+  m.total_allocations = s.allocations;
+  m.total_allocation_bytes = s.allocation_bytes;
+  m.total_deallocations = s.deallocations;
+  m.total_deallocation_bytes = s.deallocation_bytes;
+  m.peak_memory_bytes = s.peak_bytes;
+  m.live_bytes_at_end = heap.live_bytes();
+  m.live_objects_at_end = heap.live_objects();
+  for (size_t k = 0; k < kObjKinds && k < inst::kObjectTypeCount; ++k) {
+    std::string name(inst::object_type_name(static_cast<inst::ObjectType>(k)));
+    if (s.objects_created[k]) m.objects_by_type[name] = s.objects_created[k];
+    if (uint64_t live = s.objects_created[k] - s.objects_freed[k]) m.live_objects_by_type[name] = live;
+  }
+  m.gc_collections = s.collections;
+  m.gc_time_ns = s.collection_ns;
+  m.gc_reclaimed_bytes = s.collected_bytes;
+  m.gc_reclaimed_objects = s.collected_objects;
+  return m;
+}
+
+}  // namespace anarchy::cli

@@ -1,0 +1,55 @@
+// What a sampling session produced: the aggregated stacks, per-thread figures, the live-heap
+// time series, and what the sampler cost and could not see. Plain data, filled by
+// Sampler::results(); the report library turns it into a Profile.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aiprof/sampler/sampler_config.hpp"
+#include "aiprof/sampler/stack_trie.hpp"
+
+namespace aiprof::sampler {
+
+struct ThreadFigures {
+  std::string name;
+  int64_t tid = 0;
+  uint64_t ticks = 0;             // timer signals handled
+  uint64_t samples = 0;           // samples recorded
+  uint64_t dropped = 0;           // ring full
+  uint64_t truncated = 0;         // deeper than max_stack guest frames
+  uint64_t native_failures = 0;   // native unwinding failed or was re-entered
+  uint64_t handler_ns = 0;        // time spent in the handler
+  uint64_t cpu_ns = 0;            // the thread's CPU time while sampled
+  uint64_t wall_ns = 0;           // wall time while sampled
+  std::string source;             // which timer fed it (see Sampler::describe_source)
+  double delivered_hz() const;    // samples per second of the configured clock
+  SampleClock clock = SampleClock::Cpu;
+};
+
+struct HeapPoint {
+  uint64_t t_ns = 0;
+  uint64_t live_bytes = 0;
+};
+
+struct SampledSession {
+  SamplerConfig config;
+  StackTrie stacks;
+  std::vector<ThreadFigures> threads;
+  std::vector<HeapPoint> heap;     // one point per sample of a thread that reports its heap
+  uint64_t duration_ns = 0;        // wall time the sampler ran (summed over start/stop runs)
+  uint64_t drain_ns = 0;           // time the reader spent draining and aggregating
+  double signal_cost_ns = 0;       // kernel delivery + return of one signal, measured
+  std::vector<std::string> notes;  // fallbacks taken and why
+
+  uint64_t samples() const;
+  uint64_t dropped() const;
+  uint64_t truncated() const;
+  // The rate delivered over all threads: samples / (summed clock time) (0 if nothing ran).
+  double delivered_hz() const;
+  // The sampler's own cost (handler + drain + signal deliveries) as a share of the run, in %.
+  double overhead_percent() const;
+};
+
+}  // namespace aiprof::sampler

@@ -1,0 +1,83 @@
+// The sampler: per-thread timers deliver SIGPROF to each registered thread, whose handler
+// copies that thread's guest frame ids (and native PCs with `native`) into a ring allocated
+// at registration; a reader thread drains the rings into a StackTrie every few milliseconds.
+//
+//   Sampler sampler(config);
+//   auto reg = sampler.register_current_thread("main", &frame_stack);  // on each thread
+//   sampler.start();  ...  sampler.stop();
+//   SampledSession session = sampler.take_results();
+//
+// start() and stop() may be called from any thread, at any moment, any number of times;
+// threads may register and unregister while the sampler runs. A thread stays registered
+// while its ThreadRegistration lives; destroy the registration on the same thread, before the
+// FrameStack it names.
+// Not async-signal-safe: nothing here is (the handler is internal; see signal_handler.hpp).
+// Thread-safe: every member function.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "aiprof/instrumentation/frame_stack.hpp"
+#include "aiprof/sampler/sampled_session.hpp"
+#include "aiprof/sampler/sampler_config.hpp"
+
+namespace aiprof::sampler {
+
+namespace detail {
+struct ThreadSlot;
+}
+
+class Sampler;
+
+// A thread's membership in a sampler (RAII). Move-only; unregisters when destroyed.
+class ThreadRegistration {
+ public:
+  ThreadRegistration() = default;
+  ThreadRegistration(ThreadRegistration&& other) noexcept;
+  ThreadRegistration& operator=(ThreadRegistration&& other) noexcept;
+  ~ThreadRegistration();
+  explicit operator bool() const { return slot_ != nullptr; }
+
+ private:
+  friend class Sampler;
+  ThreadRegistration(Sampler* sampler, detail::ThreadSlot* slot) : sampler_(sampler), slot_(slot) {}
+  Sampler* sampler_ = nullptr;
+  detail::ThreadSlot* slot_ = nullptr;
+};
+
+class Sampler {
+ public:
+  // Throws std::invalid_argument for a configuration validate() rejects.
+  explicit Sampler(SamplerConfig config);
+  ~Sampler();  // stops; outstanding registrations must be gone first
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Registers the calling thread. frames: its guest frame stack (null for native-only
+  // threads); live_bytes: a heap size to record on each tick (may be null). Throws
+  // std::runtime_error when no timer can be created or too many threads are registered.
+  [[nodiscard]] ThreadRegistration register_current_thread(
+      std::string name, const instrumentation::FrameStack* frames,
+      const std::atomic<uint64_t>* live_bytes = nullptr);
+
+  void start();
+  void stop();
+  bool running() const;
+
+  // Stops, drains, and hands over everything gathered so far; stacks, heap points and the
+  // figures of unregistered threads start afresh. The figures of threads still registered are
+  // cumulative since their registration.
+  SampledSession take_results();
+
+  const SamplerConfig& config() const;
+
+ private:
+  friend class ThreadRegistration;
+  void unregister(detail::ThreadSlot* slot);
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace aiprof::sampler

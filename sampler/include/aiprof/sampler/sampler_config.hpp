@@ -1,0 +1,37 @@
+// What the sampler is asked to do: how often, on which clock, how deep, with native frames.
+// Plain data; nothing here runs in the signal handler.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aiprof::sampler {
+
+// cpu: one sample per period of the thread's own CPU time (an idle thread is not sampled).
+// wall: one sample per period of elapsed time, running or not (finds time spent waiting).
+enum class SampleClock : uint8_t { Cpu, Wall };
+
+const char* to_string(SampleClock clock);
+std::optional<SampleClock> parse_sample_clock(std::string_view text);
+
+struct SamplerConfig {
+  double rate_hz = 1000;               // samples per second of the clock, per thread
+  SampleClock clock = SampleClock::Cpu;
+  uint32_t max_stack = 256;            // guest frames kept per sample (innermost first)
+  bool native = false;                 // also record native PCs with libunwind
+  uint32_t max_native = 64;            // native frames kept per sample (innermost first)
+  bool jitter = false;                 // randomise each interval in [0.5, 1.5) periods
+  uint32_t ring_records = 4096;        // per-thread ring capacity, in samples
+  uint32_t drain_interval_ms = 10;     // how often the reader thread empties the rings
+  // A CPU-clock timer must deliver at least this share of rate_hz, once the thread has run
+  // for rate_check_cpu_ms, or the thread moves to the wall-timer-filtered-by-CPU source.
+  double min_delivered_share = 0.9;
+  uint32_t rate_check_cpu_ms = 100;
+};
+
+// Checks ranges; returns an error message, or "" when the configuration is usable.
+std::string validate(const SamplerConfig& config);
+
+}  // namespace aiprof::sampler

@@ -1,0 +1,316 @@
+#include "aiprof/sampler/sampler.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "signal_handler.hpp"
+#include "thread_timer.hpp"
+
+namespace aiprof::sampler {
+
+using detail::ThreadSlot;
+using detail::TimerSource;
+
+namespace {
+
+// The heap series keeps at most this many points; past it, every other point is dropped and
+// the spacing doubles, so a long run keeps an even picture of the whole run.
+constexpr size_t kMaxHeapPoints = 1 << 18;
+
+// Blocks SIGPROF on the calling thread for a scope: a registration or unregistration cannot be
+// interrupted by a tick of the slot it is changing.
+class BlockSigprof {
+ public:
+  BlockSigprof() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPROF);
+    pthread_sigmask(SIG_BLOCK, &set, &previous_);
+  }
+  ~BlockSigprof() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+ private:
+  sigset_t previous_;
+};
+
+}  // namespace
+
+struct Sampler::State {
+  SamplerConfig config;
+  mutable std::mutex mutex;  // guards everything below, and every timer operation
+  std::vector<ThreadSlot*> slots;  // registered threads (owned by their registrations)
+  std::vector<ThreadFigures> finished;  // threads that unregistered
+  StackTrie stacks;
+  std::vector<HeapPoint> heap;
+  uint64_t heap_stride = 1;  // keep one point in heap_stride (see kMaxHeapPoints)
+  uint64_t heap_seen = 0;
+  uint64_t origin_ns = 0;     // monotonic time of the first start()
+  uint64_t started_at = 0;    // of the current run
+  uint64_t duration_ns = 0;   // of finished runs
+  uint64_t drain_ns = 0;
+  double signal_cost_ns = -1;  // measured on first start
+  bool running = false;
+  bool cpu_timer_capped = false;  // a CPU-clock timer under-delivered: new threads use the filter
+  std::vector<std::string> notes;
+  uint32_t next_index = 0;
+
+  std::thread reader;
+  std::condition_variable wake;
+  uint64_t run_generation = 0;  // bumped by stop(): a reader of an older run exits
+
+  TimerSource initial_source() const {
+    if (config.clock == SampleClock::Wall) return TimerSource::WallTimer;
+    return cpu_timer_capped ? TimerSource::WallFilteredByCpu : TimerSource::CpuTimer;
+  }
+
+  void arm(ThreadSlot& s, TimerSource source) {
+    if (source == TimerSource::WallFilteredByCpu) {
+      s.last_cpu_ns.store(detail::clock_ns(s.cpu_clock), std::memory_order_relaxed);
+      s.credit_ns.store(0, std::memory_order_relaxed);
+    }
+    s.origin_ns.store(origin_ns, std::memory_order_relaxed);
+    std::string error = detail::arm_timer(s, source);
+    if (!error.empty()) throw std::runtime_error("cannot sample thread '" + s.name + "': " + error);
+  }
+
+  void open_window(ThreadSlot& s) {
+    s.cpu_at_arm = detail::clock_ns(s.cpu_clock);
+    s.wall_at_arm = detail::monotonic_ns();
+    s.ticks_at_arm = s.ticks.load(std::memory_order_relaxed);
+    arm(s, initial_source());
+  }
+
+  void close_window(ThreadSlot& s) {
+    if (!s.armed.load(std::memory_order_relaxed)) return;
+    detail::disarm_timer(s);
+    s.cpu_total_ns += detail::clock_ns(s.cpu_clock) - s.cpu_at_arm;
+    s.wall_total_ns += detail::monotonic_ns() - s.wall_at_arm;
+  }
+
+  void record_heap(const SampleRecord& r) {
+    if (heap_seen++ % heap_stride != 0) return;
+    heap.push_back(HeapPoint{r.t_ns, r.live_bytes});
+    if (heap.size() < kMaxHeapPoints) return;
+    for (size_t i = 0; i < heap.size() / 2; ++i) heap[i] = heap[2 * i];
+    heap.resize(heap.size() / 2);
+    heap_stride *= 2;
+  }
+
+  void drain(ThreadSlot& s) {
+    s.ring.drain([&](const SampleRecord& r) {
+      stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth);
+      if (s.live_bytes) record_heap(r);
+    });
+  }
+
+  void drain_all() {
+    uint64_t start = detail::monotonic_ns();
+    for (ThreadSlot* s : slots) drain(*s);
+    drain_ns += detail::monotonic_ns() - start;
+  }
+
+  // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
+  // was asked. Once a thread has run long enough to tell, compare; if it under-delivers, move
+  // it to wall ticks filtered by its CPU time.
+  void check_delivered_rate(ThreadSlot& s) {
+    if (s.rate_checked || s.source.load(std::memory_order_relaxed) != TimerSource::CpuTimer ||
+        !s.armed.load(std::memory_order_relaxed))
+      return;
+    uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_arm;
+    if (cpu < uint64_t{config.rate_check_cpu_ms} * 1000000u) return;
+    s.rate_checked = true;
+    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
+    double delivered = static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_arm);
+    if (delivered >= config.min_delivered_share * expected) return;
+    double delivered_hz = delivered / (static_cast<double>(cpu) * 1e-9);
+    char note[320];
+    std::snprintf(note, sizeof note,
+                  "thread '%s': the CPU-time timer delivered %.0f Hz of the %.0f Hz asked "
+                  "(CPU-time timers are checked on the kernel tick); switched to %s",
+                  s.name.c_str(), delivered_hz, config.rate_hz,
+                  detail::describe(TimerSource::WallFilteredByCpu));
+    notes.emplace_back(note);
+    cpu_timer_capped = true;
+    arm(s, TimerSource::WallFilteredByCpu);
+  }
+
+  void reader_loop(uint64_t generation) {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (run_generation == generation) {
+      wake.wait_for(lock, std::chrono::milliseconds(config.drain_interval_ms));
+      if (run_generation != generation) break;
+      drain_all();
+      for (ThreadSlot* s : slots) check_delivered_rate(*s);
+    }
+  }
+
+  ThreadFigures figures_of(const ThreadSlot& s) const {
+    ThreadFigures f;
+    f.name = s.name;
+    f.tid = s.tid;
+    f.ticks = s.ticks.load(std::memory_order_relaxed);
+    f.samples = s.samples.load(std::memory_order_relaxed);
+    f.dropped = s.dropped.load(std::memory_order_relaxed);
+    f.truncated = s.truncated.load(std::memory_order_relaxed);
+    f.native_failures = s.native_failures.load(std::memory_order_relaxed);
+    f.handler_ns = s.handler_ns.load(std::memory_order_relaxed);
+    f.cpu_ns = s.cpu_total_ns;
+    f.wall_ns = s.wall_total_ns;
+    f.clock = config.clock;
+    f.source = detail::describe(s.source.load(std::memory_order_relaxed));
+    return f;
+  }
+};
+
+// ---- ThreadRegistration ----
+
+ThreadRegistration::ThreadRegistration(ThreadRegistration&& other) noexcept
+    : sampler_(other.sampler_), slot_(other.slot_) {
+  other.sampler_ = nullptr;
+  other.slot_ = nullptr;
+}
+
+ThreadRegistration& ThreadRegistration::operator=(ThreadRegistration&& other) noexcept {
+  if (this != &other) {
+    if (sampler_) sampler_->unregister(slot_);
+    sampler_ = other.sampler_;
+    slot_ = other.slot_;
+    other.sampler_ = nullptr;
+    other.slot_ = nullptr;
+  }
+  return *this;
+}
+
+ThreadRegistration::~ThreadRegistration() {
+  if (sampler_) sampler_->unregister(slot_);
+}
+
+// ---- Sampler ----
+
+Sampler::Sampler(SamplerConfig config) : state_(std::make_unique<State>()) {
+  std::string problem = validate(config);
+  if (!problem.empty()) throw std::invalid_argument(problem);
+  state_->config = config;
+  detail::install_handler();
+  if (config.native) detail::warm_up_unwinder();
+}
+
+Sampler::~Sampler() {
+  stop();
+  detail::uninstall_handler();
+}
+
+const SamplerConfig& Sampler::config() const { return state_->config; }
+
+ThreadRegistration Sampler::register_current_thread(std::string name,
+                                                    const instrumentation::FrameStack* frames,
+                                                    const std::atomic<uint64_t>* live_bytes) {
+  State& st = *state_;
+  if (st.config.native) detail::warm_up_unwinder();
+  std::lock_guard<std::mutex> lock(st.mutex);
+  auto slot = std::make_unique<ThreadSlot>(st.config, st.next_index++, std::move(name), frames,
+                                           live_bytes);
+  slot->tid = static_cast<pid_t>(syscall(SYS_gettid));
+  if (pthread_getcpuclockid(pthread_self(), &slot->cpu_clock) != 0)
+    throw std::runtime_error("pthread_getcpuclockid failed");
+  if (!detail::publish_slot(slot.get()))
+    throw std::runtime_error("too many sampled threads (the limit is " +
+                             std::to_string(detail::kMaxThreads) + ")");
+  st.slots.push_back(slot.get());
+  if (st.running) {
+    try {
+      st.open_window(*slot);
+    } catch (...) {
+      st.slots.pop_back();
+      detail::withdraw_slot(slot.get());
+      throw;
+    }
+  }
+  return ThreadRegistration(this, slot.release());
+}
+
+void Sampler::unregister(ThreadSlot* slot) {
+  State& st = *state_;
+  BlockSigprof blocked;  // no tick of this thread while its slot goes away
+  {
+    std::lock_guard<std::mutex> lock(st.mutex);
+    st.close_window(*slot);
+    st.drain(*slot);
+    st.finished.push_back(st.figures_of(*slot));
+    st.slots.erase(std::find(st.slots.begin(), st.slots.end(), slot));
+    detail::withdraw_slot(slot);
+  }
+  delete slot;
+}
+
+void Sampler::start() {
+  State& st = *state_;
+  std::lock_guard<std::mutex> lock(st.mutex);
+  if (st.running) return;
+  if (st.signal_cost_ns < 0) st.signal_cost_ns = detail::measure_signal_cost_ns();
+  st.started_at = detail::monotonic_ns();
+  if (st.origin_ns == 0) st.origin_ns = st.started_at;
+  for (ThreadSlot* s : st.slots) st.open_window(*s);
+  st.running = true;
+  st.reader = std::thread([&st, generation = st.run_generation] { st.reader_loop(generation); });
+}
+
+void Sampler::stop() {
+  State& st = *state_;
+  std::thread reader;
+  {
+    std::lock_guard<std::mutex> lock(st.mutex);
+    if (!st.running) return;
+    for (ThreadSlot* s : st.slots) st.close_window(*s);
+    st.drain_all();
+    st.duration_ns += detail::monotonic_ns() - st.started_at;
+    st.running = false;
+    ++st.run_generation;
+    reader = std::move(st.reader);
+  }
+  st.wake.notify_all();
+  reader.join();
+}
+
+bool Sampler::running() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->running;
+}
+
+SampledSession Sampler::take_results() {
+  stop();
+  State& st = *state_;
+  std::lock_guard<std::mutex> lock(st.mutex);
+  st.drain_all();  // records a handler published after the last drain
+  SampledSession out;
+  out.config = st.config;
+  out.stacks = std::move(st.stacks);
+  out.threads = std::move(st.finished);
+  for (ThreadSlot* s : st.slots) out.threads.push_back(st.figures_of(*s));
+  out.heap = std::move(st.heap);
+  out.duration_ns = st.duration_ns;
+  out.drain_ns = st.drain_ns;
+  out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
+  out.notes = std::move(st.notes);
+  st.stacks = StackTrie();
+  st.finished.clear();
+  st.heap.clear();
+  st.heap_stride = 1;
+  st.heap_seen = 0;
+  st.duration_ns = st.drain_ns = 0;
+  st.notes.clear();
+  return out;
+}
+
+}  // namespace aiprof::sampler

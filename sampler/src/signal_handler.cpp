@@ -1,0 +1,234 @@
+// The SIGPROF handler: copy the guest frame ids (and, if asked, native PCs) into the thread's
+// ring, count what could not be kept, re-arm a jittered timer. Nothing here allocates, locks
+// or touches stdio; errno is saved and restored.
+#include "signal_handler.hpp"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+namespace aiprof::sampler::detail {
+
+namespace {
+
+std::array<std::atomic<ThreadSlot*>, kMaxThreads> g_slots{};
+std::atomic<uint32_t> g_slot_limit{0};  // slots at or past this index were never used
+
+std::mutex g_install_mutex;
+int g_install_count = 0;
+struct sigaction g_previous{};
+
+bool is_published(const ThreadSlot* slot) {
+  uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < limit; ++i)
+    if (g_slots[i].load(std::memory_order_acquire) == slot) return true;
+  return false;
+}
+
+// xorshift64*: enough randomness to break lock-step with periodic work.
+uint64_t next_random(uint64_t& state) {
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  return state * 0x2545F4914F6CDD1Dull;
+}
+
+// Jitter: the next interval is uniform in [0.5, 1.5) periods, so the mean rate is kept.
+void rearm_jittered(ThreadSlot& s) {
+  uint64_t period = s.period_ns.load(std::memory_order_relaxed);
+  uint64_t next = period / 2 + next_random(s.rng_state) % (period ? period : 1);
+  itimerspec spec{};
+  spec.it_value.tv_sec = static_cast<time_t>(next / 1000000000u);
+  spec.it_value.tv_nsec = static_cast<long>(next % 1000000000u);
+  timer_settime(s.timer.load(std::memory_order_relaxed), 0, &spec, nullptr);
+}
+
+// The CPU filter: a wall tick samples only once the thread ran a period of CPU time since the
+// last sample, so the rate follows the thread's CPU time as a CPU timer's would.
+bool cpu_period_elapsed(ThreadSlot& s) {
+  uint64_t now = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+  uint64_t last = s.last_cpu_ns.load(std::memory_order_relaxed);
+  int64_t period = static_cast<int64_t>(s.period_ns.load(std::memory_order_relaxed));
+  int64_t credit = s.credit_ns.load(std::memory_order_relaxed) + static_cast<int64_t>(now - last);
+  s.last_cpu_ns.store(now, std::memory_order_relaxed);
+  bool elapsed = credit >= period;
+  if (elapsed) credit -= period;
+  // A burst of credit (a long run between ticks) cannot buy more than one extra sample.
+  s.credit_ns.store(std::min(credit, period), std::memory_order_relaxed);
+  return elapsed;
+}
+
+// Native PCs, innermost first, starting at the interrupted instruction (the handler's own
+// frames are skipped). Returns the number kept, or 0 when unwinding failed or re-entered.
+uint32_t copy_native(ThreadSlot& s, const void* interrupted_pc, uintptr_t* out, uint32_t max) {
+  if (s.in_native_unwind) return 0;
+  s.in_native_unwind = 1;
+  constexpr int kHandlerFrames = 16;  // room for the handler's frames above the interrupted one
+  void* pcs[512 + kHandlerFrames];
+  int want = static_cast<int>(std::min<uint32_t>(max, 512)) + kHandlerFrames;
+  int n = unw_backtrace(pcs, want);
+  s.in_native_unwind = 0;
+  int first = -1;
+  for (int i = 0; i < n && i < kHandlerFrames + 1; ++i)
+    if (pcs[i] == interrupted_pc) {
+      first = i;
+      break;
+    }
+  if (first < 0) return 0;
+  uint32_t kept = static_cast<uint32_t>(std::min<int>(n - first, static_cast<int>(max)));
+  for (uint32_t i = 0; i < kept; ++i) out[i] = reinterpret_cast<uintptr_t>(pcs[first + i]);
+  return kept;
+}
+
+void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* interrupted_pc) {
+  r.t_ns = now - s.origin_ns.load(std::memory_order_relaxed);
+  r.live_bytes = s.live_bytes ? s.live_bytes->load(std::memory_order_relaxed) : 0;
+  r.thread = s.index;
+  r.flags = 0;
+  bool truncated = false;
+  r.guest_depth =
+      s.frames ? s.frames->copy_ids(s.ring.guest_ids(&r), s.ring.max_guest(), &truncated) : 0;
+  if (truncated) {
+    r.flags |= kTruncated;
+    bump(s.truncated);
+  }
+  r.native_depth = 0;
+  if (s.native) {
+    r.native_depth = interrupted_pc ? copy_native(s, interrupted_pc, s.ring.native_pcs(&r),
+                                                  s.ring.max_native())
+                                    : 0;
+    if (r.native_depth == 0) {
+      r.flags |= kNativeFailed;
+      bump(s.native_failures);
+    }
+  }
+}
+
+void on_sigprof(int, siginfo_t* info, void* context) {
+  int saved_errno = errno;
+  if (info && info->si_code == SI_TIMER) {
+    auto* slot = static_cast<ThreadSlot*>(info->si_value.sival_ptr);
+    if (slot && is_published(slot)) {
+      const void* pc = nullptr;
+#if defined(__x86_64__)
+      if (context) pc = reinterpret_cast<const void*>(
+          static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+#endif
+      take_sample(*slot, pc);
+    }
+  }
+  errno = saved_errno;
+}
+
+}  // namespace
+
+const char* describe(TimerSource source) {
+  switch (source) {
+    case TimerSource::CpuTimer:
+      return "timer_create(thread CPU-time clock)";
+    case TimerSource::WallTimer:
+      return "timer_create(CLOCK_MONOTONIC)";
+    case TimerSource::WallFilteredByCpu:
+      return "timer_create(CLOCK_MONOTONIC), sampling once per period of thread CPU time";
+  }
+  return "?";
+}
+
+uint64_t clock_ns(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+uint64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
+
+void take_sample(ThreadSlot& s, const void* interrupted_pc) {
+  if (!s.armed.load(std::memory_order_acquire)) return;
+  uint64_t start = monotonic_ns();
+  bump(s.ticks);
+  bool record = s.source.load(std::memory_order_acquire) != TimerSource::WallFilteredByCpu ||
+                cpu_period_elapsed(s);
+  if (record) {
+    if (SampleRecord* r = s.ring.claim()) {
+      fill_record(s, *r, start, interrupted_pc);
+      s.ring.publish();
+      bump(s.samples);
+    } else {
+      bump(s.dropped);
+    }
+  }
+  if (s.jitter) rearm_jittered(s);
+  bump(s.handler_ns, monotonic_ns() - start);
+}
+
+void install_handler() {
+  std::lock_guard<std::mutex> lock(g_install_mutex);
+  if (g_install_count++ > 0) return;
+  struct sigaction action{};
+  action.sa_sigaction = on_sigprof;
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  if (sigaction(SIGPROF, &action, &g_previous) != 0) {
+    --g_install_count;
+    throw std::runtime_error("cannot install the SIGPROF handler");
+  }
+}
+
+void uninstall_handler() {
+  std::lock_guard<std::mutex> lock(g_install_mutex);
+  if (--g_install_count > 0) return;
+  sigaction(SIGPROF, &g_previous, nullptr);
+}
+
+bool publish_slot(ThreadSlot* slot) {
+  for (uint32_t i = 0; i < kMaxThreads; ++i) {
+    ThreadSlot* expected = nullptr;
+    if (g_slots[i].compare_exchange_strong(expected, slot, std::memory_order_acq_rel)) {
+      uint32_t limit = g_slot_limit.load(std::memory_order_relaxed);
+      while (limit < i + 1 &&
+             !g_slot_limit.compare_exchange_weak(limit, i + 1, std::memory_order_acq_rel)) {
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void withdraw_slot(ThreadSlot* slot) {
+  for (auto& entry : g_slots) {
+    ThreadSlot* expected = slot;
+    if (entry.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel)) return;
+  }
+}
+
+void warm_up_unwinder() {
+  void* pcs[8];
+  unw_backtrace(pcs, 8);
+}
+
+double measure_signal_cost_ns() {
+  constexpr int kRuns = 7, kSignals = 64;
+  std::vector<double> per_signal;
+  pid_t pid = getpid();
+  pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
+  for (int run = 0; run < kRuns; ++run) {
+    uint64_t start = monotonic_ns();
+    for (int i = 0; i < kSignals; ++i) syscall(SYS_tgkill, pid, tid, SIGPROF);
+    per_signal.push_back(static_cast<double>(monotonic_ns() - start) / kSignals);
+  }
+  std::nth_element(per_signal.begin(), per_signal.begin() + kRuns / 2, per_signal.end());
+  return per_signal[kRuns / 2];
+}
+
+}  // namespace aiprof::sampler::detail

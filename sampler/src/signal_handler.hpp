@@ -1,0 +1,36 @@
+// The SIGPROF handler and the table of slots it may write to.
+//
+// A tick names its slot in the timer's sigev_value; the handler writes only to a slot it finds
+// in the table, so a SIGPROF from anyone else (kill, another profiler's timer) is ignored.
+// Async-signal-safe: the handler itself. install/uninstall/publish/withdraw are not (they run
+// under the sampler's registry mutex or at registration).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "thread_slot.hpp"
+
+namespace aiprof::sampler::detail {
+
+// Installs the handler (SA_SIGINFO | SA_RESTART) on first use; counted, so the last
+// uninstall restores the previous disposition. Throws std::runtime_error on failure.
+void install_handler();
+void uninstall_handler();
+
+// Makes a slot visible to the handler (false: the table of kMaxThreads is full), and hides it.
+constexpr uint32_t kMaxThreads = 1024;
+bool publish_slot(ThreadSlot* slot);
+void withdraw_slot(ThreadSlot* slot);
+
+// Runs what the handler runs for a tick, on the calling thread (tests, warm-up).
+void take_sample(ThreadSlot& slot, const void* interrupted_pc);
+
+// libunwind initialises itself on first use; do that outside any handler.
+void warm_up_unwinder();
+
+// The cost of one signal's delivery and return on this machine, in ns (median of a few runs
+// of self-sent SIGPROFs, which the handler ignores). Needs the handler installed.
+double measure_signal_cost_ns();
+
+}  // namespace aiprof::sampler::detail

@@ -1,0 +1,89 @@
+// The sampler's per-thread state: the ring the handler writes, the timer that feeds it, the
+// handler's counters. Created and destroyed by the owning thread (register / unregister);
+// armed and disarmed under the sampler's registry mutex; read by the handler through the
+// timer's sigev_value.
+//
+// Fields the handler reads are either set before the slot is published (and never change), or
+// atomics. Counters have a single writer (the handler), so they are bumped with a relaxed
+// load + store: no locked instruction in the handler.
+#pragma once
+
+#include <sys/types.h>
+#include <time.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "aiprof/instrumentation/frame_stack.hpp"
+#include "aiprof/sampler/sample_ring.hpp"
+#include "aiprof/sampler/sampler_config.hpp"
+
+namespace aiprof::sampler::detail {
+
+// Where a thread's ticks come from.
+enum class TimerSource : uint8_t {
+  CpuTimer,           // timer_create on the thread's CPU-time clock
+  WallTimer,          // timer_create on CLOCK_MONOTONIC, every tick samples (--clock wall)
+  WallFilteredByCpu,  // CLOCK_MONOTONIC ticks that sample only per period of thread CPU time
+};
+
+const char* describe(TimerSource source);
+
+inline void bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
+  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+struct ThreadSlot {
+  ThreadSlot(const SamplerConfig& config, uint32_t index, std::string name,
+             const instrumentation::FrameStack* frames, const std::atomic<uint64_t>* live_bytes);
+
+  // Fixed at registration.
+  const uint32_t index;
+  const std::string name;
+  const instrumentation::FrameStack* const frames;  // null: a thread with native frames only
+  const std::atomic<uint64_t>* const live_bytes;    // null: no heap to report
+  const bool native;
+  const bool jitter;
+  pid_t tid = 0;
+  clockid_t cpu_clock{};
+  SampleRing ring;
+
+  // Set under the registry mutex when (re)armed; read by the handler.
+  std::atomic<bool> armed{false};
+  std::atomic<TimerSource> source{TimerSource::CpuTimer};
+  std::atomic<timer_t> timer{nullptr};
+  std::atomic<uint64_t> period_ns{1000000};
+  std::atomic<uint64_t> origin_ns{0};  // monotonic time the session's clock starts at
+
+  // The CPU filter (WallFilteredByCpu): set up by whoever switches the source, then the
+  // handler's.
+  std::atomic<uint64_t> last_cpu_ns{0};
+  std::atomic<int64_t> credit_ns{0};
+
+  // The handler's alone.
+  uint64_t rng_state;
+  volatile int in_native_unwind = 0;
+
+  // Single writer: the handler.
+  std::atomic<uint64_t> ticks{0};
+  std::atomic<uint64_t> samples{0};
+  std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> truncated{0};
+  std::atomic<uint64_t> native_failures{0};
+  std::atomic<uint64_t> handler_ns{0};
+
+  // The registry's (under its mutex): the current armed window and totals of past ones.
+  uint64_t cpu_at_arm = 0;
+  uint64_t wall_at_arm = 0;
+  uint64_t ticks_at_arm = 0;
+  uint64_t cpu_total_ns = 0;
+  uint64_t wall_total_ns = 0;
+  bool rate_checked = false;
+};
+
+// Monotonic and thread-CPU nanoseconds. Async-signal-safe (clock_gettime is).
+uint64_t monotonic_ns();
+uint64_t clock_ns(clockid_t clock);
+
+}  // namespace aiprof::sampler::detail
