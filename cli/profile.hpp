@@ -58,6 +58,8 @@ struct ProfileOutcome {
 
 // Exact mode (profile_exact.cpp): every call (or expression) an exact span.
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);
+// Hybrid mode (profile_exact.cpp): exact spans and the sampler in one run, reconciled.
+ProfileOutcome run_hybrid_mode(const ProgramRun& program, const ProfileSettings& settings);
 // Sampling mode (profile_sampling.cpp): the SIGPROF sampler on the interpreter's thread.
 ProfileOutcome run_sampling_mode(const ProgramRun& program, const ProfileSettings& settings);
 

@@ -78,6 +78,12 @@ ProfileSettings settings_for(const ProfileRequest& req) {
     s.profiler.time_profiling.clock = *c;
     s.sampler.clock = *sc;
   }
+  // Hybrid compares span times with sample counts: both on one clock (spans are wall time
+  // unless --clock cpu), or time off the CPU would read as a disagreement.
+  if (s.mode == ProfileMode::Hybrid && req.clock.empty())
+    s.sampler.clock = s.profiler.time_profiling.clock == inst::TimeClock::Cpu
+                          ? sam::SampleClock::Cpu
+                          : sam::SampleClock::Wall;
   if (req.compensate) s.profiler.time_profiling.compensate = true;
   if (req.rate) s.sampler.rate_hz = *req.rate;
   if (req.max_stack) s.sampler.max_stack = *req.max_stack;
@@ -112,17 +118,17 @@ void check_outputs(const std::vector<std::string>& outputs) {
   }
 }
 
-// One mode, one function; a mode that is not built yet says so.
-std::optional<ProfileOutcome> run_mode(const ProgramRun& program, const ProfileSettings& settings) {
+// One mode, one function.
+ProfileOutcome run_mode(const ProgramRun& program, const ProfileSettings& settings) {
   switch (settings.mode) {
     case ProfileMode::Exact:
       return run_exact_mode(program, settings);
     case ProfileMode::Sampling:
       return run_sampling_mode(program, settings);
     case ProfileMode::Hybrid:
-      return std::nullopt;
+      return run_hybrid_mode(program, settings);
   }
-  return std::nullopt;
+  return run_sampling_mode(program, settings);
 }
 
 // Writes every report; returns false (after saying why) when one could not be written.
@@ -159,12 +165,9 @@ int profile(ProfileRequest& req) {
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }
-  std::optional<ProfileOutcome> outcome = run_mode(req.program, settings);
-  if (!outcome)
-    return usage_error(std::string("--mode ") + mode_name(settings.mode) +
-                       " is not available yet; use --mode exact or --mode sampling");
-  if (!write_reports(*outcome, settings)) return kExitUsage;
-  return outcome->exit_status;
+  ProfileOutcome outcome = run_mode(req.program, settings);
+  if (!write_reports(outcome, settings)) return kExitUsage;
+  return outcome.exit_status;
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 // Exact mode: runs the program with an ExactObserver attached, then converts the session.
+// Hybrid mode is the same run with the sampler beside it, and the merger after it.
 #include <filesystem>
+#include <optional>
 
 #include "aiprof/instrumentation/exact_observer.hpp"
 #include "aiprof/instrumentation/profiler.hpp"
 #include "aiprof/report/from_exact.hpp"
+#include "aiprof/report/from_samples.hpp"
+#include "aiprof/report/reconcile.hpp"
+#include "aiprof/sampler/sampler.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "profile.hpp"
 
 namespace anarchy::cli {
 
 namespace inst = aiprof::instrumentation;
+namespace sam = aiprof::sampler;
 
 namespace {
 
@@ -34,17 +40,34 @@ inst::HeapSnapshot snapshot_of(const Heap& heap) {
 struct ExactJob {
   const ProgramRun& program;
   const ProfileSettings& settings;
+  bool sampled;  // hybrid: the sampler runs beside the spans
   ProfileOutcome outcome;
 };
 
-// Runs on the large-stack thread: the interpreter, the profiler and the conversion.
+// Hybrid: the samples join the exact tree, then the merger checks the two against each other.
+void add_hybrid_samples(aiprof::report::Profile& profile, const sam::SampledSession& session,
+                        const Interpreter& interp, const ProfileSettings& settings) {
+  namespace rep = aiprof::report;
+  rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
+                           settings.profiler.output.include_source_locations};
+  rep::add_samples(profile, session, naming);
+  profile.mode = "hybrid";
+  profile.profiler.overhead_percent += profile.sampling->overhead_percent;
+  rep::reconcile(profile);
+}
+
+// Runs on the large-stack thread: the interpreter, the profiler (and in hybrid mode the
+// sampler), and the conversion.
 int exact_job(void* p) {
   auto* job = static_cast<ExactJob*>(p);
-  RunOptions options;
-  options.max_depth = job->program.max_depth;
-  options.seed = job->program.seed;
-  options.args = job->program.args;
-  Interpreter interp(options);
+  Interpreter interp(run_options_for(job->program));
+  std::optional<sam::Sampler> sampler;
+  sam::ThreadRegistration registration;
+  if (job->sampled) {
+    sampler.emplace(job->settings.sampler);
+    registration = sampler->register_current_thread("main", &interp.frames(),
+                                                    &interp.heap().live_bytes_counter());
+  }
   inst::Profiler profiler(job->settings.profiler);
   inst::ExactObserver observer(
       profiler,
@@ -52,20 +75,31 @@ int exact_job(void* p) {
   profiler.start_session(std::filesystem::path(job->program.file).stem().string());
   profiler.memory().set_baseline(interp.heap().live_bytes());
   observer.attach();
+  if (sampler) sampler->start();
   int status = interp.run_file(job->program.file);
+  if (sampler) sampler->stop();
   observer.detach();
+  registration = sam::ThreadRegistration();
   profiler.memory().set_heap_snapshot(snapshot_of(interp.heap()));
   inst::ProfilingSession session = profiler.end_session();
   job->outcome.exit_status = status;
   job->outcome.profile =
       aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
+  if (sampler)
+    add_hybrid_samples(job->outcome.profile, sampler->take_results(), interp, job->settings);
   return status;
 }
 
 }  // namespace
 
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings) {
-  ExactJob job{program, settings, {}};
+  ExactJob job{program, settings, false, {}};
+  run_with_large_stack(program.max_depth, exact_job, &job);
+  return std::move(job.outcome);
+}
+
+ProfileOutcome run_hybrid_mode(const ProgramRun& program, const ProfileSettings& settings) {
+  ExactJob job{program, settings, true, {}};
   run_with_large_stack(program.max_depth, exact_job, &job);
   return std::move(job.outcome);
 }

@@ -181,6 +181,14 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
   for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
+  uint64_t missed = 0;
+  for (const sam::ThreadFigures& t : session.threads) missed += t.missed;
+  if (missed)
+    profile.profiler.notes.push_back(
+        std::to_string(missed) +
+        " timer expirations came while the thread could not take them (off the CPU) and were "
+        "merged by the kernel into a later signal; that sample's stack carries their weight "
+        "in the sample counts");
   const SamplingInfo& info = *profile.sampling;
   if (info.samples && info.rate_delivered_hz < 0.9 * info.rate_requested_hz)
     profile.profiler.notes.push_back(

@@ -50,9 +50,10 @@ void sampling_header(const SamplingInfo& s, std::string& out) {
          ", " + to_string(s.threads) + (s.threads == 1 ? " thread" : " threads") + "\n";
 }
 
-// "34.2% (95% CI 33.1-35.3%)": a sampled share with its Wilson interval.
-std::string share_text(uint64_t k, uint64_t n) {
-  Interval ci = wilson_interval(k, n);
+// "34.2% (95% CI 33.1-35.3%)": a sampled share with its Wilson interval (as sure as the
+// samples drawn, however they were weighted).
+std::string share_text(uint64_t k, uint64_t n, uint64_t draws) {
+  Interval ci = weighted_share_interval(k, n, draws);
   char text[64];
   std::snprintf(text, sizeof text, "%.1f%% (95%% CI %.1f-%.1f%%)",
                 n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0,
@@ -62,7 +63,7 @@ std::string share_text(uint64_t k, uint64_t n) {
 
 void top_functions_by_samples(const Profile& p, const RenderOptions& options, std::string& out) {
   out += "\nTop Functions by Samples (self):\n";
-  uint64_t total = p.nodes[0].samples_inclusive;
+  uint64_t total = p.nodes[0].samples_inclusive, draws = p.sampling->samples;
   if (total == 0) {
     out += "  no samples (the run was shorter than a sampling period?)\n";
     return;
@@ -77,8 +78,30 @@ void top_functions_by_samples(const Profile& p, const RenderOptions& options, st
     if (shown == options.top_functions || t.samples_inclusive == 0) break;
     const Frame& f = p.frames[t.frame];
     out += to_string(++shown) + ". " + f.name + ": " + to_string(t.samples_self) + " self " +
-           share_text(t.samples_self, total) + ", " + to_string(t.samples_inclusive) + " total " +
-           share_text(t.samples_inclusive, total) + location_text(f) + "\n";
+           share_text(t.samples_self, total, draws) + ", " + to_string(t.samples_inclusive) +
+           " total " + share_text(t.samples_inclusive, total, draws) + location_text(f) + "\n";
+  }
+}
+
+// Hybrid: each function's exact figures and sampled share side by side, ranked by exact self
+// time; a '!' marks a function the merger found the two disagreeing on.
+void top_functions_hybrid(const Profile& p, const RenderOptions& options, std::string& out) {
+  out += "\nTop Functions (exact time | sampled share, 95% CI):\n";
+  uint64_t samples = p.nodes[0].samples_inclusive, draws = p.sampling->samples;
+  std::vector<bool> disagrees(p.frames.size(), false);
+  for (const CallNode& n : p.nodes)
+    if (n.disagreement) disagrees[n.frame] = true;
+  uint32_t shown = 0;
+  for (const FunctionTotal& t : functions_by_self_time(p)) {
+    if (shown == options.top_functions) break;
+    const Frame& f = p.frames[t.frame];
+    out += to_string(++shown) + ". " + (disagrees[t.frame] ? "! " : "") + f.name + ": " +
+           format_duration(t.self_ns) + " self (" + format_percent(t.self_ns, p.duration_ns) +
+           "), " + format_duration(t.inclusive_ns) + " total (" +
+           format_percent(t.inclusive_ns, p.duration_ns) + "), " + to_string(t.calls) +
+           (t.calls == 1 ? " call" : " calls") + " | sampled self " +
+           share_text(t.samples_self, samples, draws) + ", total " +
+           share_text(t.samples_inclusive, samples, draws) + location_text(f) + "\n";
   }
 }
 
@@ -281,8 +304,12 @@ class TextWriter final : public ReportWriter {
   std::string render(const Profile& p, const RenderOptions& options) const override {
     std::string out;
     header(p, out);
-    if (p.sampling) top_functions_by_samples(p, options, out);
-    if (p.time_measured || !p.sampling) top_functions(p, options, out);
+    if (p.sampling && p.time_measured)
+      top_functions_hybrid(p, options, out);
+    else if (p.sampling)
+      top_functions_by_samples(p, options, out);
+    else
+      top_functions(p, options, out);
     memory(p, out);
     operations(p, out);
     CallGraphPrinter(p, options, out).print();

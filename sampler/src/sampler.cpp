@@ -109,7 +109,8 @@ struct Sampler::State {
 
   void drain(ThreadSlot& s) {
     s.ring.drain([&](const SampleRecord& r) {
-      stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth);
+      stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth,
+                 r.weight);
       if (s.live_bytes) record_heap(r);
     });
   }
@@ -162,6 +163,7 @@ struct Sampler::State {
     f.ticks = s.ticks.load(std::memory_order_relaxed);
     f.samples = s.samples.load(std::memory_order_relaxed);
     f.dropped = s.dropped.load(std::memory_order_relaxed);
+    f.missed = s.missed.load(std::memory_order_relaxed);
     f.truncated = s.truncated.load(std::memory_order_relaxed);
     f.native_failures = s.native_failures.load(std::memory_order_relaxed);
     f.handler_ns = s.handler_ns.load(std::memory_order_relaxed);

@@ -94,7 +94,6 @@ uint32_t copy_native(ThreadSlot& s, const void* interrupted_pc, uintptr_t* out, 
 void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* interrupted_pc) {
   r.t_ns = now - s.origin_ns.load(std::memory_order_relaxed);
   r.live_bytes = s.live_bytes ? s.live_bytes->load(std::memory_order_relaxed) : 0;
-  r.thread = s.index;
   r.flags = 0;
   bool truncated = false;
   r.guest_depth =
@@ -125,7 +124,7 @@ void on_sigprof(int, siginfo_t* info, void* context) {
       if (context) pc = reinterpret_cast<const void*>(
           static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
 #endif
-      take_sample(*slot, pc);
+      take_sample(*slot, pc, info->si_overrun);
     }
   }
   errno = saved_errno;
@@ -153,15 +152,18 @@ uint64_t clock_ns(clockid_t clock) {
 
 uint64_t monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
 
-void take_sample(ThreadSlot& s, const void* interrupted_pc) {
+void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
   if (!s.armed.load(std::memory_order_acquire)) return;
   uint64_t start = monotonic_ns();
   bump(s.ticks);
-  bool record = s.source.load(std::memory_order_acquire) != TimerSource::WallFilteredByCpu ||
-                cpu_period_elapsed(s);
-  if (record) {
+  // Filtered ticks are weighed by CPU time instead: an overrun there is time off the CPU.
+  bool filtered = s.source.load(std::memory_order_acquire) == TimerSource::WallFilteredByCpu;
+  uint32_t weight = filtered || overrun <= 0 ? 1 : 1 + static_cast<uint32_t>(overrun);
+  if (weight > 1) bump(s.missed, weight - 1);
+  if (!filtered || cpu_period_elapsed(s)) {
     if (SampleRecord* r = s.ring.claim()) {
       fill_record(s, *r, start, interrupted_pc);
+      r->weight = weight;
       s.ring.publish();
       bump(s.samples);
     } else {

@@ -23,8 +23,9 @@ constexpr uint32_t kMaxThreads = 1024;
 bool publish_slot(ThreadSlot* slot);
 void withdraw_slot(ThreadSlot* slot);
 
-// Runs what the handler runs for a tick, on the calling thread (tests, warm-up).
-void take_sample(ThreadSlot& slot, const void* interrupted_pc);
+// Runs what the handler runs for a tick, on the calling thread (tests, warm-up). overrun: timer
+// expirations the kernel coalesced into this signal (the thread was not running to take them).
+void take_sample(ThreadSlot& slot, const void* interrupted_pc, int overrun = 0);
 
 // libunwind initialises itself on first use; do that outside any handler.
 void warm_up_unwinder();

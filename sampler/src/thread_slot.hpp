@@ -69,6 +69,7 @@ struct ThreadSlot {
   std::atomic<uint64_t> ticks{0};
   std::atomic<uint64_t> samples{0};
   std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> missed{0};  // timer expirations coalesced into a later signal
   std::atomic<uint64_t> truncated{0};
   std::atomic<uint64_t> native_failures{0};
   std::atomic<uint64_t> handler_ns{0};

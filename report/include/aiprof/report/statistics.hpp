@@ -15,4 +15,9 @@ struct Interval {
 // Better than the normal approximation at small counts and near 0 or 1. n == 0 gives [0, 1].
 Interval wilson_interval(uint64_t k, uint64_t n, double z = 1.96);
 
+// The interval of a share of weighted sample counts (weight_k of weight_n) when only `draws`
+// independent samples were taken: the confidence is that of the draws, not of the weights.
+Interval weighted_share_interval(uint64_t weight_k, uint64_t weight_n, uint64_t draws,
+                                 double z = 1.96);
+
 }  // namespace aiprof::report

@@ -20,7 +20,7 @@ struct SampleRecord {
   uint32_t guest_depth = 0; // guest frame ids that follow (outermost first)
   uint32_t native_depth = 0;// native PCs that follow (innermost first)
   uint32_t flags = 0;       // kTruncated, kNativeFailed
-  uint32_t thread = 0;      // the thread's index in the sampler
+  uint32_t weight = 1;      // 1 + timer expirations that coalesced into this signal
 };
 
 constexpr uint32_t kTruncated = 1;

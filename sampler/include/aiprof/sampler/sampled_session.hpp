@@ -18,6 +18,7 @@ struct ThreadFigures {
   uint64_t ticks = 0;             // timer signals handled
   uint64_t samples = 0;           // samples recorded
   uint64_t dropped = 0;           // ring full
+  uint64_t missed = 0;            // timer expirations coalesced into a later sample's weight
   uint64_t truncated = 0;         // deeper than max_stack guest frames
   uint64_t native_failures = 0;   // native unwinding failed or was re-entered
   uint64_t handler_ns = 0;        // time spent in the handler
@@ -35,7 +36,7 @@ struct HeapPoint {
 
 struct SampledSession {
   SamplerConfig config;
-  StackTrie stacks;
+  StackTrie stacks;  // counts are weights: 1 + the expirations a sample stands for
   std::vector<ThreadFigures> threads;
   std::vector<HeapPoint> heap;     // one point per sample of a thread that reports its heap
   uint64_t duration_ns = 0;        // wall time the sampler ran (summed over start/stop runs)
