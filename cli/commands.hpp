@@ -27,4 +27,7 @@ Action add_profile_command(CLI::App& app);
 // anarchy fmt (--ascii | --symbolic) FILE
 Action add_fmt_command(CLI::App& app);
 
+// anarchy report IN.json [-o OUT]... [--format F] | report diff BASE NEW | report merge A B ...
+Action add_report_command(CLI::App& app);
+
 }  // namespace anarchy::cli

@@ -19,6 +19,9 @@ int usage_error(const std::string& message) {
   return anarchy::cli::kExitUsage;
 }
 
+// `report` takes files and sub-subcommands (diff, merge), never a program with arguments.
+bool runs_a_program(const CLI::App& sub) { return sub.get_name() != "report"; }
+
 // The index of the program FILE among argv for subcommands that run a program (the first
 // positional after the subcommand name, skipping option values), or argc if there is none.
 int program_file_index(CLI::App& app, int argc, char** argv) {
@@ -29,7 +32,7 @@ int program_file_index(CLI::App& app, int argc, char** argv) {
     if (word.empty() || word[0] == '-') continue;
     sub = app.get_subcommand_ptr(word).get();
   }
-  if (!sub) return argc;
+  if (!sub || !runs_a_program(*sub)) return argc;
   auto positionals = sub->get_options([](const CLI::Option* o) { return o->get_positional(); });
   if (positionals.empty()) return argc;
   for (; i < argc; ++i) {
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
   add(anarchy::cli::add_run_command(app));
   add(anarchy::cli::add_profile_command(app));
   add(anarchy::cli::add_fmt_command(app));
+  add(anarchy::cli::add_report_command(app));
 
   // Everything after the program file goes to the program untouched.
   int file = program_file_index(app, argc, argv);

@@ -3,6 +3,8 @@
 // mode runs the program and produces the Profile.
 #pragma once
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -62,6 +64,20 @@ ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& 
 ProfileOutcome run_hybrid_mode(const ProgramRun& program, const ProfileSettings& settings);
 // Sampling mode (profile_sampling.cpp): the SIGPROF sampler on the interpreter's thread.
 ProfileOutcome run_sampling_mode(const ProgramRun& program, const ProfileSettings& settings);
+
+// While it lives, SIGINT (Ctrl-C) stops the profiled program at its next loop iteration or call
+// (exit status 130) instead of killing the process, so the reports are still written.
+class InterruptToStop {
+ public:
+  InterruptToStop();
+  ~InterruptToStop();
+  InterruptToStop(const InterruptToStop&) = delete;
+  InterruptToStop& operator=(const InterruptToStop&) = delete;
+  bool interrupted() const;
+
+ private:
+  struct sigaction previous_;
+};
 
 // Shared by the modes (profile_run_support.cpp).
 RunOptions run_options_for(const ProgramRun& program);

@@ -165,7 +165,10 @@ int profile(ProfileRequest& req) {
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }
+  InterruptToStop ctrl_c;
   ProfileOutcome outcome = run_mode(req.program, settings);
+  if (ctrl_c.interrupted())
+    outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
   if (!write_reports(outcome, settings)) return kExitUsage;
   return outcome.exit_status;
 }

@@ -1,5 +1,7 @@
 // What every profiling mode does alike: the interpreter's options, the run's clock, the
 // heap's own figures as memory metrics.
+#include <signal.h>
+
 #include "aiprof/instrumentation/memory_collector.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "profile.hpp"
@@ -8,8 +10,33 @@ namespace anarchy::cli {
 
 namespace inst = aiprof::instrumentation;
 
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+// Async-signal-safe: one lock-free atomic store.
+void on_sigint(int) { g_interrupted.store(true, std::memory_order_relaxed); }
+
+}  // namespace
+
+InterruptToStop::InterruptToStop() {
+  g_interrupted.store(false, std::memory_order_relaxed);
+  struct sigaction action{};
+  action.sa_handler = on_sigint;
+  sigemptyset(&action.sa_mask);
+  // No SA_RESTART: a program blocked reading its input gets EINTR and comes to a stop.
+  // SA_RESETHAND: a second Ctrl-C kills at once, in case the program never reaches a check.
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, &previous_);
+}
+
+InterruptToStop::~InterruptToStop() { sigaction(SIGINT, &previous_, nullptr); }
+
+bool InterruptToStop::interrupted() const { return g_interrupted.load(std::memory_order_relaxed); }
+
 RunOptions run_options_for(const ProgramRun& program) {
   RunOptions options;
+  options.interrupt = &g_interrupted;
   options.max_depth = program.max_depth;
   options.seed = program.seed;
   options.args = program.args;

@@ -20,6 +20,8 @@ enum class Flow : uint8_t { Normal, Return, Break, Continue };
 
 // Thrown when RunOptions::step_budget runs out (fuzzing). Guest code cannot catch it.
 struct BudgetExhausted {};
+// Thrown when RunOptions::interrupt was set. Guest code cannot catch it.
+struct Interrupted {};
 
 struct Interpreter::Impl {
   explicit Impl(Interpreter& owner);
@@ -90,8 +92,14 @@ struct Interpreter::Impl {
   [[noreturn]] void raise_at(ErrorKind kind, const std::string& message, uint32_t line,
                              uint32_t column);
   std::vector<TraceEntry> traceback(uint32_t line, uint32_t column) const;
+  // At every loop iteration and call: one predictable branch unless a budget or an interrupt
+  // flag was given.
   void check_budget() {
-    if (budget_limited && --budget == 0) throw BudgetExhausted{};
+    if (budget_limited) spend_budget();
+  }
+  void spend_budget() {
+    if (interrupt && interrupt->load(std::memory_order_relaxed)) throw Interrupted{};
+    if (step_limited && --budget == 0) throw BudgetExhausted{};
   }
   // Where the innermost frame stands (for errors raised without a node).
   void set_position(const Node* n) {
@@ -111,8 +119,10 @@ struct Interpreter::Impl {
   std::vector<std::string> variable_names;
   Env* env = nullptr;  // the innermost environment of the running code
   Value ret;           // the value of a Flow::Return in flight
-  bool budget_limited = false;
+  bool budget_limited = false;  // step_limited or interrupt
+  bool step_limited = false;
   uint64_t budget = 0;
+  const std::atomic<bool>* interrupt = nullptr;
   const char* stack_limit = nullptr;  // below this the native stack is nearly exhausted
   const char* stack_low = nullptr;    // the lowest address of this thread's stack
 

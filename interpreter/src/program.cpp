@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 
 constexpr int kExitSyntax = 65;
 constexpr int kExitRuntime = 70;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report an interrupted program
 constexpr int kExitUsage = 2;
 
 const char* error_kind_name(ErrorKind kind) {
@@ -413,8 +414,10 @@ Interpreter::Interpreter(RunOptions options)
       rng_(options_.seed) {
   Heap::set_current(&heap_);
   impl_ = std::make_unique<Impl>(*this);
-  impl_->budget_limited = options_.step_budget != 0;
+  impl_->step_limited = options_.step_budget != 0;
   impl_->budget = options_.step_budget;
+  impl_->interrupt = options_.interrupt;
+  impl_->budget_limited = impl_->step_limited || impl_->interrupt;
 }
 
 Interpreter::~Interpreter() {
@@ -444,35 +447,31 @@ void Interpreter::Impl::forget_unwound_stack() const {
 #endif
 }
 
-int Interpreter::run_file(const std::string& path) {
+// Runs a program (source null: read from path) to its exit status, whatever stopped it.
+int Interpreter::run_program(const std::string& path, const std::string* source) {
   Heap::set_current(&heap_);
   native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
   int status;
   try {
-    status = impl_->run(path, nullptr);
+    status = impl_->run(path, source);
   } catch (const BudgetExhausted&) {
     flush_output();
     std::fprintf(options_.err, "%s: RuntimeError: step budget exhausted\n", path.c_str());
     status = kExitRuntime;
+  } catch (const Interrupted&) {
+    flush_output();
+    std::fprintf(options_.err, "%s: interrupted\n", path.c_str());
+    status = kExitInterrupted;
   }
   flush_output();
   return status;
 }
 
+int Interpreter::run_file(const std::string& path) { return run_program(path, nullptr); }
+
 int Interpreter::run_source(std::string_view source, const std::string& path) {
-  Heap::set_current(&heap_);
-  native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
   std::string text(source);
-  int status;
-  try {
-    status = impl_->run(path, &text);
-  } catch (const BudgetExhausted&) {
-    flush_output();
-    std::fprintf(options_.err, "%s: RuntimeError: step budget exhausted\n", path.c_str());
-    status = kExitRuntime;
-  }
-  flush_output();
-  return status;
+  return run_program(path, &text);
 }
 
 const std::vector<std::string>& Interpreter::variable_names() const { return impl_->variable_names; }

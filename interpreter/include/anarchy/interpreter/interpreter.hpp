@@ -5,6 +5,7 @@
 // Nothing here is async-signal-safe; frames() is what the sampler reads from a signal handler.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -25,6 +26,9 @@ struct RunOptions {
   uint32_t max_depth = 10000;     // guest call depth limit (RangeError beyond it)
   uint64_t seed = 0x5eed;         // Math.random seed: runs repeat unless changed
   uint64_t step_budget = 0;       // 0 = unlimited; else loop iterations + calls before a stop
+  // When set and it becomes true (a SIGINT handler may set it), the run stops at the next loop
+  // iteration or call with exit status 130; guest code cannot catch it.
+  const std::atomic<bool>* interrupt = nullptr;
   std::vector<std::string> args;  // passed to main(args)
   bool allow_file_io = true;      // false: the file built-ins throw IOError (fuzzing, sandboxes)
   FILE* out = stdout;             // where print writes
@@ -68,6 +72,7 @@ class Interpreter {
   struct Impl;  // the evaluator's state (interpreter/src)
 
  private:
+  int run_program(const std::string& path, const std::string* source);
   RunOptions options_;
   Heap heap_;
   aiprof::instrumentation::FrameStack frames_;

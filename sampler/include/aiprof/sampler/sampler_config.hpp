@@ -28,7 +28,7 @@ struct SamplerConfig {
   // A CPU-clock timer must deliver at least this share of rate_hz, once the thread has run
   // for rate_check_cpu_ms, or the thread moves to the wall-timer-filtered-by-CPU source.
   double min_delivered_share = 0.9;
-  uint32_t rate_check_cpu_ms = 100;
+  uint32_t rate_check_cpu_ms = 20;
 };
 
 // Checks ranges; returns an error message, or "" when the configuration is usable.
