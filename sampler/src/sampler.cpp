@@ -208,10 +208,7 @@ Sampler::Sampler(SamplerConfig config) : state_(std::make_unique<State>()) {
   if (config.native) detail::warm_up_unwinder();
 }
 
-Sampler::~Sampler() {
-  stop();
-  detail::uninstall_handler();
-}
+Sampler::~Sampler() { stop(); }
 
 const SamplerConfig& Sampler::config() const { return state_->config; }
 

@@ -26,8 +26,18 @@ std::array<std::atomic<ThreadSlot*>, kMaxThreads> g_slots{};
 std::atomic<uint32_t> g_slot_limit{0};  // slots at or past this index were never used
 
 std::mutex g_install_mutex;
-int g_install_count = 0;
-struct sigaction g_previous{};
+bool g_installed = false;
+struct sigaction g_previous{};  // written once, before our handler can run
+
+// A SIGPROF someone else sent: theirs to handle, as if we were not here (default: ignored,
+// since a stray tick of ours cannot be told from it by a default disposition).
+void pass_on(int signo, siginfo_t* info, void* context) {
+  if (g_previous.sa_flags & SA_SIGINFO) {
+    if (g_previous.sa_sigaction) g_previous.sa_sigaction(signo, info, context);
+  } else if (g_previous.sa_handler != SIG_DFL && g_previous.sa_handler != SIG_IGN) {
+    g_previous.sa_handler(signo);
+  }
+}
 
 bool is_published(const ThreadSlot* slot) {
   uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
@@ -114,18 +124,21 @@ void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* inter
   }
 }
 
-void on_sigprof(int, siginfo_t* info, void* context) {
+void on_sigprof(int signo, siginfo_t* info, void* context) {
   int saved_errno = errno;
-  if (info && info->si_code == SI_TIMER) {
-    auto* slot = static_cast<ThreadSlot*>(info->si_value.sival_ptr);
-    if (slot && is_published(slot)) {
-      const void* pc = nullptr;
+  auto* slot = info && info->si_code == SI_TIMER ? static_cast<ThreadSlot*>(info->si_value.sival_ptr)
+                                                 : nullptr;
+  // A signal left pending by a deleted timer may name a slot since freed and reused by another
+  // thread: only the slot's own thread may write to its ring.
+  if (slot && is_published(slot) && slot->tid == static_cast<pid_t>(syscall(SYS_gettid))) {
+    const void* pc = nullptr;
 #if defined(__x86_64__)
-      if (context) pc = reinterpret_cast<const void*>(
-          static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+    if (context) pc = reinterpret_cast<const void*>(
+        static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
 #endif
-      take_sample(*slot, pc, info->si_overrun);
-    }
+    take_sample(*slot, pc, info->si_overrun);
+  } else if (!(info && info->si_code == SI_TKILL && info->si_pid == getpid())) {
+    pass_on(signo, info, context);  // (our own tgkill probes in measure_signal_cost_ns stop here)
   }
   errno = saved_errno;
 }
@@ -176,21 +189,18 @@ void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
 
 void install_handler() {
   std::lock_guard<std::mutex> lock(g_install_mutex);
-  if (g_install_count++ > 0) return;
+  if (g_installed) return;
   struct sigaction action{};
   action.sa_sigaction = on_sigprof;
   action.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&action.sa_mask);
-  if (sigaction(SIGPROF, &action, &g_previous) != 0) {
-    --g_install_count;
+  struct sigaction previous{};
+  if (sigaction(SIGPROF, nullptr, &previous) != 0)
+    throw std::runtime_error("cannot read the SIGPROF disposition");
+  g_previous = previous;
+  if (sigaction(SIGPROF, &action, nullptr) != 0)
     throw std::runtime_error("cannot install the SIGPROF handler");
-  }
-}
-
-void uninstall_handler() {
-  std::lock_guard<std::mutex> lock(g_install_mutex);
-  if (--g_install_count > 0) return;
-  sigaction(SIGPROF, &g_previous, nullptr);
+  g_installed = true;
 }
 
 bool publish_slot(ThreadSlot* slot) {

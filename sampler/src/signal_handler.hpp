@@ -13,10 +13,12 @@
 
 namespace aiprof::sampler::detail {
 
-// Installs the handler (SA_SIGINFO | SA_RESTART) on first use; counted, so the last
-// uninstall restores the previous disposition. Throws std::runtime_error on failure.
+// Installs the handler (SA_SIGINFO | SA_RESTART) on first use, for the rest of the process's
+// life: a timer signal can stay pending after timer_delete (seen on Linux 6.18), and under the
+// default disposition a late one would kill the process. A SIGPROF that is not one of ours is
+// passed to the handler installed before, if there was one. Throws std::runtime_error on
+// failure.
 void install_handler();
-void uninstall_handler();
 
 // Makes a slot visible to the handler (false: the table of kMaxThreads is full), and hides it.
 constexpr uint32_t kMaxThreads = 1024;

@@ -1,0 +1,316 @@
+// The sampler against native workloads whose shares are known: a FrameStack pushed by hand,
+// identical units of CPU work, and the SampledSession checked against the truth.
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aiprof/instrumentation/frame_stack.hpp"
+#include "aiprof/sampler/sample_ring.hpp"
+#include "aiprof/sampler/sampler.hpp"
+#include "aiprof/sampler/stack_trie.hpp"
+#include "aiprof/sampler/symbolizer.hpp"
+
+namespace {
+
+using aiprof::instrumentation::FrameStack;
+using namespace aiprof::sampler;
+
+uint64_t thread_cpu_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// One unit of work: the same instructions every time.
+__attribute__((noinline)) uint64_t spin_unit(uint64_t seed) {
+  volatile uint64_t x = seed;
+  for (int i = 0; i < 20000; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+  return x;
+}
+
+// Calls functions 1, 2 and 3 doing 2, 3 and 5 units per round (20/30/50%) until the thread
+// has used cpu_ns of CPU time.
+void known_shares_workload(FrameStack& frames, uint64_t cpu_ns) {
+  frames.push(0, 1, 1);
+  uint64_t end = thread_cpu_ns() + cpu_ns;
+  const int units[] = {2, 3, 5};
+  uint64_t sink = 0;
+  while (thread_cpu_ns() < end) {
+    for (uint32_t f = 0; f < 3; ++f) {
+      frames.push(f + 1, 1, 1);
+      for (int u = 0; u < units[f]; ++u) sink += spin_unit(sink);
+      frames.pop();
+    }
+  }
+  frames.pop();
+  EXPECT_NE(sink, 1u);  // keeps the work
+}
+
+// Samples per innermost guest frame id.
+std::map<uint32_t, uint64_t> self_by_leaf(const SampledSession& s) {
+  std::map<uint32_t, uint64_t> out;
+  const auto& nodes = s.stacks.nodes();
+  for (uint32_t n = 1; n < nodes.size(); ++n) {
+    uint32_t at = n;
+    while (at != StackTrie::kRoot && StackTrie::is_native(nodes[at].frame)) at = nodes[at].parent;
+    if (at != StackTrie::kRoot) out[StackTrie::guest_id(nodes[at].frame)] += nodes[n].self_samples;
+  }
+  return out;
+}
+
+double share(const std::map<uint32_t, uint64_t>& by_leaf, uint32_t id) {
+  uint64_t total = 0;
+  for (const auto& [leaf, n] : by_leaf) total += n;
+  auto it = by_leaf.find(id);
+  return total && it != by_leaf.end() ? 100.0 * static_cast<double>(it->second) / static_cast<double>(total)
+                                      : 0.0;
+}
+
+TEST(SampleRingTest, FillsDropsAndDrainsInOrder) {
+  SampleRing ring(16, 4, 2);
+  for (uint32_t i = 0; i < 16; ++i) {
+    SampleRecord* r = ring.claim();
+    ASSERT_NE(r, nullptr);
+    r->t_ns = i;
+    r->guest_depth = 4;
+    for (uint32_t k = 0; k < 4; ++k) ring.guest_ids(r)[k] = i * 10 + k;
+    r->native_depth = 2;
+    ring.native_pcs(r)[0] = i;
+    ring.native_pcs(r)[1] = i + 1;
+    ring.publish();
+  }
+  EXPECT_EQ(ring.claim(), nullptr);  // full: the handler would drop and count
+  std::vector<uint64_t> seen;
+  EXPECT_EQ(ring.drain([&](const SampleRecord& r) {
+    EXPECT_EQ(ring.guest_ids(&r)[3], r.t_ns * 10 + 3);  // arrays do not overlap
+    EXPECT_EQ(ring.native_pcs(&r)[1], r.t_ns + 1);
+    seen.push_back(r.t_ns);
+  }), 16u);
+  for (uint64_t i = 0; i < 16; ++i) EXPECT_EQ(seen[i], i);
+  EXPECT_NE(ring.claim(), nullptr);  // room again
+}
+
+TEST(StackTrieTest, AggregatesIdenticalStacksAndOrdersNativeBeneathGuest) {
+  StackTrie trie;
+  uint32_t guest[] = {7, 8};
+  uintptr_t native_innermost_first[] = {0x30, 0x20};
+  trie.add(guest, 2, native_innermost_first, 2);
+  trie.add(guest, 2, native_innermost_first, 2, 3);
+  trie.add(guest, 1, nullptr, 0);
+  EXPECT_EQ(trie.total_samples(), 5u);
+  // root, 7, 8, 0x20, 0x30: five nodes, however many samples.
+  ASSERT_EQ(trie.nodes().size(), 5u);
+  const auto& n = trie.nodes();
+  EXPECT_EQ(n[3].frame, StackTrie::kNativeBit | 0x20);  // the outer native frame first
+  EXPECT_EQ(n[4].frame, StackTrie::kNativeBit | 0x30);
+  EXPECT_EQ(n[4].self_samples, 4u);
+  EXPECT_EQ(n[1].self_samples, 1u);
+}
+
+TEST(SamplerTest, RejectsBadConfiguration) {
+  SamplerConfig c;
+  c.rate_hz = 0;
+  EXPECT_THROW(Sampler{c}, std::invalid_argument);
+  c.rate_hz = 1000;
+  c.ring_records = 1;
+  EXPECT_THROW(Sampler{c}, std::invalid_argument);
+}
+
+// The accuracy bar: shares within 2 points of the truth over 5 s at the default rate.
+TEST(SamplerTest, KnownSharesWithinTwoPointsOverFiveSeconds) {
+  FrameStack frames(64);
+  Sampler sampler(SamplerConfig{});
+  SampledSession s;
+  {
+    ThreadRegistration reg = sampler.register_current_thread("main", &frames);
+    sampler.start();
+    known_shares_workload(frames, 5'000'000'000ull);
+    sampler.stop();
+  }
+  s = sampler.take_results();
+  auto by_leaf = self_by_leaf(s);
+  ASSERT_GT(s.samples(), 3000u) << "delivered " << s.delivered_hz() << " Hz";
+  EXPECT_NEAR(share(by_leaf, 1), 20.0, 2.0);
+  EXPECT_NEAR(share(by_leaf, 2), 30.0, 2.0);
+  EXPECT_NEAR(share(by_leaf, 3), 50.0, 2.0);
+  // The rate: delivered within 10% of the rate asked, or a note says which clock took over.
+  bool fell_back = !s.notes.empty();
+  EXPECT_TRUE(s.delivered_hz() > 900 || fell_back) << s.delivered_hz();
+  if (fell_back) {
+    EXPECT_GT(s.delivered_hz(), 800);
+  }
+  EXPECT_EQ(s.dropped(), 0u);
+}
+
+TEST(SamplerTest, TwoThreadsDoingEqualWorkGetEqualShares) {
+  Sampler sampler(SamplerConfig{});
+  std::atomic<int> registered{0};
+  std::atomic<bool> go{false};
+  auto worker = [&](const char* name) {
+    FrameStack frames(64);
+    ThreadRegistration reg = sampler.register_current_thread(name, &frames);
+    ++registered;
+    while (!go.load()) std::this_thread::yield();
+    known_shares_workload(frames, 1'500'000'000ull);
+  };
+  std::thread a(worker, "a"), b(worker, "b");
+  while (registered.load() < 2) std::this_thread::yield();
+  sampler.start();
+  go = true;
+  a.join();
+  b.join();
+  SampledSession s = sampler.take_results();
+  ASSERT_EQ(s.threads.size(), 2u);
+  double total = static_cast<double>(s.threads[0].samples + s.threads[1].samples);
+  ASSERT_GT(total, 1500);
+  EXPECT_NEAR(100.0 * static_cast<double>(s.threads[0].samples) / total, 50.0, 5.0);
+  for (const ThreadFigures& t : s.threads) EXPECT_GT(t.cpu_ns, 1'000'000'000u) << t.name;
+}
+
+TEST(SamplerTest, DeepStacksAreTruncatedKeepingTheInnermostFrames) {
+  SamplerConfig c;
+  c.max_stack = 8;
+  c.clock = SampleClock::Wall;
+  Sampler sampler(c);
+  FrameStack frames(400);
+  for (uint32_t i = 0; i < 300; ++i) frames.push(i, 0, 0);
+  {
+    ThreadRegistration reg = sampler.register_current_thread("deep", &frames);
+    sampler.start();
+    uint64_t end = thread_cpu_ns() + 200'000'000;
+    uint64_t sink = 0;
+    while (thread_cpu_ns() < end) sink += spin_unit(sink);
+    sampler.stop();
+  }
+  SampledSession s = sampler.take_results();
+  ASSERT_GT(s.samples(), 20u);
+  EXPECT_EQ(s.truncated(), s.samples());
+  // Every stack is frames 292..299: the innermost eight.
+  for (const auto& node : s.stacks.nodes()) {
+    if (node.parent == UINT32_MAX) continue;
+    EXPECT_GE(StackTrie::guest_id(node.frame), 292u);
+  }
+}
+
+TEST(SamplerTest, AFullRingDropsAndCountsInsteadOfBlocking) {
+  SamplerConfig c;
+  c.ring_records = 16;
+  c.drain_interval_ms = 10000;  // the reader does not come by during the run
+  c.clock = SampleClock::Wall;
+  Sampler sampler(c);
+  FrameStack frames(8);
+  frames.push(1, 0, 0);
+  {
+    ThreadRegistration reg = sampler.register_current_thread("t", &frames);
+    sampler.start();
+    uint64_t end = thread_cpu_ns() + 200'000'000;
+    uint64_t sink = 0;
+    while (thread_cpu_ns() < end) sink += spin_unit(sink);
+    sampler.stop();
+  }
+  SampledSession s = sampler.take_results();
+  EXPECT_EQ(s.samples(), 16u);
+  EXPECT_GT(s.dropped(), 50u);
+  EXPECT_GE(s.stacks.total_samples(), s.samples());  // kept samples (weighted by overruns)
+}
+
+// Starting and stopping at any moment, a thousand times, while the thread is being sampled
+// and pushes and pops frames; threads come and go meanwhile.
+TEST(SamplerTest, StartStopAThousandTimesWhileRunning) {
+  SamplerConfig c;
+  c.rate_hz = 10000;
+  c.clock = SampleClock::Wall;
+  Sampler sampler(c);
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    FrameStack frames(64);
+    ThreadRegistration reg = sampler.register_current_thread("worker", &frames);
+    uint64_t sink = 0;
+    while (!done.load()) {
+      frames.push(1, 0, 0);
+      frames.push(2, 0, 0);
+      sink += spin_unit(sink) & 1;
+      frames.pop();
+      frames.pop();
+    }
+    EXPECT_NE(sink, UINT64_MAX);
+  });
+  for (int i = 0; i < 1000; ++i) {
+    sampler.start();
+    if (i % 100 == 0) {  // a thread that registers and leaves while the sampler runs
+      std::thread([&] {
+        FrameStack frames(4);
+        ThreadRegistration reg = sampler.register_current_thread("visitor", &frames);
+      }).join();
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    sampler.stop();
+  }
+  done = true;
+  worker.join();
+  SampledSession s = sampler.take_results();
+  EXPECT_GT(s.samples(), 100u);
+  EXPECT_EQ(s.threads.size(), 11u);  // the worker and ten visitors
+  EXPECT_FALSE(sampler.running());
+}
+
+__attribute__((noinline)) uint64_t distinctive_native_leaf(uint64_t n) {
+  uint64_t sink = 0;
+  for (uint64_t i = 0; i < n; ++i) sink += spin_unit(sink + i);
+  return sink;
+}
+
+TEST(SamplerTest, NativeFramesAreRecordedAndSymbolisedAfterTheRun) {
+  SamplerConfig c;
+  c.native = true;
+  c.clock = SampleClock::Wall;
+  Sampler sampler(c);
+  FrameStack frames(8);
+  frames.push(1, 0, 0);
+  {
+    ThreadRegistration reg = sampler.register_current_thread("native", &frames);
+    sampler.start();
+    uint64_t end = thread_cpu_ns() + 300'000'000;
+    uint64_t sink = 0;
+    while (thread_cpu_ns() < end) sink += distinctive_native_leaf(4);
+    sampler.stop();
+    EXPECT_NE(sink, 1u);
+  }
+  SampledSession s = sampler.take_results();
+  ASSERT_GT(s.samples(), 30u);
+  Symbolizer symbolizer;
+  uint64_t in_leaf = 0, native_nodes = 0;
+  for (const auto& node : s.stacks.nodes()) {
+    if (node.parent == UINT32_MAX || !StackTrie::is_native(node.frame)) continue;
+    ++native_nodes;
+    const std::string& name = symbolizer.resolve(StackTrie::native_pc(node.frame), false).name;
+    if (name.find("spin_unit") != std::string::npos ||
+        name.find("distinctive_native_leaf") != std::string::npos)
+      in_leaf += node.self_samples;
+  }
+  EXPECT_GT(native_nodes, 0u);
+  // Nearly all the time is in the two functions; the handler's own frames never show.
+  EXPECT_GT(in_leaf, s.samples() / 2);
+  EXPECT_LT(s.threads[0].native_failures, s.samples() / 10);
+}
+
+TEST(SamplerTest, SigprofFromElsewhereIsIgnored) {
+  Sampler sampler(SamplerConfig{});
+  FrameStack frames(8);
+  ThreadRegistration reg = sampler.register_current_thread("t", &frames);
+  sampler.start();
+  for (int i = 0; i < 100; ++i) raise(SIGPROF);  // not a timer: no sample, no crash
+  sampler.stop();
+  reg = ThreadRegistration();
+  SampledSession s = sampler.take_results();
+  EXPECT_EQ(s.threads.size(), 1u);
+}
+
+}  // namespace
