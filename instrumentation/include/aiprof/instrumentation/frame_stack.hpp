@@ -73,4 +73,21 @@ class FrameStack {
   std::atomic<uint32_t> depth_{0};
 };
 
+// Pushes a frame for a scope (native code that keeps its own frame stack for the sampler):
+//   void parse() { ScopedFrame frame(stack, kParseId); ... }
+// Owner thread only. The stack must have room (depth() < capacity()).
+class ScopedFrame {
+ public:
+  ScopedFrame(FrameStack& stack, uint32_t function_id, uint32_t line = 0, uint32_t column = 0)
+      : stack_(stack) {
+    stack_.push(function_id, line, column);
+  }
+  ~ScopedFrame() { stack_.pop(); }
+  ScopedFrame(const ScopedFrame&) = delete;
+  ScopedFrame& operator=(const ScopedFrame&) = delete;
+
+ private:
+  FrameStack& stack_;
+};
+
 }  // namespace aiprof::instrumentation
