@@ -51,11 +51,13 @@ def callgrind_instructions(binary, program):
     return int(match.group(1))
 
 
-def timed(command):
+def timed(command, env=None):
     """(wall seconds, CPU seconds) of one run. CPU time (user + system of the child) is what a
-    loaded machine disturbs least: a descheduled process is not charged for the wait."""
+    loaded machine disturbs least: a descheduled process is not charged for the wait.
+    env: variables added to the environment (e.g. an LD_PRELOAD)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **env} if env else None)
     _, _, usage = os.wait4(process.pid, 0)
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
@@ -158,14 +160,14 @@ def render(disabled, exact, python_row, spans):
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, section):
-    """Replaces this section of the file (up to the next '## ' heading), keeping the others."""
+def write_section(path, section, title=SECTION):
+    """Replaces the section `title` of the file (up to the next '## ' heading), keeping the others."""
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    start = text.find(SECTION)
+    start = text.find(title)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(title))
         text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
     with open(path, "w") as f:
         f.write(text)

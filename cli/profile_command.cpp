@@ -97,6 +97,10 @@ ProfileSettings settings_for(const ProfileRequest& req) {
   }
   if (std::string problem = sam::validate(s.sampler); !problem.empty()) throw SettingsError(problem);
   if (!req.outputs.empty()) s.outputs = req.outputs;
+  // Timeline formats draw recorded spans; record them only when one is asked for.
+  for (const std::string& path : s.outputs)
+    if (auto format = rep::format_for_path(path); format && rep::format_needs_timeline(*format))
+      s.profiler.timeline.enabled = true;
   return s;
 }
 

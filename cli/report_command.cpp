@@ -67,13 +67,15 @@ std::unique_ptr<rep::ReportWriter> writer_for(const std::string& path, const std
   if (!format.empty()) {
     auto writer = rep::writer_for_format(format);
     if (!writer)
-      throw ReportError("--format must be one of " + known_formats_text() + " (not '" + format + "')");
+      throw ReportError("--format must be one of " + known_formats_text() + " (not '" + format +
+                        "')");
     return writer;
   }
   std::optional<std::string> by_extension = rep::format_for_path(path);
   if (!by_extension)
-    throw ReportError("cannot tell the report format of '" + path + "' from its extension (known: " +
-                      known_formats_text() + "; or give --format)");
+    throw ReportError("cannot tell the report format of '" + path +
+                      "' from its extension (known: " + known_formats_text() +
+                      "; or give --format)");
   return rep::writer_for_format(*by_extension);
 }
 
@@ -137,7 +139,8 @@ void emit(const rep::Profile& profile, const std::vector<std::string>& outputs,
 
 void convert(const ConvertRequest& req) {
   if (req.input.empty())
-    throw ReportError("give a JSON report to convert, or 'diff' or 'merge' (see 'anarchy report --help')");
+    throw ReportError(
+        "give a JSON report to convert, or 'diff' or 'merge' (see 'anarchy report --help')");
   check_outputs(req.outputs, req.format);
   emit(read_input(req.input), req.outputs, req.format);
 }
@@ -201,8 +204,9 @@ Action add_report_command(CLI::App& app) {
   auto diff_req = std::make_shared<DiffRequest>();
   auto merge_req = std::make_shared<MergeRequest>();
   CLI::App* cmd = app.add_subcommand(
-      "report", "Turn a JSON report into another format: anarchy report IN.json -o OUT [--format F]"
-                "; or: anarchy report diff|merge ...");
+      "report",
+      "Turn a JSON report into another format: anarchy report IN.json -o OUT [--format F]"
+      "; or: anarchy report diff|merge ...");
   cmd->require_subcommand(0, 1);
   cmd->add_option("-o,--output", convert_req->outputs,
                   "Report file, format by extension; repeatable (default: text on stdout)")

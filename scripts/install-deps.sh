@@ -9,6 +9,8 @@ PACKAGES=(
   clang clang-format libclang-rt-14-dev llvm valgrind
   python3 lua5.4 libunwind-dev libboost-dev libboost-stacktrace-dev google-perftools
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
+  chromium
+  zlib1g-dev golang-go python3-jsonschema
 )
 
 missing=()

@@ -79,7 +79,7 @@ TEST_F(ProfileCliTest, JsonReportHasEveryKeyAndExactCounts) {
   EXPECT_EQ(r.out, "610\n");  // the program's output only
   EXPECT_EQ(r.err, "");
   Json report = Json::parse(read_file(dir_ / "out.json"));
-  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["schema_version"], 2);
   for (const char* key :
        {"session", "time_metrics", "memory_metrics", "operation_metrics", "call_graph", "profiler"})
     EXPECT_TRUE(report.contains(key)) << key;
@@ -173,10 +173,13 @@ TEST_F(ProfileCliTest, CompensateAndMinDurationShowInTheReport) {
 }
 
 TEST_F(ProfileCliTest, BadInputIsAOneLineUsageError) {
-  expect_usage_error("profile --mode exact -o out.html fib.ai", "out.html");
+  expect_usage_error("profile --mode exact -o out.xyz fib.ai", "out.xyz");
   expect_usage_error("profile --mode exact --bogus fib.ai", "bogus");
-  expect_usage_error("profile --mode sampling fib.ai", "not available yet");
-  expect_usage_error("profile --mode hybrid fib.ai", "not available yet");
+  expect_usage_error("profile --rate 0 fib.ai", "sampling rate");
+  expect_usage_error("profile --rate fast fib.ai", "--rate");
+  expect_usage_error("profile --clock sundial fib.ai", "--clock");
+  expect_usage_error("profile --label nokey fib.ai", "--label");
+  expect_usage_error("profile --max-stack 0 fib.ai", "max_stack");
   expect_usage_error("profile --mode fast fib.ai", "--mode");
   expect_usage_error("profile --mode exact --granularity line fib.ai", "--granularity");
   expect_usage_error("profile --mode exact --min-duration soon fib.ai", "--min-duration");
@@ -193,8 +196,95 @@ TEST_F(ProfileCliTest, BadInputIsAOneLineUsageError) {
   expect_usage_error("profile --mode exact --config broken.json fib.ai", "not valid JSON");
   expect_usage_error("profile --mode exact --config absent.toml fib.ai", "cannot read");
   expect_usage_error("profile --mode exact absent.ai", "cannot read 'absent.ai'");
-  EXPECT_FALSE(fs::exists(dir_ / "out.html"));
+  EXPECT_FALSE(fs::exists(dir_ / "out.xyz"));
   EXPECT_FALSE(fs::exists(dir_ / "out.json"));
 }
 
 }  // namespace
+
+// ---- sampling and hybrid modes (issue 4, the hybrid check of issue 5) ----
+
+// Functions doing 1 and 3 shares of identical work; main's own work is negligible.
+constexpr const char* kKnownShares =
+    "m{\n"
+    "  work(n){ s = 0; for (i = 0; i < n; i++) { s = s + i % 7; } return s; }\n"
+    "  quarter(){ return work(20000); }\n"
+    "  threequarters(){ return work(60000); }\n"
+    "  main(){ t = 0; for (k = 0; k < 25; k++) { t = t + quarter() + threequarters(); }\n"
+    "    print(t); return 0; }\n"
+    "}\n";
+
+TEST_F(ProfileCliTest, SamplingIsTheDefaultModeAndReportsWhatItDelivered) {
+  write("shares.ai", kKnownShares);
+  Result r = anarchy("profile -o s.json shares.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json report = Json::parse(read_file(dir_ / "s.json"));
+  EXPECT_EQ(report["session"]["mode"], "sampling");
+  const Json& s = report["sampling"];
+  ASSERT_TRUE(s.is_object()) << report.dump();
+  EXPECT_EQ(s["rate_requested_hz"], 1000.0);
+  EXPECT_EQ(s["clock"], "cpu");
+  EXPECT_GT(s["samples"].get<int>(), 100);
+  EXPECT_GT(s["rate_delivered_hz"].get<double>(), 100.0);
+  EXPECT_EQ(s["dropped_samples"], 0);
+  EXPECT_EQ(s["truncated_stacks"], 0);
+}
+
+TEST_F(ProfileCliTest, TheSamplingTextReportRanksFunctionsBySamples) {
+  write("shares.ai", kKnownShares);
+  Result r = anarchy("profile --mode sampling --rate 2000 --clock wall shares.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Sampling: 2000 Hz asked"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Top Functions by Samples (self):\n1. m.work:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dropped (ring full)"), std::string::npos);
+  EXPECT_NE(r.err.find("Sampler cost:"), std::string::npos);
+}
+
+TEST_F(ProfileCliTest, DeepRecursionIsTruncatedAndCounted) {
+  write("deep.ai",
+        "m{\n  down(n){ if (n == 0) { s = 0; for (i = 0; i < 300000; i++) { s = s + i; } return s; }\n"
+        "    return down(n - 1); }\n  main(){ print(down(100)); return 0; }\n}\n");
+  Result r = anarchy("profile --clock wall --max-stack 16 -o d.json deep.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json s = Json::parse(read_file(dir_ / "d.json"))["sampling"];
+  EXPECT_GT(s["truncated_stacks"].get<int>(), 0);
+}
+
+TEST_F(ProfileCliTest, HybridOnKnownSharesAgreesEverywhere) {
+  write("shares.ai", kKnownShares);
+  Result r = anarchy("profile --mode hybrid -o h.txt shares.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string text = read_file(dir_ / "h.txt");
+  EXPECT_NE(text.find("Top Functions (exact time | sampled share, 95% CI)"), std::string::npos);
+  EXPECT_NE(text.find("exact and sampled shares agree on every node"), std::string::npos) << text;
+  EXPECT_EQ(text.find("DISAGREE"), std::string::npos) << text;
+}
+
+// Two halves of every millisecond, in step with a 1000 Hz timer: the samples land in one half.
+TEST_F(ProfileCliTest, HybridFlagsAProgramInLockStepWithTheTimer) {
+  write("lockstep.ai",
+        "m{\n  busy(until){ while (clock() < until) {} return 0; }\n"
+        "  first(until){ return busy(until); }\n  second(until){ return busy(until); }\n"
+        "  main(){ p = 0.001; t = clock(); for (i = 0; i < 1500; i++) {\n"
+        "    first(t + p / 2); second(t + p); t = t + p; } return 0; }\n}\n");
+  Result r = anarchy("profile --mode hybrid --rate 1000 -o l.txt -o l.json lockstep.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string text = read_file(dir_ / "l.txt");
+  EXPECT_NE(text.find("DISAGREE"), std::string::npos) << text;
+  EXPECT_NE(text.find("disagreement at m.first"), std::string::npos) << text;
+}
+
+// Ctrl-C stops the program; the reports are complete and say so.
+TEST_F(ProfileCliTest, SigintStillWritesCompleteReports) {
+  write("forever.ai", "m{\n  spin(){ s = 0; for (i = 0; i < 1000; i++) { s = s + i; } return s; }\n"
+                      "  main(){ while (true) { spin(); } return 0; }\n}\n");
+  std::string command = "cd '" + dir_.string() + "' && ( '" + ANARCHY_BIN +
+                        "' profile -o i.json -o i.txt forever.ai 2>err.txt & pid=$!; sleep 1; "
+                        "kill -INT $pid; wait $pid )";
+  int raw = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  Json report = Json::parse(read_file(dir_ / "i.json"));
+  EXPECT_EQ(report["session"]["exit_status"], 130);
+  EXPECT_GT(report["sampling"]["samples"].get<int>(), 10);
+  EXPECT_NE(read_file(dir_ / "i.txt").find("interrupted (SIGINT)"), std::string::npos);
+}

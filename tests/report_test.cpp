@@ -152,7 +152,13 @@ TEST(ReportTest, UnmeasuredMemoryIsNullInJsonAndSaidInText) {
 TEST(ReportTest, FormatsFollowTheExtension) {
   EXPECT_EQ(format_for_path("out/prof.json"), "json");
   EXPECT_EQ(format_for_path("prof.txt"), "text");
-  EXPECT_FALSE(format_for_path("prof.html"));
+  EXPECT_EQ(format_for_path("prof.folded"), "folded");
+  EXPECT_EQ(format_for_path("prof.speedscope.json"), "speedscope");  // not plain json
+  EXPECT_EQ(format_for_path("prof.trace.json"), "chrome-trace");
+  EXPECT_EQ(format_for_path("prof.pb.gz"), "pprof");
+  EXPECT_EQ(format_for_path("prof.html"), "html");
+  EXPECT_FALSE(format_for_path("prof.gz"));
+  EXPECT_FALSE(format_for_path("prof.yaml"));
   EXPECT_FALSE(format_for_path("json"));
   EXPECT_EQ(writer_for_format("json")->format_name(), "json");
   EXPECT_EQ(writer_for_format("yaml"), nullptr);

@@ -79,7 +79,7 @@ uint32_t CallTree::add_child(uint32_t parent, SpanKey key) {
 
 void CallTree::grow_stack() { stack_.resize(stack_.size() * 2); }
 
-double measure_span_cost_ticks(const SpanClock& clock) {
+double measure_span_cost_ticks(const SpanClock& clock, bool with_timeline) {
   constexpr int kRounds = 7;
   constexpr int kSpans = 20000;
   constexpr SpanKey kOuter = span_key(SpanType::Custom, 1);
@@ -87,6 +87,7 @@ double measure_span_cost_ticks(const SpanClock& clock) {
   double best = 0;
   for (int round = 0; round < kRounds; ++round) {
     CallTree tree(clock, 0);
+    if (with_timeline) tree.enable_timeline(kSpans + 1);
     tree.start();
     tree.enter(kOuter);
     for (int i = 0; i < kSpans; ++i) {

@@ -44,6 +44,7 @@ void MemoryCollector::on_collect_end(uint64_t now_tick, uint64_t objects, uint64
   stats_.gc_reclaimed_bytes += bytes;
   gc_ticks_ += now_tick - collect_start_tick_;
   samples_.emplace_back(now_tick, live_);
+  gc_runs_.push_back(RawGcRun{collect_start_tick_, now_tick, objects, bytes});
 }
 
 MemoryStats MemoryCollector::finish(uint64_t end_tick, const SpanClock& clock) const {
@@ -53,6 +54,11 @@ MemoryStats MemoryCollector::finish(uint64_t end_tick, const SpanClock& clock) c
   for (const auto& [tick, bytes] : samples_)
     out.live_bytes_over_time.push_back(HeapSample{clock.to_ns(tick - start_tick_), bytes});
   out.live_bytes_over_time.push_back(HeapSample{clock.to_ns(end_tick - start_tick_), live_});
+  for (const RawGcRun& run : gc_runs_) {
+    uint64_t start_ns = clock.to_ns(run.start_tick - start_tick_);
+    out.gc_runs.push_back(GcRun{start_ns, clock.to_ns(run.end_tick - start_tick_) - start_ns,
+                                run.bytes, run.objects});
+  }
   return out;
 }
 

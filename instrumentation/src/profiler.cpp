@@ -42,6 +42,7 @@ struct Profiler::ActiveSession {
   std::string name;
   std::chrono::system_clock::time_point start_time;
   std::string id;
+  int64_t thread_id = ::gettid();
   double span_cost_ns = 0;
   CallTree tree;
   MemoryCollector memory;
@@ -62,9 +63,10 @@ void Profiler::start_session(std::string_view name) {
     clock_ = SpanClock::thread_cpu();
   else if (!clock_ || clock_->source() == ClockSource::ThreadCpu)
     clock_ = SpanClock::calibrate();
-  double cost_ticks = measure_span_cost_ticks(*clock_);
+  double cost_ticks = measure_span_cost_ticks(*clock_, config_.timeline.enabled);
   active_ = std::make_unique<ActiveSession>(name, config_, *clock_);
   active_->span_cost_ns = cost_ticks * clock_->ns_per_tick();
+  if (config_.timeline.enabled) active_->tree.enable_timeline(config_.timeline.max_events);
   active_->tree.start();
   active_->memory.begin(active_->tree.start_tick());
 }
@@ -155,6 +157,21 @@ std::vector<SessionNode> convert_tree(const CallTree& tree) {
   return out;
 }
 
+// Ends, not durations, are converted, so a span nested in another stays nested in nanoseconds.
+std::vector<TimelineSpan> convert_timeline(const CallTree& tree) {
+  std::vector<TimelineSpan> out;
+  const SpanTimeline* timeline = tree.timeline();
+  if (!timeline) return out;
+  const SpanClock& clock = tree.clock();
+  out.reserve(timeline->spans().size());
+  for (const RawSpan& span : timeline->spans()) {
+    uint64_t start_ns = clock.to_ns(span.start_tick - tree.start_tick());
+    uint64_t end_ns = clock.to_ns(span.start_tick + span.duration_ticks - tree.start_tick());
+    out.push_back(TimelineSpan{start_ns, end_ns - start_ns, span.node, span.depth, 0});
+  }
+  return out;
+}
+
 SpanDescription describe_site(const SpanSite& site) {
   return SpanDescription{site.name, site.type, SourceLocation{site.file, site.line, 0}};
 }
@@ -169,6 +186,7 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.start_time = active.start_time;
   s.nodes = convert_tree(tree);
   s.duration_ns = s.nodes[CallTree::kRoot].inclusive_ns;
+  s.thread_id = active.thread_id;
   s.end_time = s.start_time + std::chrono::nanoseconds(s.duration_ns);
   s.config = config_;
   std::set<SpanKey> keys;
@@ -192,6 +210,11 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());
   for (size_t i = 1; i < s.nodes.size(); ++i) s.cost.spans += s.nodes[i].calls;
+  if (const SpanTimeline* timeline = tree.timeline()) {
+    s.timeline = convert_timeline(tree);
+    s.cost.timeline_recorded = true;
+    s.cost.timeline_dropped = timeline->dropped();
+  }
   if (!AIPROF_ENABLE_HOOKS)
     s.cost.notes.push_back(
         "this build has the interpreter's hook sites compiled out (AIPROF_HOOKS=OFF)");

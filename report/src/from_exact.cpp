@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <tuple>
@@ -135,6 +136,31 @@ void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
   out.gc_reclaimed_objects = m.gc_reclaimed_objects;
   for (const inst::HeapSample& sample : m.live_bytes_over_time)
     out.heap_bytes.push_back(TimeSeriesPoint{sample.t_ns, static_cast<double>(sample.live_bytes)});
+  for (const inst::GcRun& run : m.gc_runs) {
+    uint64_t start = round(run.start_ns);
+    out.gc_runs.push_back(GcEvent{start, round(run.start_ns + run.duration_ns) - start,
+                                  run.reclaimed_bytes, run.reclaimed_objects});
+  }
+}
+
+// The session's one thread, named as the timeline formats show it.
+void convert_threads(const inst::ProfilingSession& s, Profile& p) {
+  p.threads.push_back(ThreadInfo{0, "main", s.thread_id});
+}
+
+// Raw spans become timeline events, ordered by start (a parent before the children that start
+// with it). Ends are rounded, not durations, so nested spans stay nested.
+void convert_timeline(const inst::ProfilingSession& s, Profile& p, Rounder round) {
+  p.timeline.reserve(s.timeline.size());
+  for (const inst::TimelineSpan& span : s.timeline) {
+    uint64_t start = round(span.start_ns);
+    p.timeline.push_back(TimelineEvent{span.thread, p.nodes[span.node].frame, span.depth, start,
+                                       round(span.start_ns + span.duration_ns) - start});
+  }
+  std::stable_sort(
+      p.timeline.begin(), p.timeline.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
+        return std::tie(a.thread, a.start_ns, a.depth) < std::tie(b.thread, b.start_ns, b.depth);
+      });
 }
 
 void convert_operations(const inst::OperationStats& o, Profile& p) {
@@ -169,6 +195,7 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   out.spans = c.spans;
   out.filtered_spans = c.filtered_spans;
   out.min_duration_ns = c.min_duration_ns;
+  out.timeline_dropped = c.timeline_dropped;
   double spent_ns = c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans);
   out.overhead_percent =
       s.duration_ns ? 100.0 * spent_ns / static_cast<double>(s.duration_ns) : 0.0;
@@ -182,6 +209,10 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
     out.notes.push_back(
         "spans shorter than min_duration were not recorded; their time is in their callers' self "
         "time");
+  if (c.timeline_dropped)
+    out.notes.push_back(std::to_string(c.timeline_dropped) +
+                        " timeline spans were dropped: the timeline buffer was full "
+                        "(timeline.max_events)");
   if (c.unbalanced_exits)
     out.notes.push_back(std::to_string(c.unbalanced_exits) +
                         " span exits had no matching enter and were ignored");
@@ -213,6 +244,8 @@ Profile profile_from_session(const inst::ProfilingSession& s, const RunInfo& run
   if (s.config.output.include_system_info) p.system_info = collect_system_info();
   convert_tree(s, p, round);
   convert_memory(s.memory, p, round);
+  convert_threads(s, p);
+  convert_timeline(s, p, round);
   convert_operations(s.operations, p);
   convert_cost(s, p);
   p.metrics = s.global_metrics;

@@ -181,8 +181,16 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
   for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
-  uint64_t missed = 0;
-  for (const sam::ThreadFigures& t : session.threads) missed += t.missed;
+  uint64_t missed = 0, late = 0;
+  for (const sam::ThreadFigures& t : session.threads) {
+    missed += t.missed;
+    late += t.late;
+  }
+  if (late)
+    profile.profiler.notes.push_back(
+        std::to_string(late) +
+        " ticks came late, as the thread got the CPU back, and were not sampled (they would "
+        "favour the points where threads are preempted); their CPU time went to the next tick");
   if (missed)
     profile.profiler.notes.push_back(
         std::to_string(missed) +

@@ -1,7 +1,14 @@
 // The JSON report: profiling-design.md's keys (session, time_metrics, memory_metrics,
 // operation_metrics, call_graph), extended as docs/report-schema.md describes, plus
 // "profiler" (what it cost, what it could not measure) and "schema_version".
+//
+// It is lossless (schema 2): besides the human-oriented keys, which are rounded to
+// milliseconds and cut at max_call_stack_depth, it holds every field of the Profile in
+// integer nanoseconds: "frames", the flat call tree "nodes", "threads", "timeline",
+// "sampling", and the raw memory series, so json_reader.cpp can rebuild the Profile and
+// `anarchy report` can produce every other format from this file.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <variant>
 
 #include "aiprof/report/report_writer.hpp"
@@ -40,6 +47,7 @@ Json session_json(const Profile& p) {
   s["granularity"] = p.granularity;
   s["program"] = p.program;
   s["duration_ms"] = ms(p.duration_ns);
+  s["duration_ns"] = p.duration_ns;
   s["start_time"] = p.start_time;
   s["end_time"] = p.end_time;
   s["exit_status"] = p.exit_status ? Json(*p.exit_status) : Json(nullptr);
@@ -66,6 +74,12 @@ Json time_json(const Profile& p) {
     row["calls"] = f.calls;
     row["duration_ms"] = ms(f.inclusive_ns);
     row["self_ms"] = ms(f.self_ns);
+    row["inclusive_ns"] = f.inclusive_ns;
+    row["self_ns"] = f.self_ns;
+    if (p.sampling) {
+      row["samples_inclusive"] = f.samples_inclusive;
+      row["samples_self"] = f.samples_self;
+    }
     row["percentage"] = percent_of(f.inclusive_ns, p.duration_ns);
     row["self_percentage"] = percent_of(f.self_ns, p.duration_ns);
     functions.push_back(std::move(row));
@@ -80,6 +94,9 @@ Json if_measured(bool measured, uint64_t value) { return measured ? Json(value) 
 Json memory_json(const MemoryMetrics& m) {
   Json j;
   j["measured"] = m.measured;
+  j["allocations_measured"] = m.allocations_measured;
+  j["deallocations_measured"] = m.deallocations_measured;
+  j["peak_measured"] = m.peak_measured;
   j["total_allocations"] = if_measured(m.allocations_measured, m.total_allocations);
   j["total_allocation_bytes"] = if_measured(m.allocations_measured, m.total_allocation_bytes);
   j["total_deallocations"] = if_measured(m.deallocations_measured, m.total_deallocations);
@@ -92,12 +109,24 @@ Json memory_json(const MemoryMetrics& m) {
   j["refcount_histogram"] = counts_json(m.refcount_histogram);
   j["gc_collections"] = if_measured(m.measured, m.gc_collections);
   j["gc_time_ms"] = m.measured ? Json(ms(m.gc_time_ns)) : Json(nullptr);
+  j["gc_time_ns"] = if_measured(m.measured, m.gc_time_ns);
   j["gc_reclaimed_bytes"] = if_measured(m.measured, m.gc_reclaimed_bytes);
   j["gc_reclaimed_objects"] = if_measured(m.measured, m.gc_reclaimed_objects);
   Json series = Json::array();
   for (const TimeSeriesPoint& point : m.heap_bytes)
     series.push_back(Json::array({ms(point.t_ns), point.value}));
   j["live_bytes_over_time"] = std::move(series);
+  Json heap = Json::array();
+  for (const TimeSeriesPoint& point : m.heap_bytes)
+    heap.push_back(Json::array({point.t_ns, point.value}));
+  j["heap_bytes"] = std::move(heap);
+  Json runs = Json::array();
+  for (const GcEvent& gc : m.gc_runs)
+    runs.push_back({{"start_ns", gc.start_ns},
+                    {"duration_ns", gc.duration_ns},
+                    {"reclaimed_bytes", gc.reclaimed_bytes},
+                    {"reclaimed_objects", gc.reclaimed_objects}});
+  j["gc_runs"] = std::move(runs);
   return j;
 }
 
@@ -137,6 +166,13 @@ class CallGraphBuilder {
     j["calls"] = n.calls;
     j["duration_ms"] = ms(n.inclusive_ns);
     j["self_ms"] = ms(n.self_ns);
+    j["inclusive_ns"] = n.inclusive_ns;
+    j["self_ns"] = n.self_ns;
+    if (p_.sampling) {
+      j["samples_inclusive"] = n.samples_inclusive;
+      j["samples_self"] = n.samples_self;
+    }
+    if (n.disagreement) j["disagreement"] = true;
     j["allocations"] = n.alloc_count;
     j["allocation_bytes"] = n.alloc_bytes;
     if (!n.metrics.empty()) j["metrics"] = metrics_json(n.metrics);
@@ -164,11 +200,104 @@ Json profiler_json(const Profile& p, const RenderOptions& options) {
   j["spans"] = c.spans;
   j["filtered_spans"] = c.filtered_spans;
   j["min_duration_ms"] = ms(c.min_duration_ns);
+  j["min_duration_ns"] = c.min_duration_ns;
   j["timeline_dropped"] = c.timeline_dropped;
   j["overhead_percent"] = c.overhead_percent;
   j["max_call_stack_depth"] = options.max_call_stack_depth;
   j["notes"] = c.notes;
   return j;
+}
+
+Json thread_sampling_json(const ThreadSampling& t) {
+  Json j;
+  j["thread"] = t.thread;
+  j["samples"] = t.samples;
+  j["dropped_samples"] = t.dropped_samples;
+  j["truncated_stacks"] = t.truncated_stacks;
+  j["cpu_time_ns"] = t.cpu_time_ns;
+  j["wall_time_ns"] = t.wall_time_ns;
+  j["rate_delivered_hz"] = t.rate_delivered_hz;
+  return j;
+}
+
+// null when the run was not sampled.
+Json sampling_json(const std::optional<SamplingInfo>& sampling) {
+  if (!sampling) return nullptr;
+  const SamplingInfo& s = *sampling;
+  Json j;
+  j["rate_requested_hz"] = s.rate_requested_hz;
+  j["rate_delivered_hz"] = s.rate_delivered_hz;
+  j["clock"] = s.clock;
+  j["clock_source"] = s.clock_source;
+  j["samples"] = s.samples;
+  j["dropped_samples"] = s.dropped_samples;
+  j["truncated_stacks"] = s.truncated_stacks;
+  j["threads"] = s.threads;
+  j["native"] = s.native;
+  j["jitter"] = s.jitter;
+  j["max_stack"] = s.max_stack;
+  j["native_unwind_failures"] = s.native_unwind_failures;
+  j["handler_ns"] = s.handler_ns;
+  j["drain_ns"] = s.drain_ns;
+  j["signal_cost_ns"] = s.signal_cost_ns;
+  j["overhead_percent"] = s.overhead_percent;
+  Json per_thread = Json::array();
+  for (const ThreadSampling& t : s.per_thread) per_thread.push_back(thread_sampling_json(t));
+  j["per_thread"] = std::move(per_thread);
+  return j;
+}
+
+Json threads_json(const std::vector<ThreadInfo>& threads) {
+  Json out = Json::array();
+  for (const ThreadInfo& t : threads)
+    out.push_back({{"id", t.id}, {"name", t.name}, {"tid", t.tid}});
+  return out;
+}
+
+Json timeline_json(const std::vector<TimelineEvent>& timeline) {
+  Json out = Json::array();
+  for (const TimelineEvent& e : timeline)
+    out.push_back({{"thread", e.thread},
+                   {"frame", e.frame},
+                   {"depth", e.depth},
+                   {"start_ns", e.start_ns},
+                   {"duration_ns", e.duration_ns}});
+  return out;
+}
+
+Json frames_json(const std::vector<Frame>& frames) {
+  Json out = Json::array();
+  for (const Frame& f : frames)
+    out.push_back({{"name", f.name},
+                   {"file", f.file},
+                   {"line", f.line},
+                   {"column", f.column},
+                   {"kind", frame_kind_name(f.kind)}});
+  return out;
+}
+
+// The whole call tree, flat and uncut: nodes[i] is Profile::nodes[i]; "parent" (null for the
+// root) and "children" are indexes into this array, "frame" into "frames".
+Json nodes_json(const std::vector<CallNode>& nodes) {
+  Json out = Json::array();
+  for (const CallNode& n : nodes) {
+    Json j;
+    j["frame"] = n.frame;
+    j["parent"] = n.parent == kNoNode ? Json(nullptr) : Json(n.parent);
+    j["children"] = n.children;
+    j["has_exact"] = n.has_exact;
+    j["calls"] = n.calls;
+    j["inclusive_ns"] = n.inclusive_ns;
+    j["self_ns"] = n.self_ns;
+    j["samples_inclusive"] = n.samples_inclusive;
+    j["samples_self"] = n.samples_self;
+    j["allocations"] = n.alloc_count;
+    j["allocation_bytes"] = n.alloc_bytes;
+    j["disagreement"] = n.disagreement;
+    j["metrics"] = metrics_json(n.metrics);
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 class JsonWriter final : public ReportWriter {
@@ -183,7 +312,13 @@ class JsonWriter final : public ReportWriter {
     root["call_graph"] = CallGraphBuilder(p, options.max_call_stack_depth).node(0, 0);
     root["metrics"] = metrics_json(p.metrics);
     root["profiler"] = profiler_json(p, options);
-    return root.dump(2) + "\n";
+    root["sampling"] = sampling_json(p.sampling);
+    root["threads"] = threads_json(p.threads);
+    root["timeline"] = timeline_json(p.timeline);
+    root["frames"] = frames_json(p.frames);
+    root["nodes"] = nodes_json(p.nodes);
+    // Invalid UTF-8 (a guest string in a name) is replaced rather than thrown on.
+    return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   }
   std::string_view format_name() const override { return "json"; }
 };

@@ -217,9 +217,11 @@ class CallGraphPrinter {
       out_ += "  not measured\n";
       return;
     }
-    out_ += (p_.program.empty() ? std::string("<root>") : "<" + p_.program + ">") + " (" +
-            (p_.time_measured ? format_duration(p_.nodes[0].inclusive_ns) + ", " : "") +
-            (p_.sampling ? to_string(p_.nodes[0].samples_inclusive) + " samples" : "") + ")\n";
+    std::string figures = p_.time_measured ? format_duration(p_.nodes[0].inclusive_ns) : "";
+    if (p_.sampling)
+      figures += (figures.empty() ? "" : ", ") + to_string(p_.nodes[0].samples_inclusive) + " samples";
+    out_ += (p_.program.empty() ? std::string("<root>") : "<" + p_.program + ">") + " (" + figures +
+            ")\n";
     children(0, "  ", 1);
   }
 

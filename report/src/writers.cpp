@@ -13,9 +13,16 @@ struct FormatEntry {
   std::unique_ptr<ReportWriter> (*make)();
 };
 
-constexpr std::array<FormatEntry, 2> kFormats{{
+// Matched by extension in this order: longer extensions (".speedscope.json") before the
+// ones they end with (".json").
+constexpr std::array<FormatEntry, 7> kFormats{{
     {"text", ".txt", make_text_writer},
+    {"folded", ".folded", make_folded_writer},
+    {"speedscope", ".speedscope.json", make_speedscope_writer},
+    {"chrome-trace", ".trace.json", make_chrome_trace_writer},
+    {"pprof", ".pb.gz", make_pprof_writer},
     {"json", ".json", make_json_writer},
+    {"html", ".html", make_html_writer},
 }};
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -34,6 +41,10 @@ std::optional<std::string> format_for_path(std::string_view path) {
   for (const FormatEntry& f : kFormats)
     if (ends_with(path, f.extension)) return std::string(f.name);
   return std::nullopt;
+}
+
+bool format_needs_timeline(std::string_view format) {
+  return format == "chrome-trace" || format == "speedscope";
 }
 
 std::vector<std::string> known_formats() {

@@ -61,7 +61,9 @@ struct Sampler::State {
   uint64_t drain_ns = 0;
   double signal_cost_ns = -1;  // measured on first start
   bool running = false;
-  bool cpu_timer_capped = false;  // a CPU-clock timer under-delivered: new threads use the filter
+  // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
+  // then what replaced it.
+  TimerSource cpu_fallback = TimerSource::CpuTimer;
   std::vector<std::string> notes;
   uint32_t next_index = 0;
 
@@ -71,7 +73,7 @@ struct Sampler::State {
 
   TimerSource initial_source() const {
     if (config.clock == SampleClock::Wall) return TimerSource::WallTimer;
-    return cpu_timer_capped ? TimerSource::WallFilteredByCpu : TimerSource::CpuTimer;
+    return cpu_fallback;
   }
 
   void arm(ThreadSlot& s, TimerSource source) {
@@ -87,7 +89,7 @@ struct Sampler::State {
   void open_window(ThreadSlot& s) {
     s.cpu_at_arm = detail::clock_ns(s.cpu_clock);
     s.wall_at_arm = detail::monotonic_ns();
-    s.ticks_at_arm = s.ticks.load(std::memory_order_relaxed);
+    begin_source(s);
     arm(s, initial_source());
   }
 
@@ -122,28 +124,52 @@ struct Sampler::State {
   }
 
   // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
-  // was asked. Once a thread has run long enough to tell, compare; if it under-delivers, move
-  // it to wall ticks filtered by its CPU time.
+  // was asked. Once a thread has run long enough to tell, compare; if its source
+  // under-delivers, move it to the next one: a perf task-clock counter where the kernel
+  // permits, else wall ticks filtered by the thread's CPU time.
   void check_delivered_rate(ThreadSlot& s) {
-    if (s.rate_checked || s.source.load(std::memory_order_relaxed) != TimerSource::CpuTimer ||
+    TimerSource source = s.source.load(std::memory_order_relaxed);
+    bool checkable = source == TimerSource::CpuTimer || source == TimerSource::PerfTaskClock;
+    if (!checkable || s.checked_source == static_cast<int>(source) ||
         !s.armed.load(std::memory_order_relaxed))
       return;
-    uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_arm;
+    uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_source;
     if (cpu < uint64_t{config.rate_check_cpu_ms} * 1000000u) return;
-    s.rate_checked = true;
+    s.checked_source = static_cast<int>(source);
     double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
-    double delivered = static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_arm);
+    double delivered =
+        static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_source);
     if (delivered >= config.min_delivered_share * expected) return;
-    double delivered_hz = delivered / (static_cast<double>(cpu) * 1e-9);
-    char note[320];
+    TimerSource next = source == TimerSource::CpuTimer ? TimerSource::PerfTaskClock
+                                                       : TimerSource::WallFilteredByCpu;
+    std::string why;
+    if (next == TimerSource::PerfTaskClock && !try_arm(s, next, why)) {
+      notes.push_back("thread '" + s.name + "': no perf task-clock counter (" + why + ")");
+      next = TimerSource::WallFilteredByCpu;
+    }
+    char note[400];
     std::snprintf(note, sizeof note,
-                  "thread '%s': the CPU-time timer delivered %.0f Hz of the %.0f Hz asked "
-                  "(CPU-time timers are checked on the kernel tick); switched to %s",
-                  s.name.c_str(), delivered_hz, config.rate_hz,
-                  detail::describe(TimerSource::WallFilteredByCpu));
+                  "thread '%s': %s delivered %.0f Hz of the %.0f Hz asked%s; switched to %s",
+                  s.name.c_str(), detail::describe(source),
+                  delivered / (static_cast<double>(cpu) * 1e-9), config.rate_hz,
+                  source == TimerSource::CpuTimer ? " (CPU-time timers are checked on the kernel tick)"
+                                                  : "",
+                  detail::describe(next));
     notes.emplace_back(note);
-    cpu_timer_capped = true;
-    arm(s, TimerSource::WallFilteredByCpu);
+    cpu_fallback = next;
+    if (next == TimerSource::WallFilteredByCpu) arm(s, next);
+    begin_source(s);
+  }
+
+  bool try_arm(ThreadSlot& s, TimerSource source, std::string& why) {
+    why = detail::arm_timer(s, source);
+    return why.empty();
+  }
+
+  // Where the delivered rate of the thread's current source is counted from.
+  void begin_source(ThreadSlot& s) {
+    s.cpu_at_source = detail::clock_ns(s.cpu_clock);
+    s.ticks_at_source = s.ticks.load(std::memory_order_relaxed);
   }
 
   void reader_loop(uint64_t generation) {
@@ -164,6 +190,7 @@ struct Sampler::State {
     f.samples = s.samples.load(std::memory_order_relaxed);
     f.dropped = s.dropped.load(std::memory_order_relaxed);
     f.missed = s.missed.load(std::memory_order_relaxed);
+    f.late = s.late.load(std::memory_order_relaxed);
     f.truncated = s.truncated.load(std::memory_order_relaxed);
     f.native_failures = s.native_failures.load(std::memory_order_relaxed);
     f.handler_ns = s.handler_ns.load(std::memory_order_relaxed);

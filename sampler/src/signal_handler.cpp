@@ -46,6 +46,28 @@ bool is_published(const ThreadSlot* slot) {
   return false;
 }
 
+// A perf counter's signal names its file descriptor, not a slot.
+ThreadSlot* slot_of_perf_fd(int fd) {
+  uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < limit; ++i) {
+    ThreadSlot* slot = g_slots[i].load(std::memory_order_acquire);
+    if (slot && slot->perf_fd.load(std::memory_order_relaxed) == fd) return slot;
+  }
+  return nullptr;
+}
+
+// The slot a SIGPROF is for: a POSIX timer's names it, a perf counter's names its fd (the
+// kernel's F_SETSIG signals carry a POLL_* code). Null: not one of ours.
+ThreadSlot* slot_of(const siginfo_t* info) {
+  if (!info) return nullptr;
+  if (info->si_code == SI_TIMER) {
+    auto* slot = static_cast<ThreadSlot*>(info->si_value.sival_ptr);
+    return slot && is_published(slot) ? slot : nullptr;
+  }
+  if (info->si_code > 0 && info->si_code <= POLL_HUP) return slot_of_perf_fd(info->si_fd);
+  return nullptr;
+}
+
 // xorshift64*: enough randomness to break lock-step with periodic work.
 uint64_t next_random(uint64_t& state) {
   state ^= state >> 12;
@@ -61,7 +83,25 @@ void rearm_jittered(ThreadSlot& s) {
   itimerspec spec{};
   spec.it_value.tv_sec = static_cast<time_t>(next / 1000000000u);
   spec.it_value.tv_nsec = static_cast<long>(next % 1000000000u);
+  s.expiry_ns.store(monotonic_ns() + next, std::memory_order_relaxed);
   timer_settime(s.timer.load(std::memory_order_relaxed), 0, &spec, nullptr);
+}
+
+// Whether this tick's signal came more than a quarter period after the timer expired.
+// (A jittered timer is one-shot: its expiry was noted when it was armed.)
+bool delivered_late(ThreadSlot& s, uint64_t now_ns) {
+  int64_t period = static_cast<int64_t>(s.period_ns.load(std::memory_order_relaxed));
+  int64_t since_expiry;
+  if (s.jitter) {
+    since_expiry = static_cast<int64_t>(now_ns) -
+                   static_cast<int64_t>(s.expiry_ns.load(std::memory_order_relaxed));
+  } else {
+    itimerspec left{};
+    if (timer_gettime(s.timer.load(std::memory_order_relaxed), &left) != 0) return false;
+    since_expiry = period - (static_cast<int64_t>(left.it_value.tv_sec) * 1000000000 +
+                             left.it_value.tv_nsec);
+  }
+  return since_expiry > period / 4;
 }
 
 // The CPU filter: a wall tick samples only once the thread ran a period of CPU time since the
@@ -126,17 +166,16 @@ void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* inter
 
 void on_sigprof(int signo, siginfo_t* info, void* context) {
   int saved_errno = errno;
-  auto* slot = info && info->si_code == SI_TIMER ? static_cast<ThreadSlot*>(info->si_value.sival_ptr)
-                                                 : nullptr;
+  ThreadSlot* slot = slot_of(info);
   // A signal left pending by a deleted timer may name a slot since freed and reused by another
   // thread: only the slot's own thread may write to its ring.
-  if (slot && is_published(slot) && slot->tid == static_cast<pid_t>(syscall(SYS_gettid))) {
+  if (slot && slot->tid == static_cast<pid_t>(syscall(SYS_gettid))) {
     const void* pc = nullptr;
 #if defined(__x86_64__)
     if (context) pc = reinterpret_cast<const void*>(
         static_cast<const ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
 #endif
-    take_sample(*slot, pc, info->si_overrun);
+    take_sample(*slot, pc, info->si_code == SI_TIMER ? info->si_overrun : 0);
   } else if (!(info && info->si_code == SI_TKILL && info->si_pid == getpid())) {
     pass_on(signo, info, context);  // (our own tgkill probes in measure_signal_cost_ns stop here)
   }
@@ -153,6 +192,8 @@ const char* describe(TimerSource source) {
       return "timer_create(CLOCK_MONOTONIC)";
     case TimerSource::WallFilteredByCpu:
       return "timer_create(CLOCK_MONOTONIC), sampling once per period of thread CPU time";
+    case TimerSource::PerfTaskClock:
+      return "perf_event task-clock (overflows per period of thread CPU time)";
   }
   return "?";
 }
@@ -173,7 +214,12 @@ void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
   bool filtered = s.source.load(std::memory_order_acquire) == TimerSource::WallFilteredByCpu;
   uint32_t weight = filtered || overrun <= 0 ? 1 : 1 + static_cast<uint32_t>(overrun);
   if (weight > 1) bump(s.missed, weight - 1);
-  if (!filtered || cpu_period_elapsed(s)) {
+  // A filtered tick delivered late came when the thread got the CPU back, so it would sample
+  // where the thread was preempted (mostly at system-call exits), not a random point of its
+  // CPU time: skip it and keep the credit for the next tick that finds the thread running.
+  if (filtered && (overrun > 0 || delivered_late(s, start))) {
+    bump(s.late);
+  } else if (!filtered || cpu_period_elapsed(s)) {
     if (SampleRecord* r = s.ring.claim()) {
       fill_record(s, *r, start, interrupted_pc);
       r->weight = weight;

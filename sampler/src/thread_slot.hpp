@@ -26,6 +26,7 @@ enum class TimerSource : uint8_t {
   CpuTimer,           // timer_create on the thread's CPU-time clock
   WallTimer,          // timer_create on CLOCK_MONOTONIC, every tick samples (--clock wall)
   WallFilteredByCpu,  // CLOCK_MONOTONIC ticks that sample only per period of thread CPU time
+  PerfTaskClock,      // a perf_event software task-clock counter overflowing per period of CPU
 };
 
 const char* describe(TimerSource source);
@@ -52,9 +53,14 @@ struct ThreadSlot {
   // Set under the registry mutex when (re)armed; read by the handler.
   std::atomic<bool> armed{false};
   std::atomic<TimerSource> source{TimerSource::CpuTimer};
+  // The POSIX timer, or none. (Timer ids start at 0, so a null timer_t is a real timer: "none"
+  // needs its own flag.)
   std::atomic<timer_t> timer{nullptr};
+  std::atomic<bool> has_timer{false};
+  std::atomic<int> perf_fd{-1};  // PerfTaskClock: the counter whose overflow signals this slot
   std::atomic<uint64_t> period_ns{1000000};
   std::atomic<uint64_t> origin_ns{0};  // monotonic time the session's clock starts at
+  std::atomic<uint64_t> expiry_ns{0};  // jitter: when the one-shot timer is due (monotonic)
 
   // The CPU filter (WallFilteredByCpu): set up by whoever switches the source, then the
   // handler's.
@@ -70,6 +76,7 @@ struct ThreadSlot {
   std::atomic<uint64_t> samples{0};
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> missed{0};  // timer expirations coalesced into a later signal
+  std::atomic<uint64_t> late{0};    // filtered ticks skipped: delivered when the thread resumed
   std::atomic<uint64_t> truncated{0};
   std::atomic<uint64_t> native_failures{0};
   std::atomic<uint64_t> handler_ns{0};
@@ -77,10 +84,12 @@ struct ThreadSlot {
   // The registry's (under its mutex): the current armed window and totals of past ones.
   uint64_t cpu_at_arm = 0;
   uint64_t wall_at_arm = 0;
-  uint64_t ticks_at_arm = 0;
   uint64_t cpu_total_ns = 0;
   uint64_t wall_total_ns = 0;
-  bool rate_checked = false;
+  // The delivered-rate check of the current source: counted from here; done once per source.
+  uint64_t cpu_at_source = 0;
+  uint64_t ticks_at_source = 0;
+  int checked_source = -1;
 };
 
 // Monotonic and thread-CPU nanoseconds. Async-signal-safe (clock_gettime is).

@@ -14,8 +14,8 @@ namespace aiprof::sampler::detail {
 // one runs, so a switch loses no tick. Returns "" or what failed.
 std::string arm_timer(ThreadSlot& slot, TimerSource source);
 
-// Stops ticks: the handler ignores the slot from now on, and the timer is deleted (which also
-// discards a signal of it still pending).
+// Stops ticks: the handler ignores the slot from now on, and the timer (or perf counter) is
+// deleted. A signal of it may still be pending; the handler ignores it.
 void disarm_timer(ThreadSlot& slot);
 
 }  // namespace aiprof::sampler::detail

@@ -10,17 +10,22 @@
 // bookkeeping, exit before it, so the bookkeeping lands in the caller's self time (where the
 // measured span cost, and --compensate, account for it).
 //
+// When a timeline is enabled, exit also hands the span to a bounded SpanTimeline (one
+// predictable branch when it is not).
+//
 // Owner thread only; nothing here is async-signal-safe.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "aiprof/instrumentation/clock.hpp"
 #include "aiprof/instrumentation/span.hpp"
+#include "aiprof/instrumentation/span_timeline.hpp"
 
 namespace aiprof::instrumentation {
 
@@ -76,7 +81,14 @@ class CallTree {
     n.inclusive_ticks += elapsed;
     n.self_ticks += elapsed - span.children_ticks;
     stack_[depth_ - 1].children_ticks += elapsed;
+    if (timeline_) [[unlikely]]
+      timeline_->record(span.start, elapsed, span.node, depth_ - 1);
   }
+
+  // Keeps every recorded span (up to `max_events`, then counts drops) from now on.
+  void enable_timeline(uint32_t max_events) { timeline_.emplace(max_events); }
+  // The raw spans, or nullptr when the timeline is off.
+  const SpanTimeline* timeline() const { return timeline_ ? &*timeline_ : nullptr; }
 
   // Charges an allocation to the innermost open span's node.
   void attribute_allocation(uint64_t bytes) {
@@ -140,11 +152,12 @@ class CallTree {
   std::map<uint32_t, std::map<std::string, MetricValue>> node_metrics_;
   uint64_t filtered_ = 0;
   uint64_t unbalanced_exits_ = 0;
+  std::optional<SpanTimeline> timeline_;
 };
 
 // The cost of one span as the enclosing span sees it (enter + exit of an empty child), in
 // ticks of `clock`: the minimum over several rounds of many spans, so a preemption in one
-// round does not inflate it.
-double measure_span_cost_ticks(const SpanClock& clock);
+// round does not inflate it. `with_timeline` measures spans that are also kept for a timeline.
+double measure_span_cost_ticks(const SpanClock& clock, bool with_timeline = false);
 
 }  // namespace aiprof::instrumentation

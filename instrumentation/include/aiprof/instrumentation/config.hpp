@@ -89,6 +89,14 @@ struct OutputOptions {
       64;  // deeper call-graph levels are cut from reports (and counted)
 };
 
+// The raw spans a timeline output (Chrome trace, speedscope) needs. Off by default: exact
+// spans otherwise aggregate into the call tree and are not kept one by one. When the buffer
+// holds max_events spans, later ones are dropped and counted.
+struct TimelineRecording {
+  bool enabled = false;
+  uint32_t max_events = 1'000'000;  // 24 bytes each
+};
+
 struct ProfilerConfig {
   bool enabled = true;
   Granularity granularity = Granularity::Function;
@@ -96,6 +104,7 @@ struct ProfilerConfig {
   MemoryProfiling memory_profiling;
   OperationProfiling operation_profiling;
   OutputOptions output;
+  TimelineRecording timeline;
 };
 
 // Names as config files and reports spell them ("function", "microseconds", "json",

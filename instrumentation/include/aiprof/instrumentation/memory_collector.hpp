@@ -41,6 +41,14 @@ struct HeapSample {
   uint64_t live_bytes = 0;
 };
 
+// One cycle-collector run, for the timeline and the memory graph.
+struct GcRun {
+  uint64_t start_ns = 0;  // since the session started
+  uint64_t duration_ns = 0;
+  uint64_t reclaimed_bytes = 0;
+  uint64_t reclaimed_objects = 0;
+};
+
 // The collector's result, part of a finished ProfilingSession.
 struct MemoryStats {
   MemoryProfiling switches;  // what was tracked
@@ -59,6 +67,7 @@ struct MemoryStats {
   uint64_t gc_reclaimed_objects = 0;
   uint64_t gc_reclaimed_bytes = 0;
   std::vector<HeapSample> live_bytes_over_time;  // at session start, each collection, the end
+  std::vector<GcRun> gc_runs;                    // each collection, in order
   HeapSnapshot heap_at_end;
 };
 
@@ -101,6 +110,10 @@ class MemoryCollector {
   uint64_t collect_start_tick_ = 0;
   uint64_t gc_ticks_ = 0;
   std::vector<std::pair<uint64_t, uint64_t>> samples_;  // (tick, live bytes)
+  struct RawGcRun {
+    uint64_t start_tick, end_tick, objects, bytes;
+  };
+  std::vector<RawGcRun> gc_runs_;  // one per collection, as many as live-bytes samples
 };
 
 }  // namespace aiprof::instrumentation

@@ -31,6 +31,15 @@ struct SessionNode {
   std::map<std::string, MetricValue> metrics;
 };
 
+// One raw span kept for a timeline (ProfilerConfig::timeline), in nanoseconds.
+struct TimelineSpan {
+  uint64_t start_ns = 0;  // since the session started
+  uint64_t duration_ns = 0;
+  uint32_t node = 0;    // index into ProfilingSession::nodes
+  uint32_t depth = 0;   // nesting depth (0 = outermost span)
+  uint32_t thread = 0;  // the session's thread (one per session today)
+};
+
 // What the profiler cost, and what it did not record.
 struct ProfilerCostInfo {
   std::string clock;            // SpanClock::describe()
@@ -40,6 +49,8 @@ struct ProfilerCostInfo {
   uint64_t filtered_spans = 0;  // shorter than min_duration, not recorded
   uint64_t min_duration_ns = 0;
   uint64_t unbalanced_exits = 0;
+  bool timeline_recorded = false;  // ProfilerConfig::timeline was on
+  uint64_t timeline_dropped = 0;   // spans past TimelineRecording::max_events
   std::vector<std::string> notes;
 };
 
@@ -49,6 +60,7 @@ struct ProfilingSession {
   std::chrono::system_clock::time_point start_time;
   std::chrono::system_clock::time_point end_time;
   uint64_t duration_ns = 0;
+  int64_t thread_id = 0;  // the OS id of the thread that ran the session
   ProfilerConfig config;
   std::vector<SessionNode> nodes;  // nodes[0]: the root, the whole session
   std::map<SpanKey, SpanDescription> descriptions;
@@ -56,6 +68,9 @@ struct ProfilingSession {
   OperationStats operations;
   std::map<std::string, MetricValue> global_metrics;
   ProfilerCostInfo cost;
+  // Raw spans in order of exit (children before their parent), when a timeline was recorded.
+  // Times are not compensated for the span cost.
+  std::vector<TimelineSpan> timeline;
 
   // The description of a key ("?" names for a key nobody described).
   const SpanDescription& describe(SpanKey key) const;

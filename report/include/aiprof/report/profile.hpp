@@ -180,7 +180,7 @@ struct ProfilerCost {
 };
 
 struct Profile {
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: lossless (frames, nodes, sampling, ...)
 
   std::string session_name;
   std::string mode;  // "exact", "sampling", "hybrid"

@@ -28,6 +28,11 @@ class ReportWriter {
 
 std::unique_ptr<ReportWriter> make_text_writer();
 std::unique_ptr<ReportWriter> make_json_writer();
+std::unique_ptr<ReportWriter> make_folded_writer();        // "folded": a;b;c 42
+std::unique_ptr<ReportWriter> make_speedscope_writer();    // "speedscope": .speedscope.json
+std::unique_ptr<ReportWriter> make_chrome_trace_writer();  // "chrome-trace": .trace.json
+std::unique_ptr<ReportWriter> make_pprof_writer();         // "pprof": gzipped profile.proto
+std::unique_ptr<ReportWriter> make_html_writer();
 
 // The writer of a format name, or nullptr when there is none.
 std::unique_ptr<ReportWriter> writer_for_format(std::string_view format);
@@ -36,5 +41,9 @@ std::unique_ptr<ReportWriter> writer_for_format(std::string_view format);
 std::optional<std::string> format_for_path(std::string_view path);
 // The formats there are writers for, for messages.
 std::vector<std::string> known_formats();
+// Whether a format draws raw spans (chrome-trace, speedscope), so the profiler should record a
+// timeline (ProfilerConfig::timeline) for it. Without one these formats lay spans out from the
+// call tree instead.
+bool format_needs_timeline(std::string_view format);
 
 }  // namespace aiprof::report

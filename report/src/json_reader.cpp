@@ -1,0 +1,318 @@
+// Reads a schema-2 JSON report back into a Profile (see json_reader.hpp). Each section of the
+// file has one function here, mirroring json_report.cpp; json_reader_field.hpp names the path
+// of whatever is missing or mistyped.
+#include "aiprof/report/json_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "json_reader_field.hpp"
+
+namespace aiprof::report {
+
+namespace {
+
+using json_in::Field;
+using json_in::FieldError;
+using json_in::index_below;
+using json_in::Json;
+
+FrameKind frame_kind_of(const Field& f) {
+  std::string name = f.string();
+  for (int k = 0; k <= static_cast<int>(FrameKind::GC); ++k)
+    if (name == frame_kind_name(static_cast<FrameKind>(k))) return static_cast<FrameKind>(k);
+  f.fail("is '" + name + "', not a frame kind (function, module, native, gc, ...)");
+}
+
+MetricValue metric_of(const Field& f) {
+  const Json& v = f.json();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float() || v.is_null()) return f.number();
+  if (v.is_number()) return f.i64();
+  f.fail_type("a number or a string");
+}
+
+std::map<std::string, MetricValue> metrics_of(const Field& f) {
+  if (!f.json().is_object()) f.fail_type("an object");
+  std::map<std::string, MetricValue> out;
+  for (auto it = f.json().begin(); it != f.json().end(); ++it)
+    out[it.key()] = metric_of(Field(it.value(), f.path() + "." + it.key()));
+  return out;
+}
+
+void read_session(const Field& s, Profile& p) {
+  p.session_name = s["name"].string();
+  p.mode = s["mode"].string();
+  p.granularity = s["granularity"].string();
+  p.program = s["program"].string();
+  p.duration_ns = s["duration_ns"].u64();
+  p.start_time = s["start_time"].string();
+  p.end_time = s["end_time"].string();
+  Field exit = s["exit_status"];
+  if (!exit.is_null()) {
+    int64_t status = exit.i64();
+    if (status < INT32_MIN || status > INT32_MAX) exit.fail("is out of range");
+    p.exit_status = static_cast<int>(status);
+  }
+  p.time_precision = s["time_precision"].string();
+  p.labels = s["labels"].strings();
+  p.system_info = s["system_info"].strings();
+}
+
+void read_frames(const Field& frames, Profile& p) {
+  p.frames.clear();
+  for (const Field& f : frames.elements())
+    p.frames.push_back(Frame{f["name"].string(), f["file"].string(), f["line"].u32(),
+                             frame_kind_of(f["kind"]), f["column"].u32()});
+  if (p.frames.empty()) frames.fail("is empty (frames[0] is the root's)");
+}
+
+// One node's own figures; its links are checked by check_tree once all nodes are read.
+CallNode node_of(const Field& n, const Profile& p, uint32_t index, size_t node_count) {
+  CallNode node;
+  node.frame = index_below(n["frame"], p.frames.size(), "frames");
+  Field parent = n["parent"];
+  if (index == 0) {
+    if (!parent.is_null()) parent.fail("must be null (nodes[0] is the root)");
+  } else {
+    if (parent.is_null()) parent.fail("is null, but only nodes[0] is a root");
+    node.parent = index_below(parent, node_count, "nodes");
+    if (node.parent >= index) parent.fail("must come before the node (parents are listed first)");
+  }
+  for (const Field& c : n["children"].elements())
+    node.children.push_back(index_below(c, node_count, "nodes"));
+  node.has_exact = n["has_exact"].boolean();
+  node.calls = n["calls"].u64();
+  node.inclusive_ns = n["inclusive_ns"].u64();
+  node.self_ns = n["self_ns"].u64();
+  node.samples_inclusive = n["samples_inclusive"].u64();
+  node.samples_self = n["samples_self"].u64();
+  node.alloc_count = n["allocations"].u64();
+  node.alloc_bytes = n["allocation_bytes"].u64();
+  node.disagreement = n["disagreement"].boolean();
+  node.metrics = metrics_of(n["metrics"]);
+  return node;
+}
+
+// Every child lists its parent back, every non-root node is its parent's child exactly once,
+// and the tree is no deeper than the reports can walk. Parents come first, so no cycles.
+void check_tree(const std::vector<Field>& fields, const Profile& p) {
+  std::vector<uint32_t> listed(p.nodes.size(), 0);
+  std::vector<uint32_t> depth(p.nodes.size(), 0);
+  for (uint32_t i = 0; i < p.nodes.size(); ++i) {
+    const CallNode& n = p.nodes[i];
+    if (i > 0 && (depth[i] = depth[n.parent] + 1) > kMaxReadTreeDepth)
+      fields[i].fail("is deeper than " + std::to_string(kMaxReadTreeDepth) + " levels");
+    std::vector<Field> children = fields[i]["children"].elements();
+    for (size_t k = 0; k < n.children.size(); ++k) {
+      uint32_t c = n.children[k];
+      if (p.nodes[c].parent != i)
+        children[k].fail("is " + std::to_string(c) + ", whose parent is not nodes[" +
+                         std::to_string(i) + "]");
+      if (++listed[c] > 1) children[k].fail("lists nodes[" + std::to_string(c) + "] twice");
+    }
+  }
+  for (uint32_t i = 1; i < p.nodes.size(); ++i)
+    if (listed[i] == 0) fields[i].fail("is missing from its parent's children");
+}
+
+void read_nodes(const Field& nodes, Profile& p) {
+  std::vector<Field> fields = nodes.elements();
+  if (fields.empty()) nodes.fail("is empty (nodes[0] is the root)");
+  p.nodes.clear();
+  p.nodes.reserve(fields.size());
+  for (uint32_t i = 0; i < fields.size(); ++i)
+    p.nodes.push_back(node_of(fields[i], p, i, fields.size()));
+  check_tree(fields, p);
+}
+
+void read_threads(const Field& threads, Profile& p) {
+  for (const Field& t : threads.elements())
+    p.threads.push_back(ThreadInfo{t["id"].u32(), t["name"].string(), t["tid"].i64()});
+}
+
+void read_timeline(const Field& timeline, Profile& p) {
+  for (const Field& e : timeline.elements())
+    p.timeline.push_back(TimelineEvent{index_below(e["thread"], p.threads.size(), "threads"),
+                                       index_below(e["frame"], p.frames.size(), "frames"),
+                                       e["depth"].u32(), e["start_ns"].u64(),
+                                       e["duration_ns"].u64()});
+}
+
+ThreadSampling thread_sampling_of(const Field& t, const Profile& p) {
+  ThreadSampling out;
+  out.thread = index_below(t["thread"], p.threads.size(), "threads");
+  out.samples = t["samples"].u64();
+  out.dropped_samples = t["dropped_samples"].u64();
+  out.truncated_stacks = t["truncated_stacks"].u64();
+  out.cpu_time_ns = t["cpu_time_ns"].u64();
+  out.wall_time_ns = t["wall_time_ns"].u64();
+  out.rate_delivered_hz = t["rate_delivered_hz"].number();
+  return out;
+}
+
+void read_sampling(const Field& s, Profile& p) {
+  if (s.is_null()) return;
+  SamplingInfo out;
+  out.rate_requested_hz = s["rate_requested_hz"].number();
+  out.rate_delivered_hz = s["rate_delivered_hz"].number();
+  out.clock = s["clock"].string();
+  out.clock_source = s["clock_source"].string();
+  out.samples = s["samples"].u64();
+  out.dropped_samples = s["dropped_samples"].u64();
+  out.truncated_stacks = s["truncated_stacks"].u64();
+  out.threads = s["threads"].u32();
+  out.native = s["native"].boolean();
+  out.jitter = s["jitter"].boolean();
+  out.max_stack = s["max_stack"].u32();
+  out.native_unwind_failures = s["native_unwind_failures"].u64();
+  out.handler_ns = s["handler_ns"].u64();
+  out.drain_ns = s["drain_ns"].u64();
+  out.signal_cost_ns = s["signal_cost_ns"].number();
+  out.overhead_percent = s["overhead_percent"].number();
+  for (const Field& t : s["per_thread"].elements())
+    out.per_thread.push_back(thread_sampling_of(t, p));
+  p.sampling = std::move(out);
+}
+
+TimeSeriesPoint heap_point_of(const Field& f) {
+  std::vector<Field> pair = f.elements();
+  if (pair.size() != 2) f.fail("must be [t_ns, bytes]");
+  return TimeSeriesPoint{pair[0].u64(), pair[1].number()};
+}
+
+GcEvent gc_event_of(const Field& f) {
+  return GcEvent{f["start_ns"].u64(), f["duration_ns"].u64(), f["reclaimed_bytes"].u64(),
+                 f["reclaimed_objects"].u64()};
+}
+
+// A figure that was not measured is null in the file and 0 here.
+void read_memory(const Field& m, MemoryMetrics& out) {
+  out.measured = m["measured"].boolean();
+  out.allocations_measured = m["allocations_measured"].boolean();
+  out.deallocations_measured = m["deallocations_measured"].boolean();
+  out.peak_measured = m["peak_measured"].boolean();
+  out.total_allocations = m["total_allocations"].u64_or_zero();
+  out.total_allocation_bytes = m["total_allocation_bytes"].u64_or_zero();
+  out.total_deallocations = m["total_deallocations"].u64_or_zero();
+  out.total_deallocation_bytes = m["total_deallocation_bytes"].u64_or_zero();
+  out.peak_memory_bytes = m["peak_memory_bytes"].u64_or_zero();
+  out.live_bytes_at_end = m["live_bytes_at_end"].u64_or_zero();
+  out.live_objects_at_end = m["live_objects_at_end"].u64_or_zero();
+  out.objects_by_type = m["objects_by_type"].counts();
+  out.live_objects_by_type = m["live_objects_by_type"].counts();
+  out.refcount_histogram = m["refcount_histogram"].counts();
+  out.gc_collections = m["gc_collections"].u64_or_zero();
+  out.gc_time_ns = m["gc_time_ns"].u64_or_zero();
+  out.gc_reclaimed_bytes = m["gc_reclaimed_bytes"].u64_or_zero();
+  out.gc_reclaimed_objects = m["gc_reclaimed_objects"].u64_or_zero();
+  for (const Field& point : m["heap_bytes"].elements())
+    out.heap_bytes.push_back(heap_point_of(point));
+  for (const Field& gc : m["gc_runs"].elements()) out.gc_runs.push_back(gc_event_of(gc));
+}
+
+void read_operations(const Field& o, OperationMetrics& out) {
+  out.measured = o["measured"].boolean();
+  out.tracked = o["tracked"].string_list();
+  out.arithmetic = o["arithmetic"].u64();
+  out.comparison = o["comparison"].u64();
+  out.logical = o["logical"].u64();
+  out.string = o["string"].u64();
+  out.array = o["array"].u64();
+  out.object = o["object"].u64();
+  out.function_calls = o["function_calls"].u64();
+  out.variable_accesses = o["variable_accesses"].u64();
+  out.property_accesses = o["property_accesses"].u64();
+  out.string_dictionary = o["string_dictionary"].u64();
+  out.calls_by_function = o["calls_by_function"].counts();
+  out.accesses_by_variable = o["accesses_by_variable"].counts();
+  out.property_accesses_by_type = o["property_accesses_by_type"].counts();
+  out.dictionary_by_operation = o["string_dictionary_by_operation"].counts();
+}
+
+void read_profiler(const Field& c, ProfilerCost& out) {
+  out.clock = c["clock"].string();
+  out.span_cost_ns = c["span_cost_ns"].number();
+  out.compensated = c["compensated"].boolean();
+  out.spans = c["spans"].u64();
+  out.filtered_spans = c["filtered_spans"].u64();
+  out.min_duration_ns = c["min_duration_ns"].u64();
+  out.timeline_dropped = c["timeline_dropped"].u64();
+  out.overhead_percent = c["overhead_percent"].number();
+  out.notes = c["notes"].string_list();
+}
+
+void check_schema_version(const Field& root) {
+  if (!root.json().is_object())
+    throw FieldError(std::string("the top level is ") + root.json().type_name() +
+                     ", not an object: not an anarchy JSON report");
+  if (!root.json().contains("schema_version"))
+    throw FieldError("no schema_version: not an anarchy JSON report");
+  Field version = root["schema_version"];
+  if (!version.json().is_number_integer()) version.fail_type("an integer");
+  if (version.json() != Profile::kSchemaVersion)
+    throw FieldError("schema_version is " + version.json().dump() + ", but this anarchy reads " +
+                     std::to_string(Profile::kSchemaVersion) +
+                     " (profile the program again with this version)");
+}
+
+Profile profile_of(const Json& json) {
+  Field root(json, "");
+  check_schema_version(root);
+  Profile p;
+  read_session(root["session"], p);
+  p.time_measured = root["time_metrics"]["measured"].boolean();
+  read_frames(root["frames"], p);
+  read_nodes(root["nodes"], p);
+  read_threads(root["threads"], p);
+  read_timeline(root["timeline"], p);
+  read_sampling(root["sampling"], p);
+  read_memory(root["memory_metrics"], p.memory);
+  read_operations(root["operation_metrics"], p.operations);
+  read_profiler(root["profiler"], p.profiler);
+  p.metrics = metrics_of(root["metrics"]);
+  return p;
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+std::string parse_problem(const Json::parse_error& e) {
+  std::string what = e.what();
+  size_t end = what.find("] ");
+  return end == std::string::npos ? what : what.substr(end + 2);
+}
+
+}  // namespace
+
+Profile parse_json_profile(std::string_view text, const std::string& source) {
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw ProfileReadError("'" + source + "' is not valid JSON (truncated or corrupt?) at byte " +
+                           std::to_string(e.byte) + ": " + parse_problem(e));
+  }
+  try {
+    return profile_of(json);
+  } catch (const FieldError& e) {
+    throw ProfileReadError("'" + source + "': " + e.what());
+  } catch (const Json::exception& e) {  // a conversion the checks above did not foresee
+    throw ProfileReadError("'" + source + "': " + e.what());
+  }
+}
+
+Profile read_json_profile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ProfileReadError("cannot read '" + path + "': it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ProfileReadError("cannot read '" + path + "': " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ProfileReadError("cannot read '" + path + "': " + std::strerror(errno));
+  return parse_json_profile(text.str(), path);
+}
+
+}  // namespace aiprof::report

@@ -1,0 +1,197 @@
+// Injected by tests/html_browser_test.sh into a copy of an HTML report, after the report's own
+// scripts, with window.AIPROF_CHECK naming the page. It uses the page as a reader would
+// (hover, search, click to zoom, reset, switch views) and writes one "PASS name" or
+// "FAIL name: detail" line per check, then "DONE n checks", into a pre element with the id
+// browser-test-results. It runs once the report has (on DOMContentLoaded, after the report's).
+function aiprofBrowserChecks() {
+  'use strict';
+  var results = [];
+  function check(name, ok, detail) {
+    results.push((ok ? 'PASS ' : 'FAIL ') + name + (ok || detail === undefined ? '' : ': ' + String(detail)));
+  }
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function frames() { return $$('#flamegraph g.frame'); }
+  function labels() { return frames().map(function (g) { return g.getAttribute('aria-label'); }); }
+  function frameNamed(name) { return frames().filter(function (g) { return g.getAttribute('aria-label') === name; })[0]; }
+  function click(element) { element.dispatchEvent(new MouseEvent('click', { bubbles: true })); }
+  function hover(element) {
+    var box = element.getBoundingClientRect();
+    element.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: box.left + 2, clientY: box.top + 2 }));
+  }
+  function search(text) {
+    var box = $('#flamegraph-search');
+    box.value = text;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  function tooltip() {
+    var tip = $('#aiprof-tooltip');
+    return tip.hidden ? '' : tip.textContent;
+  }
+  function svgWidth() { return Number($('#flamegraph svg').getAttribute('width')); }
+  function widthOf(g) { return Number(g.querySelector('rect').getAttribute('width')); }
+
+  function zoomAndReset(frame) {
+    var node = frame.getAttribute('data-node');
+    click(frame.querySelector('rect'));
+    var zoomed = $('#flamegraph g.frame[data-node="' + node + '"]');
+    check('click zooms: the frame spans the width', zoomed && Math.abs(widthOf(zoomed) - svgWidth()) < 2,
+      zoomed && widthOf(zoomed) + ' of ' + svgWidth());
+    check('the zoomed frame\'s callers are shown above it', $$('#flamegraph g.frame.ancestor').length >= 1);
+    check('reset is enabled while zoomed', !$('#flamegraph-reset').disabled);
+    $('#flamegraph-reset').click();
+    check('reset zooms out', $('#flamegraph-reset').disabled && $$('#flamegraph g.frame.ancestor').length === 0);
+  }
+
+  function memoryGraphDrawn() {
+    var memory = $('#memory-graph');
+    check('memory graph is drawn', !!$('svg polyline.heap-line', memory), memory.textContent.slice(0, 200));
+    check('memory graph axes carry units', /live heap \((bytes|KB|MB|GB)\)/.test(memory.textContent) &&
+      /time since session start \((ns|us|ms|s)\)/.test(memory.textContent), memory.textContent.slice(0, 200));
+  }
+
+  var pages = {
+    // The real binary's exact profile of examples/demo.ai.
+    demo: function () {
+      // fib(22) takes most of the run: main and fib are wide; the other functions may be too
+      // narrow to draw on some machine, but the search finds them in the graph's tree.
+      var names = labels();
+      ['m.main', 'm.fib'].forEach(function (name) {
+        check('flame graph has a frame for ' + name, names.indexOf(name) >= 0, names.slice(0, 30).join(', '));
+      });
+      check('frame names are drawn as text', /m\.main/.test($('#flamegraph').textContent) &&
+        /m\.fib/.test($('#flamegraph').textContent));
+      ['m.quicksort', 'm.makeOrders', 'm.groupTotals', 'm.pad', 'm.bar'].forEach(function (name) {
+        search(name);
+        check('the flame graph\'s tree has ' + name, /^Matched: .* \(\d+ frames?\)$/.test($('#flamegraph-match').textContent),
+          $('#flamegraph-match').textContent);
+      });
+      search('');
+      var fib = frameNamed('m.fib');
+      hover(fib);
+      var tip = tooltip();
+      check('tooltip: name, file:line, calls, inclusive and self time with shares',
+        /m\.fib/.test(tip) && /demo\.ai:\d+/.test(tip) && /calls: \d/.test(tip) &&
+        /inclusive: [\d.]+(ns|us|ms|s) \([\d.]+% of total\)/.test(tip) && /self: [\d.]+/.test(tip), tip);
+      search('FIB');
+      var info = $('#flamegraph-match').textContent;
+      check('search shows the matched share', /^Matched: \d+\.\d% of total \(\d+ frames?\)$/.test(info), info);
+      var matches = $$('#flamegraph g.frame.match');
+      check('search highlights the matching frames, only them', matches.length > 0 &&
+        matches.every(function (g) { return /fib/i.test(g.getAttribute('aria-label')); }), matches.length);
+      zoomAndReset(fib);
+      check('the highlight survives zooming', $$('#flamegraph g.frame.match').length === matches.length);
+      search('');
+      check('clearing the search clears the highlight',
+        $$('#flamegraph g.frame.match').length === 0 && $('#flamegraph-match').textContent === '');
+      check('only the exact view is offered', $$('#flamegraph-views button').length === 0 &&
+        /Exact \(inclusive time\)/.test($('#flamegraph-views').textContent), $('#flamegraph-views').textContent);
+      memoryGraphDrawn();
+      check('top functions table lists m.fib',
+        $$('table.functions td.name').some(function (td) { return td.textContent === 'm.fib'; }));
+    },
+
+    // Exact and sampled figures, a native frame, a disagreement, a GC run.
+    hybrid: function () {
+      var buttons = $$('#flamegraph-views button');
+      check('both views are offered', buttons.length === 2, buttons.length);
+      check('the exact view is shown first', buttons.length === 2 && buttons[0].className === 'active');
+      check('a frame without time is not drawn in the exact view', !frameNamed('memcpy'));
+      var fib = frameNamed('m.fib');
+      check('the disagreeing frame is marked', fib && fib.classList.contains('disagreement'));
+      hover(fib);
+      check('its tooltip says so', /disagree/.test(tooltip()), tooltip());
+      var exactWidth = widthOf(frameNamed('m.load'));
+      buttons[1].click();
+      check('the sampled view is active after its button', buttons[1].className === 'active');
+      var native = frameNamed('memcpy');
+      check('the sampled view draws the native frame', !!native);
+      check('the native frame is coloured as native', native && native.classList.contains('kind-native') &&
+        /^hsl\((19\d|2[0-2]\d),/.test(native.querySelector('rect').getAttribute('fill')),
+        native && native.querySelector('rect').getAttribute('fill'));
+      check('a function frame is coloured differently', /^hsl\(([0-9]|[1-4]\d|50),/.test(
+        frameNamed('m.main').querySelector('rect').getAttribute('fill')));
+      check('widths follow samples in the sampled view', !frameNamed('m.load') && exactWidth > 1,
+        'm.load has no samples; exact width ' + exactWidth);
+      hover(native);
+      check('the tooltip gives samples and their share', /samples: 10 inclusive \(3\.4%\), 10 self/.test(tooltip()), tooltip());
+      buttons[0].click();
+      check('back to the exact view', !!frameNamed('m.load') && !frameNamed('memcpy'));
+      memoryGraphDrawn();
+      var gc = $$('#memory-graph g.gc-run');
+      check('the GC run is marked', gc.length === 1, gc.length);
+      if (gc.length) {
+        hover(gc[0].querySelector('rect'));
+        check('the GC marker tells when and what it reclaimed',
+          /GC run 1 at 700ms/.test(tooltip()) && /reclaimed 256\.0KB in 640 objects/.test(tooltip()), tooltip());
+      }
+    },
+
+    // Names that are markup must show as text and run nothing.
+    hostile: function () {
+      var evil = '\u003cscript>alert(1)\u003c/script>';  // no end tag in this inline script
+      var frame = frameNamed(evil);
+      check('the frame named like a script tag is drawn', !!frame, labels().join(', '));
+      check('its label is text', frame && frame.querySelector('text') &&
+        frame.querySelector('text').textContent.indexOf('\u003cscript>') === 0);
+      check('no element came from a name', document.scripts.length === 5 && !$('b') && !$('i'),
+        document.scripts.length + ' scripts');
+      check('the table shows the name as text',
+        $$('table.functions td.name').some(function (td) { return td.textContent === evil; }));
+      check('the title is text', document.title === 'aiprof: <b>x&y</b>.ai', document.title);
+      hover(frame);
+      check('the tooltip shows the name and file as text', tooltip().indexOf(evil) === 0 &&
+        tooltip().indexOf('\u003c/script>\u003cscript>alert(2)\u003c/script>:3') > 0, tooltip());
+    },
+
+    // Nothing recorded: both graphs say so.
+    empty: function () {
+      var empty = $('#flamegraph .empty');
+      check('the flame graph says there is no call tree', empty && /No call-tree data/.test(empty.textContent));
+      check('no frame is drawn', frames().length === 0);
+      check('search is disabled', $('#flamegraph-search').disabled);
+      check('the memory graph says not measured', /not measured/.test($('#memory-graph').textContent),
+        $('#memory-graph').textContent);
+    },
+
+    // More frames than are drawn: the cap and the minimum width apply, and say so.
+    wide: function () {
+      var count = frames().length;
+      check('frames are drawn up to the cap', count > 1000 && count <= 12000, count);
+      var status = $('#flamegraph-status').textContent;
+      check('the status counts the frames not drawn', /not drawn \(beyond the 12000-frame cap/.test(status), status);
+      check('frames narrower than a pixel are not drawn', !frameNamed('tiny'));
+      search('tiny');
+      check('search finds frames that are not drawn', /\(1000 frames\)/.test($('#flamegraph-match').textContent),
+        $('#flamegraph-match').textContent);
+      search('');
+      var head = frameNamed('chain7');
+      check('a chain head is drawn', !!head);
+      if (head) {
+        click(head.querySelector('rect'));
+        check('zooming into a chain draws the root above and its 20 calls', frames().length === 21, frames().length);
+        check('its tiny callee is still too narrow to draw, and counted',
+          !frameNamed('tiny') && /; 1 not drawn/.test($('#flamegraph-status').textContent),
+          $('#flamegraph-status').textContent);
+        $('#flamegraph-reset').click();
+      }
+    }
+  };
+
+  try {
+    var page = pages[window.AIPROF_CHECK];
+    check('the page kind is known', !!page, window.AIPROF_CHECK);
+    check('the report finished rendering', document.documentElement.getAttribute('data-rendered') === 'yes');
+    if (page) page();
+  } catch (e) {
+    check('checks ran without an exception', false, e && e.stack ? e.stack : e);
+  }
+  results.push('DONE ' + results.length + ' checks');
+  var out = document.createElement('pre');
+  out.id = 'browser-test-results';
+  out.textContent = results.join('\n');
+  document.body.appendChild(out);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', aiprofBrowserChecks);
+else aiprofBrowserChecks();

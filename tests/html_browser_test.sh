@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The HTML report in a real browser (headless Chromium): the page the real binary writes for
+# examples/demo.ai, and pages html_report_test renders from hand-built profiles (both views with
+# a native frame and a GC run, names that are markup, an empty profile, a tree wider than the
+# frame cap). Each page gets tests/html_browser_checks.js appended, which uses it as a reader
+# would and writes PASS/FAIL lines into the DOM; this script reads them from --dump-dom.
+#
+#   usage: tests/html_browser_test.sh ANARCHY HTML_REPORT_TEST SOURCE_DIR
+#
+# Fails when a check fails, the report did not finish rendering, the page reported an error,
+# the browser logged a console message, or Chromium is missing (scripts/install-deps.sh
+# installs it; CHROMIUM=/path overrides which browser runs).
+set -u
+export LC_ALL=C
+
+[ $# -eq 3 ] || { echo "usage: $0 ANARCHY HTML_REPORT_TEST SOURCE_DIR" >&2; exit 2; }
+absolute() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+anarchy=$(absolute "$1")
+html_report_test=$(absolute "$2")
+source_dir=$(cd "$3" && pwd)
+checks_js="$source_dir/tests/html_browser_checks.js"
+
+chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$chromium" ]; then
+  echo "FAIL: chromium is not installed (scripts/install-deps.sh installs it)"
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/html-browser.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL $1"
+  failures=$((failures + 1))
+}
+
+# The real binary's report of the demo program, chosen by the -o extension.
+if ! (cd "$tmp" && "$anarchy" profile --mode exact -o demo.html "$source_dir/examples/demo.ai" \
+        >run.out 2>run.err); then
+  echo "FAIL: anarchy profile --mode exact -o demo.html failed:"
+  sed 's/^/    /' "$tmp/run.err"
+  exit 1
+fi
+# The hand-built pages.
+if ! AIPROF_HTML_PAGES_DIR="$tmp" "$html_report_test" --gtest_filter='HtmlReportPages.*' \
+        >"$tmp/pages.log" 2>&1; then
+  echo "FAIL: html_report_test could not write the pages:"
+  sed 's/^/    /' "$tmp/pages.log"
+  exit 1
+fi
+
+# check_page NAME: opens NAME.html with the checks appended and reads what they found.
+check_page() {
+  local name=$1 page="$tmp/$1.checked.html" dom="$tmp/$1.dom.html" log="$tmp/$1.browser.log"
+  [ -s "$tmp/$name.html" ] || { fail "$name: no page was written"; return; }
+  awk -v kind="$name" -v checks="$checks_js" '
+    /^<\/body>/ && !done {
+      print "<script>window.AIPROF_CHECK = \"" kind "\";</script>"
+      print "<script>"
+      while ((getline line < checks) > 0) print line
+      print "</script>"
+      done = 1
+    }
+    { print }' "$tmp/$name.html" >"$page"
+  timeout -k 5 120 "$chromium" --headless=new --no-sandbox --disable-gpu --no-first-run \
+    --disable-extensions --user-data-dir="$tmp/browser-profile" --window-size=1400,1000 \
+    --enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom "file://$page" \
+    >"$dom" 2>"$log"
+  local status=$?
+  if [ $status -ne 0 ] || [ ! -s "$dom" ]; then
+    fail "$name: chromium exited $status with no page"
+    grep -v 'dbus\|D-Bus' "$log" | tail -n 5 | sed 's/^/    /'
+    return
+  fi
+  grep -q '<html[^>]* data-rendered="yes"' "$dom" || fail "$name: the report did not finish rendering"
+  if grep -q 'data-errors=' "$dom"; then
+    fail "$name: the page reported script errors:"
+    sed -n '/id="aiprof-errors"/,/<\/ul>/p' "$dom" | sed 's/^/    /'
+  fi
+  if grep -q 'CONSOLE' "$log"; then
+    fail "$name: the browser console was not quiet:"
+    grep 'CONSOLE' "$log" | sed 's/^/    /'
+  fi
+  local results
+  results=$(sed -n '/<pre id="browser-test-results">/,/<\/pre>/p' "$dom" |
+    sed 's/<pre id="browser-test-results">//; s/<\/pre>.*//')
+  if ! grep -q '^DONE [0-9]* checks$' <<<"$results"; then
+    fail "$name: the checks did not finish"
+    return
+  fi
+  local passed failed
+  passed=$(grep -c '^PASS ' <<<"$results")
+  failed=$(grep -c '^FAIL ' <<<"$results")
+  echo "$name: $passed checks passed, $failed failed"
+  if [ "$failed" -ne 0 ]; then
+    grep '^FAIL ' <<<"$results" | sed "s/^/    $name: /"
+    failures=$((failures + failed))
+  fi
+}
+
+for name in demo hybrid hostile empty wide; do
+  check_page "$name"
+done
+
+echo "html browser test: $failures failures"
+[ "$failures" -eq 0 ]

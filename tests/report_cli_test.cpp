@@ -1,0 +1,208 @@
+// `anarchy report` driven as a user drives it: the real binary on real profiles. Every format
+// made from the JSON equals the one `anarchy profile` wrote in the same run (the JSON is
+// lossless); diff finds the one function that got slower; bad inputs are one line, exit 2, and
+// no file written.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A program whose `work` does `factor` times the work of `other`.
+std::string program(int factor) {
+  return "m{\n"
+         "  work(n){ s = 0; for (i = 0; i < " +
+         std::to_string(factor) +
+         " * n; i++) { s = s + i % 7; } return s; }\n"
+         "  other(n){ s = 0; for (i = 0; i < n; i++) { s = s + i % 5; } return s; }\n"
+         "  main(){ t = 0; for (k = 0; k < 20; k++) { t = t + work(20000) + other(20000); }\n"
+         "    print(t); return 0; }\n"
+         "}\n";
+}
+
+class ReportCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("aiprof_report_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "base");
+    fs::create_directories(dir_ / "new");
+    write("base/prog.ai", program(1));
+    write("new/prog.ai", program(2));
+    write("fib.ai",
+          "m{\n  fib(n){ if (n < 2) return n; return fib(n - 1) + fib(n - 2); }\n"
+          "  main(){ print(fib(12)); return 0; }\n}\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  bool exists(const std::string& name) const { return fs::exists(dir_ / name); }
+  std::string file(const std::string& name) const { return read_file(dir_ / name); }
+
+  // Runs `anarchy ARGS` in the test folder (or in its sub-folder `in`).
+  Result anarchy(const std::string& args, const std::string& in = ".") const {
+    std::string command = "cd '" + (dir_ / in).string() + "' && '" + ANARCHY_BIN + "' " + args +
+                          " >'" + (dir_ / "stdout.txt").string() + "' 2>'" +
+                          (dir_ / "stderr.txt").string() + "'";
+    int raw = std::system(command.c_str());
+    Result r;
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.out = read_file(dir_ / "stdout.txt");
+    r.err = read_file(dir_ / "stderr.txt");
+    return r;
+  }
+
+  void profile_fib() const {
+    Result r = anarchy("profile --mode exact -o fib.json fib.ai");
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+
+  // Exit 2, one line on stderr saying `says`, and `must_not_exist` not written.
+  void expect_refused(const std::string& args, const std::string& says,
+                      const std::string& must_not_exist = "") const {
+    Result r = anarchy(args);
+    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << args;
+    if (!must_not_exist.empty()) {
+      EXPECT_FALSE(exists(must_not_exist)) << args;
+    }
+  }
+
+  fs::path dir_;
+};
+
+// The same run written directly and through the JSON: byte for byte the same in every format.
+TEST_F(ReportCliTest, EveryFormatFromTheJsonEqualsTheDirectOne) {
+  const std::vector<std::string> extensions = {"txt",        "json", "folded", "speedscope.json",
+                                               "trace.json", "html", "pb.gz"};
+  std::string outputs;
+  for (const std::string& e : extensions) outputs += " -o direct." + e;
+  ASSERT_EQ(anarchy("profile --mode exact" + outputs + " fib.ai").status, 0);
+  for (const std::string& e : extensions) {
+    Result r = anarchy("report direct.json -o again." + e);
+    ASSERT_EQ(r.status, 0) << e << ": " << r.err;
+    EXPECT_EQ(r.out + r.err, "");
+    EXPECT_EQ(file("again." + e), file("direct." + e)) << e;
+  }
+}
+
+TEST_F(ReportCliTest, TextOnStdoutWithoutOutputAndFormatOverridesTheExtension) {
+  profile_fib();
+  Result text = anarchy("report fib.json");
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("=== Anarchy Inference Profiling Report ==="), std::string::npos);
+  Result json = anarchy("report --format json fib.json");
+  ASSERT_EQ(json.status, 0) << json.err;
+  EXPECT_EQ(json.out, file("fib.json"));
+  ASSERT_EQ(anarchy("report -o fib.out --format json fib.json").status, 0);  // option first
+  EXPECT_EQ(file("fib.out"), file("fib.json"));
+}
+
+// The acceptance: work does twice the work in new/prog.ai; only it is significant.
+TEST_F(ReportCliTest, DiffMarksOnlyTheFunctionThatDoesTwiceTheWork) {
+  // Run from each folder, so both profiles name the program alike ("import prog.ai"); CPU
+  // time, so a busy machine's scheduling does not land in one function's figures.
+  ASSERT_EQ(anarchy("profile --mode exact --clock cpu -o ../base.json prog.ai", "base").status, 0);
+  ASSERT_EQ(anarchy("profile --mode exact --clock cpu -o ../new.json prog.ai", "new").status, 0);
+  Result r = anarchy("report diff base.json new.json --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json rows = Json::parse(r.out);
+  bool saw_work = false;
+  for (const Json& row : rows) {
+    if (row["name"] == "m.work") {
+      saw_work = true;
+      EXPECT_TRUE(row["significant"].get<bool>()) << row.dump();
+      EXPECT_GT(row["new_ms"].get<double>(), row["base_ms"].get<double>());
+    } else {
+      EXPECT_FALSE(row["significant"].get<bool>()) << row.dump();
+    }
+  }
+  EXPECT_TRUE(saw_work) << r.out;
+  Result table = anarchy("report diff base.json new.json -o diff.folded");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("m.work"), std::string::npos);
+  size_t yes = table.out.find("  yes (slower)");
+  EXPECT_NE(yes, std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("  yes (", yes + 1), std::string::npos) << table.out;  // only one
+  EXPECT_NE(file("diff.folded").find("m.main;m.work "), std::string::npos) << file("diff.folded");
+}
+
+TEST_F(ReportCliTest, MergeSumsRunsIntoOneReadableReport) {
+  profile_fib();
+  Result r = anarchy("report merge fib.json fib.json -o all.json -o all.txt");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json all = Json::parse(file("all.json"));
+  Json one = Json::parse(file("fib.json"));
+  EXPECT_EQ(all["session"]["duration_ns"], 2 * one["session"]["duration_ns"].get<uint64_t>());
+  EXPECT_EQ(all["profiler"]["notes"][0], "merged 2 profiles: fib.json, fib.json");
+  EXPECT_NE(file("all.txt").find("merged 2 profiles"), std::string::npos);
+  Result again = anarchy("report all.json");
+  EXPECT_EQ(again.status, 0) << again.err;
+}
+
+TEST_F(ReportCliTest, BadInputsAreOneLineAndWriteNothing) {
+  profile_fib();
+  std::string good = file("fib.json");
+  write("cut.json", good.substr(0, good.size() / 2));
+  write("corrupt.json", "{\"schema_version\": 2,, }");
+  Json old = Json::parse(good);
+  old["schema_version"] = 1;
+  write("old.json", old.dump());
+  expect_refused("report none.json -o out.txt", "cannot read 'none.json': No such file", "out.txt");
+  expect_refused("report cut.json -o out.txt",
+                 "'cut.json' is not valid JSON (truncated or corrupt?) at byte", "out.txt");
+  expect_refused("report corrupt.json -o out.txt", "'corrupt.json' is not valid JSON", "out.txt");
+  expect_refused("report old.json -o out.txt",
+                 "'old.json': schema_version is 1, but this anarchy reads 2", "out.txt");
+  expect_refused("report fib.json --bogus", "--bogus");
+  expect_refused("report fib.json -o out.yaml", "cannot tell the report format of 'out.yaml'",
+                 "out.yaml");
+  expect_refused("report fib.json -o out.txt --format yaml", "--format must be one of", "out.txt");
+  expect_refused("report fib.json -o missing/out.txt", "folder 'missing' does not exist");
+  expect_refused("report", "give a JSON report to convert");
+  expect_refused("report merge fib.json cut.json -o all.json", "'cut.json' is not valid JSON",
+                 "all.json");
+  expect_refused("report diff fib.json old.json -o d.folded", "'old.json': schema_version is 1",
+                 "d.folded");
+  expect_refused("report diff fib.json", "new is required");
+}
+
+TEST_F(ReportCliTest, ProgramArgumentSplittingLeavesReportAlone) {
+  profile_fib();
+  // `profile` hands what follows its FILE to the program; `report` must not.
+  Result r = anarchy("report fib.json -o out.txt");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(exists("out.txt"));
+  Result d = anarchy("report diff fib.json fib.json");
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_NE(d.out.find("m.fib"), std::string::npos);
+}
+
+}  // namespace
