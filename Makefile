@@ -22,7 +22,11 @@ TSAN_RUN ?=
 ANARCHY := build/release/bin/anarchy
 DEMO_OUT ?= out/demo
 # ---- DEMO_CMD: what `make demo` runs: profile the example, reports under DEMO_OUT. ----
-DEMO_CMD ?= $(ANARCHY) profile --mode exact -o $(DEMO_OUT)/profile.txt -o $(DEMO_OUT)/profile.json examples/demo.ai
+# Every report format: text, JSON, folded stacks, speedscope, Chrome trace, pprof, HTML.
+DEMO_FORMATS ?= txt json folded speedscope.json trace.json pb.gz html
+comma := ,
+space := $(empty) $(empty)
+DEMO_CMD ?= $(ANARCHY) profile --mode hybrid $(foreach f,$(DEMO_FORMATS),-o $(DEMO_OUT)/profile.$(f)) examples/demo.ai
 # ----------------------------------------------------------------------------------------------
 
 # $(call cmake_build,PRESET): configure and build one preset.
@@ -53,7 +57,7 @@ build: deps
 demo: build
 	mkdir -p $(DEMO_OUT)
 	$(DEMO_CMD) | tee $(DEMO_OUT)/stdout.txt
-	@echo "demo: the program's output is $(DEMO_OUT)/stdout.txt; its profile is $(DEMO_OUT)/profile.txt and $(DEMO_OUT)/profile.json"
+	@echo "demo: the program's output is $(DEMO_OUT)/stdout.txt; its profile (hybrid: exact spans + samples) is $(DEMO_OUT)/profile.{$(subst $(space),$(comma),$(DEMO_FORMATS))}"
 
 # Runs everything even when an early step fails, then fails if any step did.
 test: deps
