@@ -181,11 +181,17 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
   for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
-  uint64_t missed = 0, late = 0;
+  uint64_t missed = 0, late = 0, throttled = 0;
   for (const sam::ThreadFigures& t : session.threads) {
     missed += t.missed;
     late += t.late;
+    throttled += t.throttled;
   }
+  if (throttled)
+    profile.profiler.notes.push_back(
+        std::to_string(throttled) +
+        " ticks were skipped because taking samples at this rate would have left the program "
+        "less time than the sampler (lower --rate, or drop --native)");
   if (late)
     profile.profiler.notes.push_back(
         std::to_string(late) +

@@ -191,6 +191,7 @@ struct Sampler::State {
     f.dropped = s.dropped.load(std::memory_order_relaxed);
     f.missed = s.missed.load(std::memory_order_relaxed);
     f.late = s.late.load(std::memory_order_relaxed);
+    f.throttled = s.throttled.load(std::memory_order_relaxed);
     f.truncated = s.truncated.load(std::memory_order_relaxed);
     f.native_failures = s.native_failures.load(std::memory_order_relaxed);
     f.handler_ns = s.handler_ns.load(std::memory_order_relaxed);

@@ -210,6 +210,14 @@ void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
   if (!s.armed.load(std::memory_order_acquire)) return;
   uint64_t start = monotonic_ns();
   bump(s.ticks);
+  // Overload guard: at a rate whose period is near the handler's own cost (a high --rate with
+  // --native, a slow build) the thread would do nothing but take samples. If it ran for less
+  // time since the last sample than that sample took, skip this one (counted).
+  if (start - s.last_exit_ns < s.last_cost_ns) {
+    bump(s.throttled);
+    s.last_cost_ns /= 2;  // decays, so one slow sample does not silence the ticks after it
+    return;
+  }
   // Filtered ticks are weighed by CPU time instead: an overrun there is time off the CPU.
   bool filtered = s.source.load(std::memory_order_acquire) == TimerSource::WallFilteredByCpu;
   uint32_t weight = filtered || overrun <= 0 ? 1 : 1 + static_cast<uint32_t>(overrun);
@@ -230,7 +238,9 @@ void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
     }
   }
   if (s.jitter) rearm_jittered(s);
-  bump(s.handler_ns, monotonic_ns() - start);
+  s.last_exit_ns = monotonic_ns();
+  s.last_cost_ns = s.last_exit_ns - start;
+  bump(s.handler_ns, s.last_cost_ns);
 }
 
 void install_handler() {

@@ -69,6 +69,8 @@ struct ThreadSlot {
 
   // The handler's alone.
   uint64_t rng_state;
+  uint64_t last_exit_ns = 0;  // when the last sample's handler returned
+  uint64_t last_cost_ns = 0;  // what it cost (halved by each tick skipped for it)
   volatile int in_native_unwind = 0;
 
   // Single writer: the handler.
@@ -76,7 +78,8 @@ struct ThreadSlot {
   std::atomic<uint64_t> samples{0};
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> missed{0};  // timer expirations coalesced into a later signal
-  std::atomic<uint64_t> late{0};    // filtered ticks skipped: delivered when the thread resumed
+  std::atomic<uint64_t> late{0};
+  std::atomic<uint64_t> throttled{0};  // ticks skipped by the overload guard    // filtered ticks skipped: delivered when the thread resumed
   std::atomic<uint64_t> truncated{0};
   std::atomic<uint64_t> native_failures{0};
   std::atomic<uint64_t> handler_ns{0};

@@ -20,6 +20,7 @@ struct ThreadFigures {
   uint64_t dropped = 0;           // ring full
   uint64_t missed = 0;            // timer expirations coalesced into a later sample's weight
   uint64_t late = 0;              // CPU-filtered ticks skipped: delivered as the thread resumed
+  uint64_t throttled = 0;         // ticks skipped because sampling was eating the thread's time
   uint64_t truncated = 0;         // deeper than max_stack guest frames
   uint64_t native_failures = 0;   // native unwinding failed or was re-entered
   uint64_t handler_ns = 0;        // time spent in the handler
