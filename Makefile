@@ -31,13 +31,19 @@ DEMO_CMD ?= $(ANARCHY) profile --mode hybrid $(foreach f,$(DEMO_FORMATS),-o $(DE
 
 # $(call cmake_build,PRESET): configure and build one preset.
 cmake_build = cmake --preset $(1) && cmake --build --preset $(1) -j $(JOBS)
+# $(pgo_release): the release preset, profile-guided: build the instrumented release-pgo-gen
+# preset, train it (bench/pgo-train.sh; skipped while its profile is current), then build
+# release, which compiles with that profile.
+pgo_release = $(call cmake_build,release-pgo-gen) && \
+  SHARED='$(SHARED)' bench/pgo-train.sh build/release-pgo-gen/bin/anarchy build/release-pgo-gen/profile && \
+  $(call cmake_build,release)
 # $(call conformance,INTERPRETER): the shared corpus minus CONFORMANCE_SKIP.
 conformance = SHARED='$(SHARED)' CONFORMANCE_SKIP='$(CONFORMANCE_SKIP)' scripts/conformance.sh $(1)
 
 .PHONY: help deps build demo test asan tsan fuzz bench format format-check clean
 
 help:
-	@echo "make build         install missing Debian packages, build the release preset"
+	@echo "make build         install missing Debian packages, build the release preset (trained: PGO)"
 	@echo "make demo          build, then run examples/demo.ai (outputs in $(DEMO_OUT)/)"
 	@echo "make test          release + debug builds, debug unit tests, conformance corpus"
 	@echo "make asan          asan-ubsan build: unit tests and conformance corpus"
@@ -52,7 +58,7 @@ deps:
 	scripts/install-deps.sh
 
 build: deps
-	$(call cmake_build,release)
+	$(pgo_release)
 
 demo: build
 	mkdir -p $(DEMO_OUT)
@@ -61,7 +67,7 @@ demo: build
 
 # Runs everything even when an early step fails, then fails if any step did.
 test: deps
-	$(call cmake_build,release)
+	$(pgo_release)
 	$(call cmake_build,debug)
 	rc=0; \
 	ctest --preset debug --output-on-failure -j $(JOBS) || rc=1; \

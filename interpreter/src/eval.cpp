@@ -511,7 +511,10 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
 static Value eval_call(Interpreter::Impl& I, const CallExpr* c) {
   if (c->callee->kind == NodeKind::Member)
     return call_method(I, c, static_cast<const MemberExpr*>(c->callee));
-  Value callee = I.eval(c->callee);
+  // A named callee (the usual case) is read directly rather than through eval().
+  Value callee = c->callee->kind == NodeKind::Name && !I.nodes_observed()
+                     ? read_name(I, static_cast<const NameExpr*>(c->callee))
+                     : I.eval(c->callee);
   ArgBuffer args(c->args.size());
   for (const Node* a : c->args) args.push(I.eval(a));
   if (callee.tag() == Tag::Function)
@@ -614,7 +617,7 @@ template <class Fill>
 Value Interpreter::Impl::invoke(FuncObj* f, size_t argc, const Node* site, Fill&& fill) {
   const FunctionNode* fn = f->node;
   check_call(fn, argc, site);
-  auto run = [&](Env* e) -> Value {
+  auto run = [&](Env* e) __attribute__((always_inline)) -> Value {
     fill(e->slots());
     for (size_t i = argc; i < fn->params.size(); ++i) e->slots()[i] = Value::null();
     ActiveCall call(*this, fn, e);
@@ -662,12 +665,14 @@ Value Interpreter::Impl::eval_observed(const Node* n) {
   return eval_node(n);
 }
 
-// One function per expression kind; eval_node dispatches (the compiler inlines what pays).
+// One function per expression kind. All but binary operators (the hottest kind, whose call
+// would cost more than it saves) stay out of line, so eval_node does not pay the register saves
+// of every kind inlined into it on each evaluation.
 namespace {
 
 using Impl = Interpreter::Impl;
 
-Value eval_dict_ref(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_dict_ref(Impl& I, const Node* n) {
   AIPROF_HOOK(kHookDictionary, on_dictionary(0));
   auto* d = static_cast<const DictRefExpr*>(n);
   const Value* v = I.in.dictionary().get(d->key);
@@ -675,7 +680,7 @@ Value eval_dict_ref(Impl& I, const Node* n) {
   return *v;
 }
 
-Value eval_array_lit(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_array_lit(Impl& I, const Node* n) {
   auto* a = static_cast<const ArrayLitExpr*>(n);
   Value arr = make_array();
   auto& items = arr_of(arr)->items;
@@ -684,7 +689,7 @@ Value eval_array_lit(Impl& I, const Node* n) {
   return arr;
 }
 
-Value eval_object_lit(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_object_lit(Impl& I, const Node* n) {
   auto* o = static_cast<const ObjectLitExpr*>(n);
   if (o->keys_distinct < 0) {
     o->keys_distinct = 1;
@@ -702,7 +707,7 @@ Value eval_object_lit(Impl& I, const Node* n) {
   return obj;
 }
 
-Value eval_unary(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_unary(Impl& I, const Node* n) {
   auto* u = static_cast<const UnaryExpr*>(n);
   Value v = I.eval(u->operand);
   AIPROF_HOOK(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
@@ -739,7 +744,7 @@ Value eval_binary(Impl& I, const Node* n) {
   return binary(I, b->op, l, r, n);
 }
 
-Value eval_logical(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_logical(Impl& I, const Node* n) {
   auto* b = static_cast<const LogicalExpr*>(n);
   Value l = I.eval(b->left);
   AIPROF_HOOK(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
@@ -748,38 +753,38 @@ Value eval_logical(Impl& I, const Node* n) {
   return I.eval(b->right);
 }
 
-Value eval_conditional(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_conditional(Impl& I, const Node* n) {
   auto* c = static_cast<const ConditionalExpr*>(n);
   return I.condition(c->cond) ? I.eval(c->then) : I.eval(c->otherwise);
 }
 
-Value eval_member(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_member(Impl& I, const Node* n) {
   auto* m = resolved(static_cast<const MemberExpr*>(n));
   Value obj = I.eval(m->object);
   if (m->is_length && obj.is_array()) return Value::number(static_cast<double>(arr_of(obj)->items.size()));
   return get_member(I, obj, m->name, n);
 }
 
-Value eval_index(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_index(Impl& I, const Node* n) {
   auto* ix = static_cast<const IndexExpr*>(n);
   Value obj = I.eval(ix->object);
   Value key = I.eval(ix->index);
   return get_index(I, obj, key, n);
 }
 
-Value eval_name_slow(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_name_slow(Impl& I, const Node* n) {
   return read_name(I, static_cast<const NameExpr*>(n));
 }
 
-Value eval_call_node(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_call_node(Impl& I, const Node* n) {
   return eval_call(I, static_cast<const CallExpr*>(n));
 }
 
-Value eval_assign_node(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_assign_node(Impl& I, const Node* n) {
   return eval_assign(I, static_cast<const AssignExpr*>(n));
 }
 
-Value eval_update_node(Impl& I, const Node* n) {
+[[gnu::noinline]] Value eval_update_node(Impl& I, const Node* n) {
   return eval_update(I, static_cast<const UpdateExpr*>(n));
 }
 

@@ -114,8 +114,13 @@ PropertyMap::~PropertyMap() = default;
 
 int32_t PropertyMap::index_of(const StrObj* key) const {
   if (index_.empty()) {
-    for (size_t i = 0; i < entries_.size(); ++i)
-      if (strings_equal(str_of(entries_[i].key), key)) return static_cast<int32_t>(i);
+    // Keys written in the source are interned, so identity usually decides: scan for it first.
+    const Entry* e = entries_.data();
+    size_t n = entries_.size();
+    for (size_t i = 0; i < n; ++i)
+      if (e[i].key.as_heap() == key) return static_cast<int32_t>(i);
+    for (size_t i = 0; i < n; ++i)
+      if (strings_equal(str_of(e[i].key), key)) return static_cast<int32_t>(i);
     return -1;
   }
   size_t mask = index_.size() - 1;
