@@ -63,6 +63,16 @@ std::array<uint64_t, 4> known_shares_workload(FrameStack& frames, uint64_t cpu_n
 }
 
 // Shares among functions 1-3 (the time between them, partly the measuring itself, left out).
+// Registers the calling thread with `frames`, samples it while it spins for cpu_ns, stops.
+void spin_sampled(Sampler& sampler, FrameStack& frames, const char* name, uint64_t cpu_ns) {
+  ThreadRegistration reg = sampler.register_current_thread(name, &frames);
+  sampler.start();
+  uint64_t end = thread_cpu_ns() + cpu_ns, sink = 0;
+  while (thread_cpu_ns() < end) sink += spin_unit(sink);
+  sampler.stop();
+  EXPECT_NE(sink, 1u);
+}
+
 double share_of(const std::array<uint64_t, 4>& spent, uint32_t id) {
   uint64_t total = spent[1] + spent[2] + spent[3];
   return 100.0 * static_cast<double>(spent[id]) / static_cast<double>(total);
@@ -200,14 +210,7 @@ TEST(SamplerTest, DeepStacksAreTruncatedKeepingTheInnermostFrames) {
   Sampler sampler(c);
   FrameStack frames(400);
   for (uint32_t i = 0; i < 300; ++i) frames.push(i, 0, 0);
-  {
-    ThreadRegistration reg = sampler.register_current_thread("deep", &frames);
-    sampler.start();
-    uint64_t end = thread_cpu_ns() + 200'000'000;
-    uint64_t sink = 0;
-    while (thread_cpu_ns() < end) sink += spin_unit(sink);
-    sampler.stop();
-  }
+  spin_sampled(sampler, frames, "deep", 200'000'000);
   SampledSession s = sampler.take_results();
   ASSERT_GT(s.samples(), 20u);
   EXPECT_EQ(s.truncated(), s.samples());
@@ -226,14 +229,7 @@ TEST(SamplerTest, AFullRingDropsAndCountsInsteadOfBlocking) {
   Sampler sampler(c);
   FrameStack frames(8);
   frames.push(1, 0, 0);
-  {
-    ThreadRegistration reg = sampler.register_current_thread("t", &frames);
-    sampler.start();
-    uint64_t end = thread_cpu_ns() + 200'000'000;
-    uint64_t sink = 0;
-    while (thread_cpu_ns() < end) sink += spin_unit(sink);
-    sampler.stop();
-  }
+  spin_sampled(sampler, frames, "t", 200'000'000);
   SampledSession s = sampler.take_results();
   EXPECT_EQ(s.samples(), 16u);
   EXPECT_GT(s.dropped(), 50u);

@@ -5,9 +5,27 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace test_support {
+
+// What a run of the binary left: its status and both streams.
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// The whole file ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // Everything written to f (a tmpfile), then closes it.
 inline std::string slurp(FILE* f) {

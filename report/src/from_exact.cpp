@@ -1,5 +1,7 @@
 #include "aiprof/report/from_exact.hpp"
 
+#include "aiprof/report/time_format.hpp"
+
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -53,18 +55,6 @@ struct Rounder {
   uint64_t unit;
   uint64_t operator()(uint64_t ns) const { return (ns + unit / 2) / unit * unit; }
 };
-
-std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return text;
-}
 
 // One frame per distinct description (two keys that describe alike share a frame).
 class FrameTable {
