@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real Chrome trace: `anarchy profile --mode exact -o demo.trace.json` of PROGRAM must be a
+# A real Chrome trace: `anarchy profile --mode hybrid -o demo.trace.json` of PROGRAM must be a
 # JSON object trace (traceEvents, displayTimeUnit) whose X events nest and never go back in
 # time per thread, with named threads, a heap counter track and otherData.timeline_dropped:
 # what Perfetto and chrome://tracing need to draw it.
@@ -15,7 +15,7 @@ python=/usr/bin/python3
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/chrome-trace.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$anarchy" profile --mode exact -o "$tmp/demo.trace.json" "$program" >"$tmp/run.out" 2>&1 || {
+"$anarchy" profile --mode hybrid -o "$tmp/demo.trace.json" "$program" >"$tmp/run.out" 2>&1 || {
   echo "chrome_trace_file: anarchy profile failed:"; cat "$tmp/run.out"; exit 1; }
 
 "$python" - "$tmp/demo.trace.json" <<'PY'

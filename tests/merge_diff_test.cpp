@@ -202,15 +202,16 @@ TEST(DiffTest, TinyChangesOfHotFunctionsAreNotSignificant) {
   EXPECT_FALSE(row(d, "m.f").significant);
 }
 
-TEST(DiffTest, SampleCountsAreScaledByTheDeliveredRate) {
+// Sample counts are in periods of the rate asked for (the sampler weighs its samples so).
+TEST(DiffTest, SampleCountsAreScaledByTheRate) {
   // The same second of f at 1000 Hz and at 500 Hz: no change.
   ProfileDiff d = diff_profiles(sampled_profile(1000, 10, 1000), sampled_profile(500, 5, 500));
   EXPECT_NEAR(row(d, "m.f").new_ms, 1000, 1e-9);
   EXPECT_NEAR(*row(d, "m.f").z, 0, 1e-9);
   EXPECT_TRUE(significant(d).empty());
-  // Without a delivered rate, by duration: the new run's samples stand for twice the time.
+  // Without a rate, by duration: the new run's samples stand for twice the time.
   Profile next = sampled_profile(1000, 10);
-  next.sampling->rate_delivered_hz = 0;
+  next.sampling->rate_requested_hz = next.sampling->rate_delivered_hz = 0;
   next.duration_ns *= 2;
   EXPECT_NEAR(row(diff_profiles(sampled_profile(1000, 10), next), "m.f").new_ms, 2000, 1e-6);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real pprof reader on a real profile: `anarchy profile --mode exact -o demo.pb.gz` of
+# A real pprof reader on a real profile: `anarchy profile --mode hybrid -o demo.pb.gz` of
 # PROGRAM, then `go tool pprof -top` must read it and list the guest functions named here.
 #
 #   usage: tests/pprof_reader.sh ANARCHY PROGRAM FUNCTION...
@@ -15,7 +15,7 @@ command -v go >/dev/null 2>&1 || { echo "pprof_reader: go not found (install gol
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pprof-reader.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$anarchy" profile --mode exact -o "$tmp/demo.pb.gz" "$program" >"$tmp/run.out" 2>&1 || {
+"$anarchy" profile --mode hybrid -o "$tmp/demo.pb.gz" "$program" >"$tmp/run.out" 2>&1 || {
   echo "pprof_reader: anarchy profile failed:"; cat "$tmp/run.out"; exit 1; }
 
 # No node count or fraction limit, so no function is hidden; PPROF_TMPDIR keeps pprof out of $HOME.
@@ -23,7 +23,7 @@ PPROF_TMPDIR=$tmp go tool pprof -top -nodecount=1000 -nodefraction=0 -edgefracti
   echo "pprof_reader: go tool pprof failed:"; cat "$tmp/top.txt"; exit 1; }
 
 failures=0
-grep -q '^Type: wall' "$tmp/top.txt" || { echo "FAIL: no 'Type: wall' line"; failures=$((failures + 1)); }
+grep -Eq '^Type: (exact_)?wall' "$tmp/top.txt" || { echo "FAIL: no 'Type: wall' (or exact_wall) line"; failures=$((failures + 1)); }
 for function in "$@"; do
   # -top rows end with the function name.
   grep -Eq "[[:space:]]$(printf '%s' "$function" | sed 's/[.[\*^$]/\\&/g')\$" "$tmp/top.txt" ||

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# speedscope's own JSON schema on a real file: `anarchy profile --mode exact -o
+# speedscope's own JSON schema on a real file: `anarchy profile --mode hybrid -o
 # demo.speedscope.json` of PROGRAM must validate against SCHEMA (tests/data, vendored from
 # speedscope), and its evented profiles must open and close frames like a call stack.
 #
@@ -17,7 +17,7 @@ python=/usr/bin/python3
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/speedscope-schema.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$anarchy" profile --mode exact -o "$tmp/demo.speedscope.json" "$program" >"$tmp/run.out" 2>&1 || {
+"$anarchy" profile --mode hybrid -o "$tmp/demo.speedscope.json" "$program" >"$tmp/run.out" 2>&1 || {
   echo "speedscope_schema: anarchy profile failed:"; cat "$tmp/run.out"; exit 1; }
 
 "$python" - "$schema" "$tmp/demo.speedscope.json" <<'PY'

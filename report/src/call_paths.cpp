@@ -13,10 +13,13 @@ std::vector<uint32_t> frame_path(const Profile& profile, uint32_t node) {
   return path;
 }
 
+// A node's sample count is in periods of the rate asked for: every source weighs its samples
+// so (expirations a signal stood for, CPU periods a filtered tick covered), whatever rate of
+// signals was delivered.
 std::optional<double> sample_period_ns(const Profile& profile) {
   if (!profile.sampling) return std::nullopt;
-  double rate = profile.sampling->rate_delivered_hz > 0 ? profile.sampling->rate_delivered_hz
-                                                        : profile.sampling->rate_requested_hz;
+  double rate = profile.sampling->rate_requested_hz > 0 ? profile.sampling->rate_requested_hz
+                                                        : profile.sampling->rate_delivered_hz;
   if (rate <= 0) return std::nullopt;
   return 1e9 / rate;
 }

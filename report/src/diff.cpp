@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "call_paths.hpp"
 #include "diff_parts.hpp"
 
 namespace aiprof::report {
@@ -28,8 +29,8 @@ DiffMethod choose_method(const Profile& base, const Profile& next) {
 DiffSide side_of(const Profile& p, DiffMethod method) {
   DiffSide side;
   side.exact = method == DiffMethod::Exact || (method == DiffMethod::Mixed && !has_samples(p));
-  if (p.sampling && p.sampling->rate_delivered_hz > 0)
-    side.seconds_per_sample = 1.0 / p.sampling->rate_delivered_hz;
+  if (auto period = sample_period_ns(p))  // counts are in periods of the rate asked for
+    side.seconds_per_sample = *period / 1e9;
   else if (p.sampling && p.sampling->samples > 0)
     side.seconds_per_sample =
         static_cast<double>(p.duration_ns) / 1e9 / static_cast<double>(p.sampling->samples);

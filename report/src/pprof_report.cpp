@@ -73,9 +73,10 @@ std::vector<Column> columns_of(const Profile& p) {
   if (p.sampling) {
     columns.push_back(Column::Samples);
     if (sample_period_ns(p)) columns.push_back(Column::SampledTime);
-  } else if (p.time_measured) {
-    columns.push_back(Column::ExactTime);
   }
+  // Hybrid: the exact times too, last, so readers show them by default (they cover every
+  // call, however short).
+  if (p.time_measured) columns.push_back(Column::ExactTime);
   if (p.memory.measured && p.memory.allocations_measured) {
     columns.push_back(Column::AllocObjects);
     columns.push_back(Column::AllocSpace);
@@ -89,8 +90,9 @@ std::pair<std::string, std::string> type_of(const Profile& p, Column c) {
     case Column::Samples:
       return {"samples", "count"};
     case Column::SampledTime:
-    case Column::ExactTime:
       return {std::string(time_kind(p)), "nanoseconds"};
+    case Column::ExactTime:  // named apart from the sampled time when both are there
+      return {(p.sampling ? "exact_" : "") + std::string(time_kind(p)), "nanoseconds"};
     case Column::Calls:
       return {"calls", "count"};
     case Column::AllocObjects:
