@@ -175,8 +175,10 @@ struct Sampler::State {
   void reader_loop(uint64_t generation) {
     std::unique_lock<std::mutex> lock(mutex);
     while (run_generation == generation) {
-      wake.wait_for(lock, std::chrono::milliseconds(config.drain_interval_ms));
-      if (run_generation != generation) break;
+      // The predicate is checked under the lock: a stop() cannot slip between check and wait.
+      if (wake.wait_for(lock, std::chrono::milliseconds(config.drain_interval_ms),
+                        [&] { return run_generation != generation; }))
+        break;
       drain_all();
       for (ThreadSlot* s : slots) check_delivered_rate(*s);
     }

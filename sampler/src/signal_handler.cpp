@@ -286,7 +286,7 @@ void warm_up_unwinder() {
 }
 
 double measure_signal_cost_ns() {
-  constexpr int kRuns = 7, kSignals = 64;
+  constexpr int kRuns = 5, kSignals = 16;
   std::vector<double> per_signal;
   pid_t pid = getpid();
   pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));

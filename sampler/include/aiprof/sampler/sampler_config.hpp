@@ -21,9 +21,10 @@ struct SamplerConfig {
   SampleClock clock = SampleClock::Cpu;
   uint32_t max_stack = 256;            // guest frames kept per sample (innermost first)
   bool native = false;                 // also record native PCs with libunwind
-  uint32_t max_native = 64;            // native frames kept per sample (innermost first)
+  uint32_t max_native = 24;            // native frames kept per sample (innermost first):
+                                       // enough to reach the evaluator beneath a guest frame
   bool jitter = false;                 // randomise each interval in [0.5, 1.5) periods
-  uint32_t ring_records = 4096;        // per-thread ring capacity, in samples
+  uint32_t ring_records = 1024;        // per-thread ring capacity: 1 s at 1 kHz, drained each 10 ms
   uint32_t drain_interval_ms = 10;     // how often the reader thread empties the rings
   // A CPU-clock timer must deliver at least this share of rate_hz, once the thread has run
   // for rate_check_cpu_ms, or the thread moves to the wall-timer-filtered-by-CPU source.
