@@ -7,6 +7,8 @@
 //                          nanoseconds), compensate
 //   [memory_profiling]     enabled, track_allocations, track_deallocations, track_peak_memory
 //   [operation_profiling]  enabled, tracked_operations (["arithmetic", "function_calls", ...])
+//   [sampling]             rate (Hz), clock (cpu|wall), native, jitter, max_stack
+//   [timeline]             enabled, max_events (raw spans kept for .trace.json/.speedscope.json)
 //   [output]               default_format, include_source_locations, include_system_info,
 //                          max_call_stack_depth
 #include <toml++/toml.h>
@@ -102,6 +104,10 @@ class Applier {
         section(key, value, operation_keys());
       else if (key == "output")
         section(key, value, output_keys());
+      else if (key == "sampling")
+        section(key, value, sampling_keys());
+      else if (key == "timeline")
+        section(key, value, timeline_keys());
       else
         top_level(key, value);
     }
@@ -202,6 +208,33 @@ class Applier {
          [&](const std::string& w, const Json& v) { o.include_system_info = boolean(w, v); }},
         {"max_call_stack_depth",
          [&](const std::string& w, const Json& v) { o.max_call_stack_depth = count(w, v); }},
+    };
+  }
+
+  Keys sampling_keys() {
+    aiprof::sampler::SamplerConfig& c = s_.sampler;
+    return {
+        {"rate",
+         [&](const std::string& w, const Json& v) {
+           if (!v.is_number() || v.get<double>() < 1 || v.get<double>() > 100000)
+             fail(w, "must be a rate from 1 to 100000 (Hz)");
+           c.rate_hz = v.get<double>();
+         }},
+        {"clock",
+         [&](const std::string& w, const Json& v) {
+           c.clock = choice(w, v, aiprof::sampler::parse_sample_clock, "cpu or wall");
+         }},
+        {"native", [&](const std::string& w, const Json& v) { c.native = boolean(w, v); }},
+        {"jitter", [&](const std::string& w, const Json& v) { c.jitter = boolean(w, v); }},
+        {"max_stack", [&](const std::string& w, const Json& v) { c.max_stack = count(w, v); }},
+    };
+  }
+
+  Keys timeline_keys() {
+    inst::TimelineRecording& t = s_.profiler.timeline;
+    return {
+        {"enabled", [&](const std::string& w, const Json& v) { t.enabled = boolean(w, v); }},
+        {"max_events", [&](const std::string& w, const Json& v) { t.max_events = count(w, v); }},
     };
   }
 

@@ -280,3 +280,17 @@ TEST_F(ProfileCliTest, SigintStillWritesCompleteReports) {
   EXPECT_GT(report["sampling"]["samples"].get<int>(), 10);
   EXPECT_NE(read_file(dir_ / "i.txt").find("interrupted (SIGINT)"), std::string::npos);
 }
+
+TEST_F(ProfileCliTest, TheConfigFileSetsTheSampler) {
+  write("sampling.toml", "[sampling]\nrate = 2000\nclock = \"wall\"\nmax_stack = 64\n");
+  Result r = anarchy("profile --config sampling.toml -o c.json fib.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json s = Json::parse(read_file(dir_ / "c.json"))["sampling"];
+  EXPECT_EQ(s["rate_requested_hz"], 2000.0);
+  EXPECT_EQ(s["clock"], "wall");
+  EXPECT_EQ(s["max_stack"], 64);
+  write("bad_rate.toml", "[sampling]\nrate = 0\n");
+  expect_usage_error("profile --config bad_rate.toml fib.ai", "'sampling.rate' must be a rate");
+  write("bad_key.toml", "[sampling]\nspeed = 3\n");
+  expect_usage_error("profile --config bad_key.toml fib.ai", "'sampling.speed' is not an option");
+}
