@@ -92,10 +92,11 @@ struct Interpreter::Impl {
   [[noreturn]] void raise_at(ErrorKind kind, const std::string& message, uint32_t line,
                              uint32_t column);
   std::vector<TraceEntry> traceback(uint32_t line, uint32_t column) const;
-  // At every loop iteration and call: one predictable branch unless a budget or an interrupt
-  // flag was given.
+  // At every loop iteration and call: one predictable branch. `attention` is the caller's
+  // interrupt flag when only that was given (so nothing is spent until it is set), else our
+  // own flag, true when there is a step budget to count.
   void check_budget() {
-    if (budget_limited) spend_budget();
+    if (attention->load(std::memory_order_relaxed)) spend_budget();
   }
   void spend_budget() {
     if (interrupt && interrupt->load(std::memory_order_relaxed)) throw Interrupted{};
@@ -119,7 +120,8 @@ struct Interpreter::Impl {
   std::vector<std::string> variable_names;
   Env* env = nullptr;  // the innermost environment of the running code
   Value ret;           // the value of a Flow::Return in flight
-  bool budget_limited = false;  // step_limited or interrupt
+  std::atomic<bool> budget_limited{false};  // there is a step budget
+  const std::atomic<bool>* attention = &budget_limited;
   bool step_limited = false;
   uint64_t budget = 0;
   const std::atomic<bool>* interrupt = nullptr;

@@ -417,7 +417,8 @@ Interpreter::Interpreter(RunOptions options)
   impl_->step_limited = options_.step_budget != 0;
   impl_->budget = options_.step_budget;
   impl_->interrupt = options_.interrupt;
-  impl_->budget_limited = impl_->step_limited || impl_->interrupt;
+  impl_->budget_limited.store(impl_->step_limited, std::memory_order_relaxed);
+  if (impl_->interrupt && !impl_->step_limited) impl_->attention = impl_->interrupt;
 }
 
 Interpreter::~Interpreter() {
