@@ -181,6 +181,10 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
   for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
+  profile.profiler.notes.push_back(
+      "the sampler's cost above counts the handler, draining and signal delivery, not the "
+      "slowdown of the program after each signal (cold TLB and branch predictors); "
+      "bench/sampler_overhead.py measures the whole (docs/benchmarks.md)");
   uint64_t missed = 0, late = 0, throttled = 0;
   for (const sam::ThreadFigures& t : session.threads) {
     missed += t.missed;
