@@ -98,7 +98,8 @@ def render(rows, args):
                      f"{estimate['sampling']:.2f}% | {samples['native']:.0f} | {delivered['native']:.0f} | "
                      f"{estimate['native']:.2f}% | {samples['gperftools']:.0f} |")
     lines += ["", f"gperftools asked for {args.rate} Hz delivers what the kernel tick allows for CPU-time timers "
-              "without saying so; aiprof notices and moves to wall ticks filtered by thread CPU time."]
+              "without saying so; aiprof notices and moves to a perf_event task-clock counter (or, where "
+              "perf_event is not permitted, to wall ticks filtered by thread CPU time) and says so."]
     return "\n".join(lines) + "\n"
 
 
