@@ -8,6 +8,18 @@ namespace format_fixtures {
 
 using namespace aiprof::report;
 
+// A node with exact figures in milliseconds (the report tests' hand-built trees).
+inline uint32_t add_node(Profile& p, uint32_t parent, Frame frame, uint64_t calls,
+                         uint64_t inclusive_ms, uint64_t self_ms) {
+  uint32_t node = p.child(parent, p.intern_frame(frame));
+  CallNode& n = p.nodes[node];
+  n.has_exact = true;
+  n.calls = calls;
+  n.inclusive_ns = inclusive_ms * 1000000;
+  n.self_ns = self_ms * 1000000;
+  return node;
+}
+
 inline uint32_t add(Profile& p, uint32_t parent, Frame frame, uint64_t inclusive_ns,
                     uint64_t self_ns, uint64_t calls = 1) {
   uint32_t node = p.child(parent, p.intern_frame(frame));

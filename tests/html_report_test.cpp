@@ -17,6 +17,8 @@
 #include "aiprof/report/profile.hpp"
 #include "aiprof/report/report_writer.hpp"
 
+#include "format_fixtures.hpp"
+
 namespace aiprof::report {
 namespace {
 
@@ -24,16 +26,7 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kDataOpen = "<script type=\"application/json\" id=\"aiprof-data\">";
 
-uint32_t add_node(Profile& p, uint32_t parent, Frame frame, uint64_t calls, uint64_t inclusive_ms,
-                  uint64_t self_ms) {
-  uint32_t node = p.child(parent, p.intern_frame(frame));
-  CallNode& n = p.nodes[node];
-  n.has_exact = true;
-  n.calls = calls;
-  n.inclusive_ns = inclusive_ms * 1000000;
-  n.self_ns = self_ms * 1000000;
-  return node;
-}
+using format_fixtures::add_node;
 
 // An exact profile: main calls fib (recursing) and load; a GC frame; heap series and GC runs.
 Profile exact_profile() {

@@ -15,21 +15,14 @@
 #include "aiprof/report/profile.hpp"
 #include "aiprof/report/report_writer.hpp"
 
+#include "format_fixtures.hpp"
+
 namespace aiprof::report {
 namespace {
 
 namespace fs = std::filesystem;
 
-uint32_t add_node(Profile& p, uint32_t parent, Frame frame, uint64_t calls, uint64_t inclusive_ms,
-                  uint64_t self_ms) {
-  uint32_t node = p.child(parent, p.intern_frame(frame));
-  CallNode& n = p.nodes[node];
-  n.has_exact = true;
-  n.calls = calls;
-  n.inclusive_ns = inclusive_ms * 1000000;
-  n.self_ns = self_ms * 1000000;
-  return node;
-}
+using format_fixtures::add_node;
 
 // A small program's profile: main calls fib (recursing twice) and load; one import, one GC.
 Profile sample_profile() {
