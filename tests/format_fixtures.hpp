@@ -73,6 +73,7 @@ inline Profile exact_profile() {
 inline Profile sampled_profile() {
   Profile p = exact_profile();
   p.mode = "sampling";
+  p.time_measured = false;  // sampling mode has no spans: its times come from the samples
   SamplingInfo s;
   s.rate_requested_hz = 1000;
   s.rate_delivered_hz = 1000;
