@@ -251,6 +251,7 @@ ThreadRegistration Sampler::register_current_thread(std::string name,
   auto slot = std::make_unique<ThreadSlot>(st.config, st.next_index++, std::move(name), frames,
                                            live_bytes);
   slot->tid = static_cast<pid_t>(syscall(SYS_gettid));
+  slot->owner = pthread_self();
   if (pthread_getcpuclockid(pthread_self(), &slot->cpu_clock) != 0)
     throw std::runtime_error("pthread_getcpuclockid failed");
   if (!detail::publish_slot(slot.get()))

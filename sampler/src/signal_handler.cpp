@@ -169,7 +169,8 @@ void on_sigprof(int signo, siginfo_t* info, void* context) {
   ThreadSlot* slot = slot_of(info);
   // A signal left pending by a deleted timer may name a slot since freed and reused by another
   // thread: only the slot's own thread may write to its ring.
-  if (slot && slot->tid == static_cast<pid_t>(syscall(SYS_gettid))) {
+  // (pthread_self reads a register; a gettid system call here cost a kernel entry per tick.)
+  if (slot && pthread_equal(slot->owner, pthread_self())) {
     const void* pc = nullptr;
 #if defined(__x86_64__)
     if (context) pc = reinterpret_cast<const void*>(

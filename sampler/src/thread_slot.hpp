@@ -8,6 +8,7 @@
 // load + store: no locked instruction in the handler.
 #pragma once
 
+#include <pthread.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -47,6 +48,7 @@ struct ThreadSlot {
   const bool native;
   const bool jitter;
   pid_t tid = 0;
+  pthread_t owner{};  // the registering thread, for the handler's cheap "is this mine" check
   clockid_t cpu_clock{};
   SampleRing ring;
 
