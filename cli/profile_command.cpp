@@ -42,6 +42,7 @@ struct ProfileRequest {
   std::optional<uint32_t> max_stack;
   bool native = false;
   bool jitter = false;
+  std::string delivery;
   std::vector<std::string> labels;
 };
 
@@ -89,6 +90,12 @@ ProfileSettings settings_for(const ProfileRequest& req) {
   if (req.max_stack) s.sampler.max_stack = *req.max_stack;
   if (req.native) s.sampler.native = true;
   if (req.jitter) s.sampler.jitter = true;
+  if (!req.delivery.empty()) {
+    auto d = sam::parse_delivery(req.delivery);
+    if (!d)
+      throw SettingsError("--delivery must be auto, signal or thread (not '" + req.delivery + "')");
+    s.sampler.delivery = *d;
+  }
   for (const std::string& label : req.labels) {
     size_t eq = label.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -200,6 +207,10 @@ Action add_profile_command(CLI::App& app) {
                 "Also record native frames (libunwind), shown beneath the guest frame");
   cmd->add_flag("--jitter", req->jitter,
                 "Randomise sampling intervals (avoids lock-step with periodic work)");
+  cmd->add_option("--delivery", req->delivery,
+                  "How samples are taken: thread (a sampling thread on another core reads the "
+                  "stacks; nothing interrupts the program), signal (SIGPROF; needed for "
+                  "--native) or auto (default: thread where it can work)");
   cmd->add_option("--max-stack", req->max_stack,
                   "Guest frames kept per sample; deeper stacks are truncated and counted "
                   "(default 256)");

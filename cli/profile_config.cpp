@@ -7,7 +7,8 @@
 //                          nanoseconds), compensate
 //   [memory_profiling]     enabled, track_allocations, track_deallocations, track_peak_memory
 //   [operation_profiling]  enabled, tracked_operations (["arithmetic", "function_calls", ...])
-//   [sampling]             rate (Hz), clock (cpu|wall), native, jitter, max_stack
+//   [sampling]             rate (Hz), clock (cpu|wall), delivery (auto|signal|thread), native,
+//                          jitter, max_stack
 //   [timeline]             enabled, max_events (raw spans kept for .trace.json/.speedscope.json)
 //   [output]               default_format, include_source_locations, include_system_info,
 //                          max_call_stack_depth
@@ -223,6 +224,10 @@ class Applier {
         {"clock",
          [&](const std::string& w, const Json& v) {
            c.clock = choice(w, v, aiprof::sampler::parse_sample_clock, "cpu or wall");
+         }},
+        {"delivery",
+         [&](const std::string& w, const Json& v) {
+           c.delivery = choice(w, v, aiprof::sampler::parse_delivery, "auto, signal or thread");
          }},
         {"native", [&](const std::string& w, const Json& v) { c.native = boolean(w, v); }},
         {"jitter", [&](const std::string& w, const Json& v) { c.jitter = boolean(w, v); }},

@@ -1,5 +1,6 @@
 // `anarchy profile` driven as a user drives it: the real binary, real files, exit statuses.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,6 +221,31 @@ TEST_F(ProfileCliTest, SamplingIsTheDefaultModeAndReportsWhatItDelivered) {
   EXPECT_GT(s["rate_delivered_hz"].get<double>(), 100.0);
   EXPECT_EQ(s["dropped_samples"], 0);
   EXPECT_EQ(s["truncated_stacks"], 0);
+}
+
+// How samples are taken is chosen (a sampling thread where there is a core to spare and no
+// native frames are wanted), can be asked for, and is reported.
+TEST_F(ProfileCliTest, TheDeliveryIsChosenAskedForAndReported) {
+  write("shares.ai", kKnownShares);
+  cpu_set_t cpus;
+  ASSERT_EQ(sched_getaffinity(0, sizeof cpus, &cpus), 0);
+  const char* automatic = CPU_COUNT(&cpus) >= 2 ? "thread" : "signal";
+  auto delivery_of = [&](const std::string& flags) {
+    Result r = anarchy("profile " + flags + " -o d.json shares.ai");
+    EXPECT_EQ(r.status, 0) << r.err;
+    return Json::parse(read_file(dir_ / "d.json"))["sampling"]["delivery"].get<std::string>();
+  };
+  EXPECT_EQ(delivery_of(""), automatic);
+  EXPECT_EQ(delivery_of("--delivery signal"), "signal");
+  EXPECT_EQ(delivery_of("--native"), "signal");
+  EXPECT_EQ(delivery_of("--delivery thread"), "thread");
+  write("signal.toml", "[sampling]\ndelivery = \"signal\"\n");
+  EXPECT_EQ(delivery_of("--config signal.toml"), "signal");
+  Result text = anarchy("profile --delivery thread shares.ai");
+  EXPECT_NE(text.err.find("; thread delivery)"), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find("samples taken by a sampling thread"), std::string::npos) << text.err;
+  expect_usage_error("profile --delivery thread --native shares.ai", "native frames need signal");
+  expect_usage_error("profile --delivery timer shares.ai", "--delivery must be auto, signal or thread");
 }
 
 TEST_F(ProfileCliTest, TheSamplingTextReportRanksFunctionsBySamples) {

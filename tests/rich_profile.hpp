@@ -85,6 +85,7 @@ inline Profile make() {
   s.rate_delivered_hz = 999.5;
   s.clock = "cpu";
   s.clock_source = "timer_create(CLOCK_THREAD_CPUTIME_ID)";
+  s.delivery = "signal";
   s.samples = 2000;
   s.dropped_samples = 3;
   s.truncated_stacks = 1;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every conformance program under the sampler at the highest rate the machine delivers (wall
-# clock, 20 kHz, with native stacks), and again in hybrid mode: each must print what it prints
+# clock, 20 kHz: by signal with native stacks, and by a sampling thread in hybrid mode): each must print what it prints
 # without a profiler, end with the same status, and get a complete JSON report. Catches a
 # handler that breaks a program's I/O (EINTR), crashes, deadlocks at start or stop, and a
 # report that cannot be written.

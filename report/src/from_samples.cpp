@@ -148,6 +148,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
   info.truncated_stacks = s.truncated();
   info.threads = static_cast<uint32_t>(s.threads.size());
   info.native = s.config.native;
+  info.delivery = sam::to_string(s.config.delivery);
   info.jitter = s.config.jitter;
   info.max_stack = s.config.max_stack;
   info.drain_ns = s.drain_ns;
@@ -181,10 +182,17 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
   for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
-  profile.profiler.notes.push_back(
-      "the sampler's cost above counts the handler, draining and signal delivery, not the "
-      "slowdown of the program after each signal (cold TLB and branch predictors); "
-      "bench/sampler_overhead.py measures the whole (docs/benchmarks.md)");
+  if (session.config.delivery == sam::Delivery::Thread)
+    profile.profiler.notes.push_back(
+        "the sampler's cost above is the sampling thread's time reading the threads' stacks "
+        "and draining, spent on another core; no signal interrupts the program. "
+        "bench/sampler_overhead.py measures what it costs the program (docs/benchmarks.md)");
+  else
+    profile.profiler.notes.push_back(
+        "the sampler's cost above counts the handler, draining and signal delivery, not the "
+        "slowdown of the program after each signal (on some virtual machines every kernel "
+        "entry costs the program tens of microseconds afterwards); bench/sampler_overhead.py "
+        "measures the whole (docs/benchmarks.md)");
   uint64_t missed = 0, late = 0, throttled = 0;
   for (const sam::ThreadFigures& t : session.threads) {
     missed += t.missed;
@@ -199,14 +207,15 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
   if (late)
     profile.profiler.notes.push_back(
         std::to_string(late) +
-        " ticks came late, as the thread got the CPU back, and were not sampled (they would "
-        "favour the points where threads are preempted); their CPU time went to the next tick");
+        " ticks found the thread off the CPU (or came as it got the CPU back) and were not "
+        "sampled (they would favour the points where threads are preempted); their CPU time "
+        "went to the next sample");
   if (missed)
     profile.profiler.notes.push_back(
         std::to_string(missed) +
-        " timer expirations came while the thread could not take them (off the CPU) and were "
-        "merged by the kernel into a later signal; that sample's stack carries their weight "
-        "in the sample counts");
+        " sampling periods passed without a sample of their own (timer expirations merged by "
+        "the kernel while the thread was off the CPU, or a sampling thread that woke late); "
+        "the next sample's stack carries their weight in the sample counts");
   const SamplingInfo& info = *profile.sampling;
   if (info.samples && info.rate_delivered_hz < 0.9 * info.rate_requested_hz)
     profile.profiler.notes.push_back(

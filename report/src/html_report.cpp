@@ -184,6 +184,7 @@ void sampling_rows(const Profile& p, std::string& out) {
   const SamplingInfo& s = *p.sampling;
   std::string clock = s.clock.empty() ? "" : ", " + escape(s.clock) + " clock";
   if (!s.clock_source.empty()) clock += " (" + escape(s.clock_source) + ")";
+  if (!s.delivery.empty()) clock += ", " + escape(s.delivery) + " delivery";
   row(out, "Sampling rate",
       rate_text(s.rate_requested_hz) + " asked, " + rate_text(s.rate_delivered_hz) + " delivered" +
           clock);

@@ -161,6 +161,8 @@ void read_sampling(const Field& s, Profile& p) {
   out.rate_delivered_hz = s["rate_delivered_hz"].number();
   out.clock = s["clock"].string();
   out.clock_source = s["clock_source"].string();
+  // (Profiles written before thread delivery existed were all sampled by signals.)
+  out.delivery = s.json().contains("delivery") ? s["delivery"].string() : "signal";
   out.samples = s["samples"].u64();
   out.dropped_samples = s["dropped_samples"].u64();
   out.truncated_stacks = s["truncated_stacks"].u64();

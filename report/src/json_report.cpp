@@ -229,6 +229,7 @@ Json sampling_json(const std::optional<SamplingInfo>& sampling) {
   j["rate_delivered_hz"] = s.rate_delivered_hz;
   j["clock"] = s.clock;
   j["clock_source"] = s.clock_source;
+  j["delivery"] = s.delivery;
   j["samples"] = s.samples;
   j["dropped_samples"] = s.dropped_samples;
   j["truncated_stacks"] = s.truncated_stacks;

@@ -117,7 +117,7 @@ std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,
                                            const std::vector<uint32_t>& thread_offsets) {
   SamplingInfo out;
   std::vector<double> requested, delivered, signal_cost, overhead, time_s, sample_weight, duration;
-  std::vector<std::string> clocks, sources;
+  std::vector<std::string> clocks, sources, deliveries;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].sampling) continue;
     const SamplingInfo& s = *inputs[i].sampling;
@@ -147,6 +147,7 @@ std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,
     duration.push_back(static_cast<double>(inputs[i].duration_ns));
     clocks.push_back(s.clock);
     sources.push_back(s.clock_source);
+    deliveries.push_back(s.delivery);
   }
   if (clocks.empty()) return std::nullopt;
   out.rate_requested_hz = weighted_mean(requested, time_s);
@@ -155,6 +156,7 @@ std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,
   out.overhead_percent = weighted_mean(overhead, duration);
   out.clock = agreed_or_listed(clocks);
   out.clock_source = agreed_or_listed(sources);
+  out.delivery = agreed_or_listed(deliveries);
   return out;
 }
 

@@ -41,7 +41,8 @@ std::string hz(double rate) {
 // What the sampler was asked for and what it delivered, before any figure built on it.
 void sampling_header(const SamplingInfo& s, std::string& out) {
   out += "Sampling: " + hz(s.rate_requested_hz) + " asked, " + hz(s.rate_delivered_hz) +
-         " delivered (" + s.clock + " clock: " + s.clock_source + ")" +
+         " delivered (" + s.clock + " clock: " + s.clock_source + "; " + s.delivery +
+         " delivery)" +
          (s.jitter ? ", jittered" : "") + "\n";
   out += "Samples: " + to_string(s.samples) + " taken, " + to_string(s.dropped_samples) +
          " dropped (ring full), " + to_string(s.truncated_stacks) + " truncated stacks (over " +

@@ -38,7 +38,8 @@ double SampledSession::overhead_percent() const {
   if (duration_ns == 0) return 0;
   double spent = static_cast<double>(drain_ns);
   for (const ThreadFigures& t : threads)
-    spent += static_cast<double>(t.handler_ns) + signal_cost_ns * static_cast<double>(t.ticks);
+    spent += static_cast<double>(t.handler_ns) +
+             (t.signalled ? signal_cost_ns * static_cast<double>(t.ticks) : 0.0);
   return 100.0 * spent / static_cast<double>(duration_ns);
 }
 

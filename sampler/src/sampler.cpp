@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "signal_handler.hpp"
+#include "thread_sampling.hpp"
 #include "thread_timer.hpp"
 
 namespace aiprof::sampler {
@@ -47,7 +49,8 @@ class BlockSigprof {
 }  // namespace
 
 struct Sampler::State {
-  SamplerConfig config;
+  SamplerConfig config;  // with the delivery resolved (never Auto)
+  std::string delivery_reason;
   mutable std::mutex mutex;  // guards everything below, and every timer operation
   std::vector<ThreadSlot*> slots;  // registered threads (owned by their registrations)
   std::vector<ThreadFigures> finished;  // threads that unregistered
@@ -59,7 +62,7 @@ struct Sampler::State {
   uint64_t started_at = 0;    // of the current run
   uint64_t duration_ns = 0;   // of finished runs
   uint64_t drain_ns = 0;
-  double signal_cost_ns = -1;  // measured on first start
+  double signal_cost_ns = -1;  // measured when the first signal source is armed
   bool running = false;
   // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
   // then what replaced it.
@@ -71,7 +74,12 @@ struct Sampler::State {
   std::condition_variable wake;
   uint64_t run_generation = 0;  // bumped by stop(): a reader of an older run exits
 
+  bool by_thread() const { return config.delivery == Delivery::Thread; }
+
   TimerSource initial_source() const {
+    if (by_thread())
+      return config.clock == SampleClock::Wall ? TimerSource::SamplingThreadWall
+                                               : TimerSource::SamplingThreadCpu;
     if (config.clock == SampleClock::Wall) return TimerSource::WallTimer;
     return cpu_fallback;
   }
@@ -82,8 +90,17 @@ struct Sampler::State {
       s.credit_ns.store(0, std::memory_order_relaxed);
     }
     s.origin_ns.store(origin_ns, std::memory_order_relaxed);
+    if (detail::is_sampling_thread(source)) return detail::arm_sampling_thread(s, source);
+    prepare_signals();
     std::string error = detail::arm_timer(s, source);
     if (!error.empty()) throw std::runtime_error("cannot sample thread '" + s.name + "': " + error);
+  }
+
+  // Signal delivery needs the handler, and the cost of a signal for the reports. (Thread
+  // delivery turns to signals only for a thread it cannot keep up with.)
+  void prepare_signals() {
+    detail::install_handler();
+    if (signal_cost_ns < 0) signal_cost_ns = detail::measure_signal_cost_ns();
   }
 
   void open_window(ThreadSlot& s) {
@@ -124,12 +141,15 @@ struct Sampler::State {
   }
 
   // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
-  // was asked. Once a thread has run long enough to tell, compare; if its source
-  // under-delivers, move it to the next one: a perf task-clock counter where the kernel
-  // permits, else wall ticks filtered by the thread's CPU time.
+  // was asked, and a sampling thread falls behind when the program's threads keep every CPU
+  // busy. Once a thread has run long enough to tell, compare; if its source under-delivers,
+  // move it to the next one: from a sampling thread to signals, from a CPU-clock timer to a
+  // perf task-clock counter where the kernel permits, else to wall ticks filtered by the
+  // thread's CPU time.
   void check_delivered_rate(ThreadSlot& s) {
     TimerSource source = s.source.load(std::memory_order_relaxed);
-    bool checkable = source == TimerSource::CpuTimer || source == TimerSource::PerfTaskClock;
+    bool checkable = source == TimerSource::CpuTimer || source == TimerSource::PerfTaskClock ||
+                     source == TimerSource::SamplingThreadCpu;
     if (!checkable || s.checked_source == static_cast<int>(source) ||
         !s.armed.load(std::memory_order_relaxed))
       return;
@@ -137,31 +157,47 @@ struct Sampler::State {
     if (cpu < uint64_t{config.rate_check_cpu_ms} * 1000000u) return;
     s.checked_source = static_cast<int>(source);
     double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
-    double delivered =
-        static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_source);
+    // (A sampling thread wakes every period, a timer only when it is due: count what counts.)
+    double delivered = source == TimerSource::SamplingThreadCpu
+                           ? static_cast<double>(s.samples.load(std::memory_order_relaxed) -
+                                                 s.samples_at_source)
+                           : static_cast<double>(s.ticks.load(std::memory_order_relaxed) -
+                                                 s.ticks_at_source);
     if (delivered >= config.min_delivered_share * expected) return;
-    TimerSource next = source == TimerSource::CpuTimer ? TimerSource::PerfTaskClock
-                                                       : TimerSource::WallFilteredByCpu;
+    TimerSource next = next_source(source);
     std::string why;
     if (next == TimerSource::PerfTaskClock && !try_arm(s, next, why)) {
       notes.push_back("thread '" + s.name + "': no perf task-clock counter (" + why + ")");
       next = TimerSource::WallFilteredByCpu;
     }
-    char note[400];
-    std::snprintf(note, sizeof note,
-                  "thread '%s': %s delivered %.0f Hz of the %.0f Hz asked%s; switched to %s",
-                  s.name.c_str(), detail::describe(source),
-                  delivered / (static_cast<double>(cpu) * 1e-9), config.rate_hz,
-                  source == TimerSource::CpuTimer ? " (CPU-time timers are checked on the kernel tick)"
-                                                  : "",
-                  detail::describe(next));
-    notes.emplace_back(note);
-    cpu_fallback = next;
-    if (next == TimerSource::WallFilteredByCpu) arm(s, next);
+    notes.push_back(fallback_note(s, source, next, delivered / (static_cast<double>(cpu) * 1e-9)));
+    if (source != TimerSource::SamplingThreadCpu) cpu_fallback = next;
+    if (next != TimerSource::PerfTaskClock) arm(s, next);
     begin_source(s);
   }
 
+  TimerSource next_source(TimerSource source) const {
+    if (source == TimerSource::SamplingThreadCpu) return cpu_fallback;
+    return source == TimerSource::CpuTimer ? TimerSource::PerfTaskClock
+                                           : TimerSource::WallFilteredByCpu;
+  }
+
+  std::string fallback_note(const ThreadSlot& s, TimerSource from, TimerSource to,
+                            double delivered_hz) const {
+    const char* why = "";
+    if (from == TimerSource::CpuTimer) why = " (CPU-time timers are checked on the kernel tick)";
+    if (from == TimerSource::SamplingThreadCpu)
+      why = " (the program's threads left it too little CPU, or it kept finding the thread off "
+            "the CPU)";
+    char note[500];
+    std::snprintf(note, sizeof note, "thread '%s': %s delivered %.0f Hz of the %.0f Hz asked%s; "
+                  "switched to %s", s.name.c_str(), detail::describe(from), delivered_hz,
+                  config.rate_hz, why, detail::describe(to));
+    return note;
+  }
+
   bool try_arm(ThreadSlot& s, TimerSource source, std::string& why) {
+    prepare_signals();
     why = detail::arm_timer(s, source);
     return why.empty();
   }
@@ -170,9 +206,45 @@ struct Sampler::State {
   void begin_source(ThreadSlot& s) {
     s.cpu_at_source = detail::clock_ns(s.cpu_clock);
     s.ticks_at_source = s.ticks.load(std::memory_order_relaxed);
+    s.samples_at_source = s.samples.load(std::memory_order_relaxed);
+  }
+
+  // Delivery::Thread: this thread takes the samples too, one pass over the registered threads
+  // per period (jittered if asked), and drains every drain interval.
+  void sampling_loop(uint64_t generation) {
+    using Clock = std::chrono::steady_clock;
+    prctl(PR_SET_TIMERSLACK, 1UL);  // wake on time, not up to 50 us late
+    const auto period = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / config.rate_hz));
+    const auto drain_every = std::chrono::milliseconds(config.drain_interval_ms);
+    uint64_t rng = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(detail::monotonic_ns());
+    auto next_interval = [&] {
+      if (!config.jitter) return period;
+      rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
+      return period / 2 + std::chrono::nanoseconds((rng * 0x2545F4914F6CDD1Dull) %
+                                                   static_cast<uint64_t>(period.count()));
+    };
+    std::unique_lock<std::mutex> lock(mutex);
+    auto next_tick = Clock::now() + next_interval();
+    auto next_drain = Clock::now() + drain_every;
+    while (run_generation == generation) {
+      if (wake.wait_until(lock, next_tick, [&] { return run_generation != generation; })) break;
+      auto now = Clock::now();
+      // Periods slept through (the sampling thread was not scheduled) weigh this sample.
+      uint64_t missed = now > next_tick + period ? (now - next_tick) / period : 0;
+      next_tick += next_interval() + static_cast<int64_t>(missed) * period;
+      for (ThreadSlot* s : slots)
+        if (detail::is_sampling_thread(s->source.load(std::memory_order_relaxed)))
+          detail::sample_other_thread(*s, missed);
+      if (now >= next_drain) {
+        drain_all();
+        for (ThreadSlot* s : slots) check_delivered_rate(*s);
+        next_drain = now + drain_every;
+      }
+    }
   }
 
   void reader_loop(uint64_t generation) {
+    if (by_thread()) return sampling_loop(generation);
     std::unique_lock<std::mutex> lock(mutex);
     while (run_generation == generation) {
       // The predicate is checked under the lock: a stop() cannot slip between check and wait.
@@ -201,6 +273,7 @@ struct Sampler::State {
     f.wall_ns = s.wall_total_ns;
     f.clock = config.clock;
     f.source = detail::describe(s.source.load(std::memory_order_relaxed));
+    f.signalled = !detail::is_sampling_thread(s.source.load(std::memory_order_relaxed));
     return f;
   }
 };
@@ -234,7 +307,10 @@ Sampler::Sampler(SamplerConfig config) : state_(std::make_unique<State>()) {
   std::string problem = validate(config);
   if (!problem.empty()) throw std::invalid_argument(problem);
   state_->config = config;
-  detail::install_handler();
+  DeliveryChoice choice = resolve_delivery(config);
+  state_->config.delivery = choice.delivery;
+  state_->delivery_reason = choice.reason;
+  if (choice.delivery == Delivery::Signal) state_->prepare_signals();
   if (config.native) detail::warm_up_unwinder();
 }
 
@@ -272,7 +348,7 @@ ThreadRegistration Sampler::register_current_thread(std::string name,
 
 void Sampler::unregister(ThreadSlot* slot) {
   State& st = *state_;
-  BlockSigprof blocked;  // no tick of this thread while its slot goes away
+  BlockSigprof blocked;  // no tick of this thread while its slot goes away (signal delivery)
   {
     std::lock_guard<std::mutex> lock(st.mutex);
     st.close_window(*slot);
@@ -288,7 +364,6 @@ void Sampler::start() {
   State& st = *state_;
   std::lock_guard<std::mutex> lock(st.mutex);
   if (st.running) return;
-  if (st.signal_cost_ns < 0) st.signal_cost_ns = detail::measure_signal_cost_ns();
   st.started_at = detail::monotonic_ns();
   if (st.origin_ns == 0) st.origin_ns = st.started_at;
   for (ThreadSlot* s : st.slots) st.open_window(*s);
@@ -333,6 +408,10 @@ SampledSession Sampler::take_results() {
   out.drain_ns = st.drain_ns;
   out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
   out.notes = std::move(st.notes);
+  out.notes.insert(out.notes.begin(), std::string("samples taken by ") +
+                                          (st.by_thread() ? "a sampling thread" : "SIGPROF") +
+                                          " (" + to_string(st.config.delivery) + " delivery: " +
+                                          st.delivery_reason + ")");
   st.stacks = StackTrie();
   st.finished.clear();
   st.heap.clear();

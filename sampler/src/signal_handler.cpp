@@ -195,6 +195,10 @@ const char* describe(TimerSource source) {
       return "timer_create(CLOCK_MONOTONIC), sampling once per period of thread CPU time";
     case TimerSource::PerfTaskClock:
       return "perf_event task-clock (overflows per period of thread CPU time)";
+    case TimerSource::SamplingThreadCpu:
+      return "a sampling thread reading the frame stack, once per period of thread CPU time";
+    case TimerSource::SamplingThreadWall:
+      return "a sampling thread reading the frame stack, every period of elapsed time";
   }
   return "?";
 }

@@ -28,9 +28,15 @@ enum class TimerSource : uint8_t {
   WallTimer,          // timer_create on CLOCK_MONOTONIC, every tick samples (--clock wall)
   WallFilteredByCpu,  // CLOCK_MONOTONIC ticks that sample only per period of thread CPU time
   PerfTaskClock,      // a perf_event software task-clock counter overflowing per period of CPU
+  SamplingThreadCpu,   // no timer: the sampling thread, per period of the thread's CPU time
+  SamplingThreadWall,  // no timer: the sampling thread, every period of elapsed time
 };
 
 const char* describe(TimerSource source);
+
+inline bool is_sampling_thread(TimerSource source) {
+  return source == TimerSource::SamplingThreadCpu || source == TimerSource::SamplingThreadWall;
+}
 
 inline void bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
   counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
@@ -64,8 +70,8 @@ struct ThreadSlot {
   std::atomic<uint64_t> origin_ns{0};  // monotonic time the session's clock starts at
   std::atomic<uint64_t> expiry_ns{0};  // jitter: when the one-shot timer is due (monotonic)
 
-  // The CPU filter (WallFilteredByCpu): set up by whoever switches the source, then the
-  // handler's.
+  // The CPU filter (WallFilteredByCpu, SamplingThreadCpu): set up by whoever switches the
+  // source, then the handler's (or the sampling thread's).
   std::atomic<uint64_t> last_cpu_ns{0};
   std::atomic<int64_t> credit_ns{0};
 
@@ -94,6 +100,7 @@ struct ThreadSlot {
   // The delivered-rate check of the current source: counted from here; done once per source.
   uint64_t cpu_at_source = 0;
   uint64_t ticks_at_source = 0;
+  uint64_t samples_at_source = 0;
   int checked_source = -1;
 };
 

@@ -1,10 +1,17 @@
-// The guest call stack, kept in a form a SIGPROF handler can read.
+// The guest call stack, kept in a form a SIGPROF handler, or a sampling thread on another
+// core, can read.
 //
-// The interpreter pushes one Frame per guest call; the sampler's signal handler copies the
-// frames out. The depth is published last (after a signal fence), so a handler that
-// interrupts a push never sees a half-written frame.
+// The interpreter pushes one Frame per guest call; the sampler copies the frame ids out,
+// either from a signal handler on the owning thread or from its own thread. The state word
+// holds the depth (low 32 bits) and a push count (high 32 bits), seqlock-style: a push bumps
+// the count before it writes its frame and publishes the new depth after, so a reader on
+// another thread can tell whether any frame it copied was rewritten while it copied. On x86
+// every store and fence here compiles to a plain move: a push costs one store more than an
+// unguarded stack would.
 //
-// Async-signal-safe: depth(), frame(), copy_to(). Everything else runs on the owning thread.
+// Async-signal-safe: depth(), frame(), copy_ids(), copy_ids_from_other_thread().
+// Safe from another thread: depth(), copy_ids_from_other_thread(). Everything else runs on
+// the owning thread.
 #pragma once
 
 #include <atomic>
@@ -34,43 +41,65 @@ class FrameStack {
   // Owner thread only. The caller checks depth() < capacity() first (the interpreter turns a
   // full stack into a guest RangeError, never an overflow).
   void push(uint32_t function_id, uint32_t line, uint32_t column) {
-    uint32_t d = depth_.load(std::memory_order_relaxed);
-    frames_[d] = Frame{function_id, line, column};
-    std::atomic_signal_fence(std::memory_order_release);
-    depth_.store(d + 1, std::memory_order_relaxed);
+    uint64_t state = state_.load(std::memory_order_relaxed);
+    Frame& f = frames_[static_cast<uint32_t>(state)];
+    state_.store(state + kOnePush, std::memory_order_relaxed);  // "frames may change"
+    std::atomic_thread_fence(std::memory_order_release);        // ...seen before the frame
+    std::atomic_ref<uint32_t>(f.function_id).store(function_id, std::memory_order_relaxed);
+    f.line = line;
+    f.column = column;
+    state_.store(state + kOnePush + 1, std::memory_order_release);  // the depth, last
   }
 
-  // Owner thread only.
-  void pop() { depth_.store(depth_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed); }
+  // Owner thread only. (A pop rewrites no frame, so it leaves the push count alone.)
+  void pop() { state_.store(state_.load(std::memory_order_relaxed) - 1, std::memory_order_release); }
 
-  // Owner thread only: the innermost frame, to record where it stands before a call.
-  Frame& top() { return frames_[depth_.load(std::memory_order_relaxed) - 1]; }
+  // Owner thread only: the innermost frame, to record where it stands before a call. (Only
+  // line and column may be changed through it: readers on other threads read function ids.)
+  Frame& top() { return frames_[depth() - 1]; }
 
-  // Async-signal-safe.
-  uint32_t depth() const {
-    uint32_t d = depth_.load(std::memory_order_relaxed);
-    std::atomic_signal_fence(std::memory_order_acquire);
-    return d;
-  }
+  // Async-signal-safe; safe from another thread.
+  uint32_t depth() const { return static_cast<uint32_t>(state_.load(std::memory_order_acquire)); }
 
-  // Async-signal-safe. Frame i, 0 = outermost.
+  // Async-signal-safe on the owning thread. Frame i, 0 = outermost.
   const Frame& frame(uint32_t i) const { return frames_[i]; }
 
-  // Async-signal-safe: copies up to max_frames function ids, outermost first, and returns the
+  // Async-signal-safe, from a handler on the owning thread (which the owner cannot be
+  // running under): copies up to max_frames function ids, outermost first, and returns the
   // number copied. *truncated is set when the stack was deeper than max_frames (the innermost
   // frames are kept, as they matter most for self time).
   uint32_t copy_ids(uint32_t* out, uint32_t max_frames, bool* truncated) const {
-    uint32_t d = depth();
-    uint32_t start = d > max_frames ? d - max_frames : 0;
-    for (uint32_t i = start; i < d; ++i) out[i - start] = frames_[i].function_id;
-    *truncated = start != 0;
-    return d - start;
+    return copy_range(static_cast<uint32_t>(state_.load(std::memory_order_acquire)), out,
+                      max_frames, truncated);
+  }
+
+  // Safe from any thread while the owner runs: the same copy, as the stack stood when the
+  // copy began. Returns false (nothing usable in out) when the owner pushed during the copy,
+  // which may have rewritten a copied frame; the caller may try again.
+  bool copy_ids_from_other_thread(uint32_t* out, uint32_t max_frames, bool* truncated,
+                                  uint32_t* copied) const {
+    uint64_t before = state_.load(std::memory_order_acquire);
+    *copied = copy_range(static_cast<uint32_t>(before), out, max_frames, truncated);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    uint64_t after = state_.load(std::memory_order_relaxed);
+    return (after >> 32) == (before >> 32);
   }
 
  private:
+  static constexpr uint64_t kOnePush = uint64_t{1} << 32;
+
+  uint32_t copy_range(uint32_t depth, uint32_t* out, uint32_t max_frames, bool* truncated) const {
+    uint32_t start = depth > max_frames ? depth - max_frames : 0;
+    for (uint32_t i = start; i < depth; ++i)
+      out[i - start] =
+          std::atomic_ref<uint32_t>(frames_[i].function_id).load(std::memory_order_relaxed);
+    *truncated = start != 0;
+    return depth - start;
+  }
+
   std::unique_ptr<Frame[]> frames_;
   uint32_t capacity_;
-  std::atomic<uint32_t> depth_{0};
+  std::atomic<uint64_t> state_{0};  // push count << 32 | depth
 };
 
 // Pushes a frame for a scope (native code that keeps its own frame stack for the sampler):

@@ -75,6 +75,7 @@ struct SamplingInfo {
   double rate_delivered_hz = 0;
   std::string clock;         // "cpu" or "wall"
   std::string clock_source;  // e.g. "timer_create(CLOCK_THREAD_CPUTIME_ID)", and why a fallback
+  std::string delivery;      // "signal" or "thread" (a sampling thread read the stacks)
   uint64_t samples = 0;
   uint64_t dropped_samples = 0;
   uint64_t truncated_stacks = 0;

@@ -15,18 +15,19 @@ namespace aiprof::sampler {
 struct ThreadFigures {
   std::string name;
   int64_t tid = 0;
-  uint64_t ticks = 0;             // timer signals handled
+  uint64_t ticks = 0;             // timer signals handled, or sampling-thread passes
   uint64_t samples = 0;           // samples recorded
-  uint64_t dropped = 0;           // ring full
+  uint64_t dropped = 0;           // ring full (or, sampled by a thread, no consistent copy)
   uint64_t missed = 0;            // timer expirations coalesced into a later sample's weight
-  uint64_t late = 0;              // CPU-filtered ticks skipped: delivered as the thread resumed
+  uint64_t late = 0;              // CPU-clock ticks skipped: the thread was off the CPU
   uint64_t throttled = 0;         // ticks skipped because sampling was eating the thread's time
   uint64_t truncated = 0;         // deeper than max_stack guest frames
   uint64_t native_failures = 0;   // native unwinding failed or was re-entered
-  uint64_t handler_ns = 0;        // time spent in the handler
+  uint64_t handler_ns = 0;        // time spent in the handler (or the sampling thread's time)
   uint64_t cpu_ns = 0;            // the thread's CPU time while sampled
   uint64_t wall_ns = 0;           // wall time while sampled
   std::string source;             // which timer fed it (see Sampler::describe_source)
+  bool signalled = true;          // its ticks were signals (not a sampling thread's passes)
   double delivered_hz() const;    // samples per second of the configured clock
   SampleClock clock = SampleClock::Cpu;
 };

@@ -1,6 +1,9 @@
-// The sampler: per-thread timers deliver SIGPROF to each registered thread, whose handler
-// copies that thread's guest frame ids (and native PCs with `native`) into a ring allocated
-// at registration; a reader thread drains the rings into a StackTrie every few milliseconds.
+// The sampler. With signal delivery, per-thread timers deliver SIGPROF to each registered
+// thread, whose handler copies that thread's guest frame ids (and native PCs with `native`)
+// into a ring allocated at registration; a reader thread drains the rings into a StackTrie
+// every few milliseconds. With thread delivery (the default where it can work, see
+// SamplerConfig::delivery), that reader thread takes the samples itself, reading each
+// registered thread's frame stack from another core, and nothing interrupts the program.
 //
 //   Sampler sampler(config);
 //   auto reg = sampler.register_current_thread("main", &frame_stack);  // on each thread

@@ -16,11 +16,24 @@ enum class SampleClock : uint8_t { Cpu, Wall };
 const char* to_string(SampleClock clock);
 std::optional<SampleClock> parse_sample_clock(std::string_view text);
 
+// How a sample is taken.
+// signal: a per-thread timer sends the thread SIGPROF and the handler copies its stack. Needed
+//   for native frames; each signal interrupts the program (on some virtual machines every
+//   kernel entry costs the program tens of microseconds afterwards: see docs/sampling.md).
+// thread: a sampling thread, on another core, copies each registered thread's guest frame
+//   stack; nothing interrupts the program.
+// auto: thread, unless native frames are asked for or the process may use only one CPU.
+enum class Delivery : uint8_t { Auto, Signal, Thread };
+
+const char* to_string(Delivery delivery);
+std::optional<Delivery> parse_delivery(std::string_view text);
+
 struct SamplerConfig {
   double rate_hz = 1000;               // samples per second of the clock, per thread
   SampleClock clock = SampleClock::Cpu;
   uint32_t max_stack = 256;            // guest frames kept per sample (innermost first)
-  bool native = false;                 // also record native PCs with libunwind
+  Delivery delivery = Delivery::Auto;
+  bool native = false;                 // also record native PCs with libunwind (signal only)
   uint32_t max_native = 24;            // native frames kept per sample (innermost first):
                                        // enough to reach the evaluator beneath a guest frame
   bool jitter = false;                 // randomise each interval in [0.5, 1.5) periods
@@ -34,5 +47,12 @@ struct SamplerConfig {
 
 // Checks ranges; returns an error message, or "" when the configuration is usable.
 std::string validate(const SamplerConfig& config);
+
+// Delivery::Signal or Delivery::Thread: what Auto means for this configuration here, and why.
+struct DeliveryChoice {
+  Delivery delivery;
+  std::string reason;
+};
+DeliveryChoice resolve_delivery(const SamplerConfig& config);
 
 }  // namespace aiprof::sampler
