@@ -399,10 +399,17 @@ void profiler_html(const Profile& p, std::string& out) {
   row(out, "Timeline events dropped", to_string(c.timeline_dropped));
   if (p.sampling) {
     const SamplingInfo& s = *p.sampling;
-    row(out, "Sampler cost",
-        format_duration(s.handler_ns) + " in the signal handler, " + format_duration(s.drain_ns) +
-            " draining, " + printf_text("%.0f ns", s.signal_cost_ns) + " per signal delivery; " +
-            percent_text(s.overhead_percent) + " of the run");
+    if (s.delivery == "thread")
+      row(out, "Sampler cost",
+          format_duration(s.handler_ns) + " taking samples, " + format_duration(s.drain_ns) +
+              " draining, on the sampling thread; " + percent_text(s.overhead_percent) +
+              " of the run, on another core");
+    else
+      row(out, "Sampler cost",
+          format_duration(s.handler_ns) + " in the signal handler, " +
+              format_duration(s.drain_ns) + " draining, " +
+              printf_text("%.0f ns", s.signal_cost_ns) + " per signal delivery; " +
+              percent_text(s.overhead_percent) + " of the run");
   }
   out += "</table>\n";
   if (!p.system_info.empty()) {

@@ -285,11 +285,18 @@ void profiler_cost(const Profile& p, std::string& out) {
   if (p.sampling) {
     const SamplingInfo& s = *p.sampling;
     char sampler[256];
-    std::snprintf(sampler, sizeof sampler,
-                  "- Sampler cost: %s in the handler, %s draining, %.0f ns per signal delivered "
-                  "(%.2f%% of the run)\n",
-                  format_duration(s.handler_ns).c_str(), format_duration(s.drain_ns).c_str(),
-                  s.signal_cost_ns, s.overhead_percent);
+    if (s.delivery == "thread")
+      std::snprintf(sampler, sizeof sampler,
+                    "- Sampler cost: %s taking samples and %s draining on the sampling thread "
+                    "(%.2f%% of the run, on another core)\n",
+                    format_duration(s.handler_ns).c_str(), format_duration(s.drain_ns).c_str(),
+                    s.overhead_percent);
+    else
+      std::snprintf(sampler, sizeof sampler,
+                    "- Sampler cost: %s in the handler, %s draining, %.0f ns per signal "
+                    "delivered (%.2f%% of the run)\n",
+                    format_duration(s.handler_ns).c_str(), format_duration(s.drain_ns).c_str(),
+                    s.signal_cost_ns, s.overhead_percent);
     out += sampler;
   }
   out += "- Estimated overhead: " + std::string(overhead) + " of the run\n";

@@ -22,8 +22,16 @@ namespace aiprof::sampler::detail {
 
 namespace {
 
-std::array<std::atomic<ThreadSlot*>, kMaxThreads> g_slots{};
-std::atomic<uint32_t> g_slot_limit{0};  // slots at or past this index were never used
+// The slots the handler may write to. The handler never reads a slot that is not its own
+// thread's: another thread may be freeing its slot at that moment. So what it matches on (the
+// owner thread, the perf counter's fd) is kept here, beside the slot pointer.
+struct TableEntry {
+  std::atomic<ThreadSlot*> slot{nullptr};
+  std::atomic<pthread_t> owner{};
+  std::atomic<int> perf_fd{-1};
+};
+std::array<TableEntry, kMaxThreads> g_table{};
+std::atomic<uint32_t> g_slot_limit{0};  // entries at or past this index were never used
 
 std::mutex g_install_mutex;
 bool g_installed = false;
@@ -39,32 +47,36 @@ void pass_on(int signo, siginfo_t* info, void* context) {
   }
 }
 
-bool is_published(const ThreadSlot* slot) {
-  uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
-  for (uint32_t i = 0; i < limit; ++i)
-    if (g_slots[i].load(std::memory_order_acquire) == slot) return true;
-  return false;
+bool owned_here(const TableEntry& entry) {
+  return pthread_equal(entry.owner.load(std::memory_order_acquire), pthread_self());
 }
 
-// A perf counter's signal names its file descriptor, not a slot.
-ThreadSlot* slot_of_perf_fd(int fd) {
+// The calling thread's published slot that a timer's signal names (a signal left pending by a
+// deleted timer may name a slot since freed, or reused by another thread).
+ThreadSlot* own_slot_named(const void* named) {
   uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
-  for (uint32_t i = 0; i < limit; ++i) {
-    ThreadSlot* slot = g_slots[i].load(std::memory_order_acquire);
-    if (slot && slot->perf_fd.load(std::memory_order_relaxed) == fd) return slot;
-  }
+  for (uint32_t i = 0; i < limit; ++i)
+    if (named && g_table[i].slot.load(std::memory_order_acquire) == named && owned_here(g_table[i]))
+      return static_cast<ThreadSlot*>(const_cast<void*>(named));
   return nullptr;
 }
 
-// The slot a SIGPROF is for: a POSIX timer's names it, a perf counter's names its fd (the
-// kernel's F_SETSIG signals carry a POLL_* code). Null: not one of ours.
+// A perf counter's signal names its file descriptor, not a slot.
+ThreadSlot* own_slot_of_perf_fd(int fd) {
+  uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < limit; ++i)
+    if (g_table[i].perf_fd.load(std::memory_order_acquire) == fd && owned_here(g_table[i]))
+      return g_table[i].slot.load(std::memory_order_acquire);
+  return nullptr;
+}
+
+// The calling thread's slot a SIGPROF is for: a POSIX timer's names it, a perf counter's
+// names its fd (the kernel's F_SETSIG signals carry a POLL_* code). Null: not one of ours.
+// (Only the slot's own thread frees it, so the slot returned stays valid in the handler.)
 ThreadSlot* slot_of(const siginfo_t* info) {
   if (!info) return nullptr;
-  if (info->si_code == SI_TIMER) {
-    auto* slot = static_cast<ThreadSlot*>(info->si_value.sival_ptr);
-    return slot && is_published(slot) ? slot : nullptr;
-  }
-  if (info->si_code > 0 && info->si_code <= POLL_HUP) return slot_of_perf_fd(info->si_fd);
+  if (info->si_code == SI_TIMER) return own_slot_named(info->si_value.sival_ptr);
+  if (info->si_code > 0 && info->si_code <= POLL_HUP) return own_slot_of_perf_fd(info->si_fd);
   return nullptr;
 }
 
@@ -166,11 +178,9 @@ void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* inter
 
 void on_sigprof(int signo, siginfo_t* info, void* context) {
   int saved_errno = errno;
-  ThreadSlot* slot = slot_of(info);
-  // A signal left pending by a deleted timer may name a slot since freed and reused by another
-  // thread: only the slot's own thread may write to its ring.
-  // (pthread_self reads a register; a gettid system call here cost a kernel entry per tick.)
-  if (slot && pthread_equal(slot->owner, pthread_self())) {
+  // (Only the slot's own thread may write to its ring. pthread_self reads a register; a gettid
+  // system call here cost a kernel entry per tick.)
+  if (ThreadSlot* slot = slot_of(info)) {
     const void* pc = nullptr;
 #if defined(__x86_64__)
     if (context) pc = reinterpret_cast<const void*>(
@@ -267,7 +277,10 @@ void install_handler() {
 bool publish_slot(ThreadSlot* slot) {
   for (uint32_t i = 0; i < kMaxThreads; ++i) {
     ThreadSlot* expected = nullptr;
-    if (g_slots[i].compare_exchange_strong(expected, slot, std::memory_order_acq_rel)) {
+    if (g_table[i].slot.compare_exchange_strong(expected, slot, std::memory_order_acq_rel)) {
+      g_table[i].perf_fd.store(-1, std::memory_order_release);
+      g_table[i].owner.store(slot->owner, std::memory_order_release);
+      slot->table_index = i;
       uint32_t limit = g_slot_limit.load(std::memory_order_relaxed);
       while (limit < i + 1 &&
              !g_slot_limit.compare_exchange_weak(limit, i + 1, std::memory_order_acq_rel)) {
@@ -279,10 +292,17 @@ bool publish_slot(ThreadSlot* slot) {
 }
 
 void withdraw_slot(ThreadSlot* slot) {
-  for (auto& entry : g_slots) {
-    ThreadSlot* expected = slot;
-    if (entry.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel)) return;
-  }
+  if (slot->table_index >= kMaxThreads) return;
+  TableEntry& entry = g_table[slot->table_index];
+  entry.perf_fd.store(-1, std::memory_order_release);
+  entry.owner.store(pthread_t{}, std::memory_order_release);
+  entry.slot.store(nullptr, std::memory_order_release);
+  slot->table_index = kMaxThreads;
+}
+
+void note_perf_fd(const ThreadSlot& slot, int fd) {
+  if (slot.table_index < kMaxThreads)
+    g_table[slot.table_index].perf_fd.store(fd, std::memory_order_release);
 }
 
 void warm_up_unwinder() {

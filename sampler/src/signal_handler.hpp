@@ -22,8 +22,11 @@ void install_handler();
 
 // Makes a slot visible to the handler (false: the table of kMaxThreads is full), and hides it.
 constexpr uint32_t kMaxThreads = 1024;
+// The slot's owner must be set first.
 bool publish_slot(ThreadSlot* slot);
 void withdraw_slot(ThreadSlot* slot);
+// Tells the handler which perf counter's signals are the slot's (-1: none).
+void note_perf_fd(const ThreadSlot& slot, int fd);
 
 // Runs what the handler runs for a tick, on the calling thread (tests, warm-up). overrun: timer
 // expirations the kernel coalesced into this signal (the thread was not running to take them).

@@ -56,6 +56,7 @@ struct ThreadSlot {
   pid_t tid = 0;
   pthread_t owner{};  // the registering thread, for the handler's cheap "is this mine" check
   clockid_t cpu_clock{};
+  uint32_t table_index = UINT32_MAX;  // its entry in the handler's table (set when published)
   SampleRing ring;
 
   // Set under the registry mutex when (re)armed; read by the handler.

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "signal_handler.hpp"
+
 namespace aiprof::sampler::detail {
 
 namespace {
@@ -52,6 +54,7 @@ std::string open_task_clock(ThreadSlot& slot) {
     return error;
   }
   int old = slot.perf_fd.exchange(static_cast<int>(fd), std::memory_order_acq_rel);
+  note_perf_fd(slot, static_cast<int>(fd));
   slot.source.store(TimerSource::PerfTaskClock, std::memory_order_release);
   slot.armed.store(true, std::memory_order_release);
   delete_timer(slot);
@@ -91,7 +94,10 @@ std::string arm_timer(ThreadSlot& slot, TimerSource source) {
     return error;
   }
   if (had_timer) timer_delete(previous);
-  if (int fd = slot.perf_fd.exchange(-1, std::memory_order_acq_rel); fd >= 0) close(fd);
+  if (int fd = slot.perf_fd.exchange(-1, std::memory_order_acq_rel); fd >= 0) {
+    note_perf_fd(slot, -1);
+    close(fd);
+  }
   return "";
 }
 
@@ -99,6 +105,7 @@ void disarm_timer(ThreadSlot& slot) {
   slot.armed.store(false, std::memory_order_release);
   delete_timer(slot);
   if (int fd = slot.perf_fd.exchange(-1, std::memory_order_acq_rel); fd >= 0) {
+    note_perf_fd(slot, -1);
     ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
     close(fd);
   }
