@@ -51,8 +51,10 @@ class FrameIndex {
 
 class StackConverter {
  public:
-  StackConverter(Profile& profile, const SampleNaming& naming)
-      : profile_(profile), naming_(naming), frames_(profile) {}
+  // symbols: names already looked up while sampling (null: look everything up here).
+  StackConverter(Profile& profile, const SampleNaming& naming, sam::Symbolizer* symbols)
+      : profile_(profile), naming_(naming), frames_(profile),
+        symbolizer_(symbols ? *symbols : own_symbols_) {}
 
   // Adds `count` samples of one stack: guest ids outermost first, native PCs outermost first.
   void add(const std::vector<uint32_t>& guest, const std::vector<uintptr_t>& native,
@@ -104,12 +106,14 @@ class StackConverter {
   Profile& profile_;
   const SampleNaming& naming_;
   FrameIndex frames_;
-  sam::Symbolizer symbolizer_;
+  sam::Symbolizer own_symbols_;
+  sam::Symbolizer& symbolizer_;
   std::unordered_map<uint32_t, uint32_t> guest_;
 };
 
-void add_stacks(Profile& profile, const sam::StackTrie& trie, const SampleNaming& naming) {
-  StackConverter converter(profile, naming);
+void add_stacks(Profile& profile, const sam::StackTrie& trie, const SampleNaming& naming,
+                sam::Symbolizer* symbols) {
+  StackConverter converter(profile, naming, symbols);
   const auto& nodes = trie.nodes();
   std::vector<uint32_t> guest;
   std::vector<uintptr_t> native;
@@ -174,7 +178,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
 }  // namespace
 
 void add_samples(Profile& profile, const sam::SampledSession& session, const SampleNaming& naming) {
-  add_stacks(profile, session.stacks, naming);
+  add_stacks(profile, session.stacks, naming, session.symbols.get());
   profile.sampling = sampling_info(session, profile);
   if (profile.memory.heap_bytes.size() < session.heap.size()) {
     profile.memory.heap_bytes.clear();

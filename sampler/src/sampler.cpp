@@ -13,8 +13,10 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "aiprof/sampler/symbolizer.hpp"
 #include "signal_handler.hpp"
 #include "thread_sampling.hpp"
 #include "thread_timer.hpp"
@@ -69,6 +71,9 @@ struct Sampler::State {
   TimerSource cpu_fallback = TimerSource::CpuTimer;
   std::vector<std::string> notes;
   uint32_t next_index = 0;
+  // With native frames: names for their PCs, looked up as they are drained, on the reader
+  // thread, while the program runs (the first look-up reads the binary's debug information).
+  std::shared_ptr<Symbolizer> symbols;
 
   std::thread reader;
   std::condition_variable wake;
@@ -130,8 +135,14 @@ struct Sampler::State {
     s.ring.drain([&](const SampleRecord& r) {
       stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth,
                  r.weight);
+      if (symbols) name_native_pcs(s.ring.native_pcs(&r), r.native_depth);
       if (s.live_bytes) record_heap(r);
     });
+  }
+
+  // The look-ups the report will make: the innermost PC as is, the others as return addresses.
+  void name_native_pcs(const uintptr_t* innermost_first, uint32_t depth) {
+    for (uint32_t i = 0; i < depth; ++i) symbols->resolve(innermost_first[i], i != 0);
   }
 
   void drain_all() {
@@ -310,6 +321,7 @@ Sampler::Sampler(SamplerConfig config) : state_(std::make_unique<State>()) {
   DeliveryChoice choice = resolve_delivery(config);
   state_->config.delivery = choice.delivery;
   state_->delivery_reason = choice.reason;
+  if (config.native) state_->symbols = std::make_shared<Symbolizer>();
   if (choice.delivery == Delivery::Signal) state_->prepare_signals();
   if (config.native) detail::warm_up_unwinder();
 }
@@ -408,6 +420,7 @@ SampledSession Sampler::take_results() {
   out.drain_ns = st.drain_ns;
   out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
   out.notes = std::move(st.notes);
+  if (st.symbols) out.symbols = std::exchange(st.symbols, std::make_shared<Symbolizer>());
   out.notes.insert(out.notes.begin(), std::string("samples taken by ") +
                                           (st.by_thread() ? "a sampling thread" : "SIGPROF") +
                                           " (" + to_string(st.config.delivery) + " delivery: " +

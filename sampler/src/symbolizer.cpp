@@ -5,12 +5,18 @@
 #include <boost/stacktrace/frame.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 
 namespace aiprof::sampler {
 
 namespace {
 
+// Boost.Stacktrace's libbacktrace state is one per process and not thread-safe: every
+// look-up, from any Symbolizer, takes this lock.
+std::mutex g_look_up_mutex;
+
 NativeSymbol look_up(uintptr_t address) {
+  std::lock_guard<std::mutex> lock(g_look_up_mutex);
   boost::stacktrace::frame frame(reinterpret_cast<boost::stacktrace::frame::native_frame_ptr_t>(address));
   NativeSymbol symbol;
   symbol.name = frame.name();

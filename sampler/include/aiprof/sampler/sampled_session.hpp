@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct HeapPoint {
   uint64_t live_bytes = 0;
 };
 
+class Symbolizer;
+
 struct SampledSession {
   SamplerConfig config;
   StackTrie stacks;  // counts are weights: 1 + the expirations a sample stands for
@@ -46,6 +49,9 @@ struct SampledSession {
   uint64_t drain_ns = 0;           // time the reader spent draining and aggregating
   double signal_cost_ns = 0;       // kernel delivery + return of one signal, measured
   std::vector<std::string> notes;  // fallbacks taken and why
+  // With native frames: their PCs, already named by the reader thread while the program ran
+  // (so naming them does not wait until the run is over). Null without native frames.
+  std::shared_ptr<Symbolizer> symbols;
 
   uint64_t samples() const;
   uint64_t dropped() const;

@@ -1,6 +1,7 @@
 // Native PCs to function names and source lines, after the run (never in the handler):
 // Boost.Stacktrace with its libbacktrace back end reads the binary's own debug information.
-// Not async-signal-safe; not thread-safe (one Symbolizer per thread).
+// Not async-signal-safe. One Symbolizer is not thread-safe (its cache); Symbolizers on
+// different threads are (their look-ups take one process-wide lock).
 #pragma once
 
 #include <cstdint>
