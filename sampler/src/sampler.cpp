@@ -32,6 +32,10 @@ namespace {
 // the spacing doubles, so a long run keeps an even picture of the whole run.
 constexpr size_t kMaxHeapPoints = 1 << 18;
 
+// A sampling thread that finds a thread off the CPU at more than this share of its due
+// samples hands the thread to signal delivery (see sampling_thread_shortfall).
+constexpr double kMaxOffCpuShare = 0.05;
+
 // Blocks SIGPROF on the calling thread for a scope: a registration or unregistration cannot be
 // interrupted by a tick of the slot it is changing.
 class BlockSigprof {
@@ -152,11 +156,11 @@ struct Sampler::State {
   }
 
   // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
-  // was asked, and a sampling thread falls behind when the program's threads keep every CPU
-  // busy. Once a thread has run long enough to tell, compare; if its source under-delivers,
-  // move it to the next one: from a sampling thread to signals, from a CPU-clock timer to a
-  // perf task-clock counter where the kernel permits, else to wall ticks filtered by the
-  // thread's CPU time.
+  // was asked; a sampling thread falls behind, or keeps finding the thread off the CPU, when
+  // the threads on the machine keep every CPU busy. Once a thread has run long enough to tell,
+  // compare; if its source under-delivers, move it to the next one: from a sampling thread to
+  // signals, from a CPU-clock timer to a perf task-clock counter where the kernel permits,
+  // else to wall ticks filtered by the thread's CPU time.
   void check_delivered_rate(ThreadSlot& s) {
     TimerSource source = s.source.load(std::memory_order_relaxed);
     bool checkable = source == TimerSource::CpuTimer || source == TimerSource::PerfTaskClock ||
@@ -166,25 +170,60 @@ struct Sampler::State {
       return;
     uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_source;
     if (cpu < uint64_t{config.rate_check_cpu_ms} * 1000000u) return;
-    s.checked_source = static_cast<int>(source);
-    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
-    // (A sampling thread wakes every period, a timer only when it is due: count what counts.)
-    double delivered = source == TimerSource::SamplingThreadCpu
-                           ? static_cast<double>(s.samples.load(std::memory_order_relaxed) -
-                                                 s.samples_at_source)
-                           : static_cast<double>(s.ticks.load(std::memory_order_relaxed) -
-                                                 s.ticks_at_source);
-    if (delivered >= config.min_delivered_share * expected) return;
+    std::string shortfall = source == TimerSource::SamplingThreadCpu
+                                ? sampling_thread_shortfall(s, cpu)
+                                : timer_shortfall(s, source, cpu);
+    if (shortfall.empty()) return;
     TimerSource next = next_source(source);
     std::string why;
     if (next == TimerSource::PerfTaskClock && !try_arm(s, next, why)) {
       notes.push_back("thread '" + s.name + "': no perf task-clock counter (" + why + ")");
       next = TimerSource::WallFilteredByCpu;
     }
-    notes.push_back(fallback_note(s, source, next, delivered / (static_cast<double>(cpu) * 1e-9)));
+    notes.push_back("thread '" + s.name + "': " + detail::describe(source) + " " + shortfall +
+                    "; switched to " + detail::describe(next));
     if (source != TimerSource::SamplingThreadCpu) cpu_fallback = next;
     if (next != TimerSource::PerfTaskClock) arm(s, next);
     begin_source(s);
+  }
+
+  // A timer is checked once (its rate does not change): "" when it delivers.
+  std::string timer_shortfall(ThreadSlot& s, TimerSource source, uint64_t cpu) {
+    s.checked_source = static_cast<int>(source);
+    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
+    double ticks = static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_source);
+    if (ticks >= config.min_delivered_share * expected) return "";
+    char text[200];
+    std::snprintf(text, sizeof text, "delivered %.0f Hz of the %.0f Hz asked%s",
+                  ticks / (static_cast<double>(cpu) * 1e-9), config.rate_hz,
+                  source == TimerSource::CpuTimer
+                      ? " (CPU-time timers are checked on the kernel tick)"
+                      : "");
+    return text;
+  }
+
+  // A sampling thread is checked all along (the machine's load can change): it must deliver
+  // the rate, and find the thread on the CPU when a sample is due. A thread found off the CPU
+  // is sampled later, where it resumes: points where threads are preempted (system-call exits)
+  // would gather more than their share. "" when all is well.
+  std::string sampling_thread_shortfall(const ThreadSlot& s, uint64_t cpu) const {
+    double samples = static_cast<double>(s.samples.load(std::memory_order_relaxed) -
+                                         s.samples_at_source);
+    double late = static_cast<double>(s.late.load(std::memory_order_relaxed) - s.late_at_source);
+    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
+    char text[240];
+    if (samples < config.min_delivered_share * expected)
+      std::snprintf(text, sizeof text,
+                    "delivered %.0f Hz of the %.0f Hz asked (the CPUs are all busy: it shares "
+                    "them with the program)",
+                    samples / (static_cast<double>(cpu) * 1e-9), config.rate_hz);
+    else if (late > kMaxOffCpuShare * (samples + late))
+      std::snprintf(text, sizeof text,
+                    "found the thread off the CPU at %.0f%% of its samples (the CPUs are shared)",
+                    100.0 * late / (samples + late));
+    else
+      return "";
+    return text;
   }
 
   TimerSource next_source(TimerSource source) const {
@@ -193,19 +232,6 @@ struct Sampler::State {
                                            : TimerSource::WallFilteredByCpu;
   }
 
-  std::string fallback_note(const ThreadSlot& s, TimerSource from, TimerSource to,
-                            double delivered_hz) const {
-    const char* why = "";
-    if (from == TimerSource::CpuTimer) why = " (CPU-time timers are checked on the kernel tick)";
-    if (from == TimerSource::SamplingThreadCpu)
-      why = " (the program's threads left it too little CPU, or it kept finding the thread off "
-            "the CPU)";
-    char note[500];
-    std::snprintf(note, sizeof note, "thread '%s': %s delivered %.0f Hz of the %.0f Hz asked%s; "
-                  "switched to %s", s.name.c_str(), detail::describe(from), delivered_hz,
-                  config.rate_hz, why, detail::describe(to));
-    return note;
-  }
 
   bool try_arm(ThreadSlot& s, TimerSource source, std::string& why) {
     prepare_signals();
@@ -218,6 +244,7 @@ struct Sampler::State {
     s.cpu_at_source = detail::clock_ns(s.cpu_clock);
     s.ticks_at_source = s.ticks.load(std::memory_order_relaxed);
     s.samples_at_source = s.samples.load(std::memory_order_relaxed);
+    s.late_at_source = s.late.load(std::memory_order_relaxed);
   }
 
   // Delivery::Thread: this thread takes the samples too, one pass over the registered threads

@@ -102,6 +102,7 @@ struct ThreadSlot {
   uint64_t cpu_at_source = 0;
   uint64_t ticks_at_source = 0;
   uint64_t samples_at_source = 0;
+  uint64_t late_at_source = 0;
   int checked_source = -1;
 };
 
