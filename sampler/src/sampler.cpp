@@ -35,6 +35,7 @@ constexpr size_t kMaxHeapPoints = 1 << 18;
 // A sampling thread that finds a thread off the CPU at more than this share of its due
 // samples hands the thread to signal delivery (see sampling_thread_shortfall).
 constexpr double kMaxOffCpuShare = 0.05;
+constexpr uint32_t kSamplingThreadCheckCpuMs = 100;
 
 // Blocks SIGPROF on the calling thread for a scope: a registration or unregistration cannot be
 // interrupted by a tick of the slot it is changing.
@@ -169,7 +170,11 @@ struct Sampler::State {
         !s.armed.load(std::memory_order_relaxed))
       return;
     uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_source;
-    if (cpu < uint64_t{config.rate_check_cpu_ms} * 1000000u) return;
+    // (A sampling thread is judged over a longer window: its first periods include its start.)
+    uint64_t window_ms = source == TimerSource::SamplingThreadCpu
+                             ? std::max(config.rate_check_cpu_ms, kSamplingThreadCheckCpuMs)
+                             : config.rate_check_cpu_ms;
+    if (cpu < window_ms * 1000000u) return;
     std::string shortfall = source == TimerSource::SamplingThreadCpu
                                 ? sampling_thread_shortfall(s, cpu)
                                 : timer_shortfall(s, source, cpu);
