@@ -80,7 +80,12 @@ enum class Op : uint8_t {
 const char* op_text(Op op);
 
 struct UnaryExpr : Node { Op op; Expr* operand; UnaryExpr() : Node(NodeKind::Unary) {} };
-struct BinaryExpr : Node { Op op; Expr* left; Expr* right; BinaryExpr() : Node(NodeKind::Binary) {} };
+struct BinaryExpr : Node {
+  Op op; Expr* left; Expr* right;
+  // evaluator: -1 unknown, else whether both operands are quick numeric trees (eval.cpp)
+  mutable int8_t quick = -1;
+  BinaryExpr() : Node(NodeKind::Binary) {}
+};
 struct LogicalExpr : Node { Op op; Expr* left; Expr* right; LogicalExpr() : Node(NodeKind::Logical) {} };
 struct ConditionalExpr : Node {
   Expr* cond; Expr* then; Expr* otherwise;

@@ -44,7 +44,7 @@ std::string describe(const Value& v) { return type_name(v); }
 
 // JavaScript's %: the sign of the dividend. Integer operands (the common case) avoid fmod,
 // which costs over a hundred instructions in glibc.
-inline double js_mod(double x, double y) {
+[[gnu::noinline]] double js_mod_general(double x, double y) {
   if (x >= -9007199254740991.0 && x <= 9007199254740991.0 && y >= -9007199254740991.0 &&
       y <= 9007199254740991.0) {
     auto xi = static_cast<int64_t>(x), yi = static_cast<int64_t>(y);
@@ -57,9 +57,82 @@ inline double js_mod(double x, double y) {
   return std::fmod(x, y);
 }
 
+// Non-negative integer operands below 2^32 (the usual case) take a 32-bit division inline,
+// much cheaper than a 64-bit one.
+[[gnu::always_inline]] inline double js_mod(double x, double y) {
+  if (x >= 0 && x <= 4294967295.0 && y >= 1 && y <= 4294967295.0) {
+    auto xu = static_cast<uint32_t>(x), yu = static_cast<uint32_t>(y);
+    if (static_cast<double>(xu) == x && static_cast<double>(yu) == y)
+      return static_cast<double>(xu % yu);
+  }
+  return js_mod_general(x, y);
+}
+
 }  // namespace
 
 std::string_view function_name(const FuncObj* f) { return f->node->name; }
+
+// ---------------------------------------------------------------- quick numeric expressions
+
+// Arithmetic trees whose leaves are numeric literals and locals of the current environment
+// (acc * 31 + i % 17) are computed on doubles directly, with no Value temporaries and no
+// dispatch per node, while no hook listens (Impl::quick_hooks_listen). Such a tree has no side
+// effects, so when a leaf is not a number or a divisor is zero the generic evaluator starts over
+// on the same tree (and raises or reports what it must).
+static bool is_arithmetic(Op op) { return op <= Op::Mod; }  // Add, Sub, Mul, Div, Mod
+
+constexpr int kQuickMaxDepth = 6;  // bounds the cost of a tree whose leaves turn out not numbers
+
+static bool is_quick_tree(const Node* n, int depth) {
+  if (n->kind == NodeKind::Number) return true;
+  if (n->kind == NodeKind::Name) {
+    const Binding& b = static_cast<const NameExpr*>(n)->binding;
+    return b.kind == Binding::Local && b.hops == 0;
+  }
+  if (n->kind != NodeKind::Binary || depth >= kQuickMaxDepth) return false;
+  auto* b = static_cast<const BinaryExpr*>(n);
+  return is_arithmetic(b->op) && is_quick_tree(b->left, depth + 1) &&
+         is_quick_tree(b->right, depth + 1);
+}
+
+[[gnu::noinline]] static bool find_quick_operands(const BinaryExpr* b) {
+  b->quick = b->op <= Op::Ge && is_quick_tree(b->left, 1) && is_quick_tree(b->right, 1);
+  return b->quick;
+}
+
+// Whether both operands of b are quick trees (found once per node).
+[[gnu::always_inline]] static inline bool quick_operands(const BinaryExpr* b) {
+  if (AIPROF_UNLIKELY(b->quick < 0)) return find_quick_operands(b);
+  return b->quick;
+}
+
+[[gnu::always_inline]] static inline bool quick_arithmetic(Op op, double x, double y, double& out) {
+  switch (op) {
+    case Op::Add: out = x + y; return true;
+    case Op::Sub: out = x - y; return true;
+    case Op::Mul: out = x * y; return true;
+    case Op::Div: if (y == 0) return false; out = x / y; return true;
+    case Op::Mod: if (y == 0) return false; out = js_mod(x, y); return true;
+    default: return false;
+  }
+}
+
+static bool quick_eval_binary(const Interpreter::Impl& I, const BinaryExpr* b, double& out);
+
+// The value of a quick tree (is_quick_tree), or false when a leaf is not a number or a divisor
+// is zero. Leaves are read inline; operators recurse.
+[[gnu::always_inline]] static inline bool quick_eval(const Interpreter::Impl& I, const Node* n,
+                                                     double& out) {
+  if (n->kind == NodeKind::Binary)
+    return quick_eval_binary(I, static_cast<const BinaryExpr*>(n), out);
+  return I.quick_number(n, out);
+}
+
+static bool quick_eval_binary(const Interpreter::Impl& I, const BinaryExpr* b, double& out) {
+  double x, y;
+  return quick_eval(I, b->left, x) && quick_eval(I, b->right, y) &&
+         quick_arithmetic(b->op, x, y, out);
+}
 
 // ---------------------------------------------------------------- names and environments
 
@@ -508,13 +581,50 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
 }
 
-static Value eval_call(Interpreter::Impl& I, const CallExpr* c) {
+static Value call_direct(Interpreter::Impl& I, FuncObj* f, const CallExpr* c);
+
+namespace {
+Value eval_call_node(Interpreter::Impl& I, const Node* n);
+Value eval_binary(Interpreter::Impl& I, const Node* n);
+Value eval_binary_general(Interpreter::Impl& I, const Node* n);
+}  // namespace
+
+// eval() for the sites on the call path (arguments, operands, return values): calls and binary
+// operators go straight to their functions, which saves the dispatch and, as important, a
+// native frame per guest call (deep guest recursion overflows the CPU's return predictor).
+[[gnu::always_inline]] static inline Value eval_direct(Interpreter::Impl& I, const Node* n) {
+  if (!Interpreter::Impl::nodes_observed()) {
+    if (n->kind == NodeKind::Call) return eval_call_node(I, n);
+    if (n->kind == NodeKind::Binary)
+      return static_cast<const BinaryExpr*>(n)->quick == 0 ? eval_binary_general(I, n)
+                                                             : eval_binary(I, n);
+  }
+  return I.eval(n);
+}
+
+// Whether a call of f from c can bind its arguments straight into an environment on the value
+// stack (call_direct): f has no closures, the arguments fit its parameters (else the call is an
+// arity error, raised by the generic path after the arguments ran) and the stack has room.
+static bool direct_call_fits(const Interpreter::Impl& I, const FuncObj* f, const CallExpr* c) {
+  const FunctionNode* fn = f->node;
+  return !fn->may_capture && c->args.size() <= fn->params.size() &&
+         I.value_stack_top + sizeof(Env) + size_t{fn->env_size} * sizeof(Value) <=
+             I.value_stack_size;
+}
+
+[[gnu::noinline]] static Value eval_call(Interpreter::Impl& I, const CallExpr* c) {
   if (c->callee->kind == NodeKind::Member)
     return call_method(I, c, static_cast<const MemberExpr*>(c->callee));
   // A named callee (the usual case) is read directly rather than through eval().
-  Value callee = c->callee->kind == NodeKind::Name && !I.nodes_observed()
-                     ? read_name(I, static_cast<const NameExpr*>(c->callee))
-                     : I.eval(c->callee);
+  Value callee;
+  if (c->callee->kind == NodeKind::Name && !I.nodes_observed()) {
+    const Value& named = read_name(I, static_cast<const NameExpr*>(c->callee));
+    if (named.tag() == Tag::Function && direct_call_fits(I, named.as<FuncObj>(), c))
+      return call_direct(I, named.as<FuncObj>(), c);
+    callee = named;
+  } else {
+    callee = I.eval(c->callee);
+  }
   ArgBuffer args(c->args.size());
   for (const Node* a : c->args) args.push(I.eval(a));
   if (callee.tag() == Tag::Function)
@@ -596,13 +706,13 @@ struct ActiveCall {
   Interpreter::Impl& I;
   uint32_t id;
   Env* saved;
-  ActiveCall(Interpreter::Impl& impl, const FunctionNode* fn, Env* env)
+  [[gnu::always_inline]] ActiveCall(Interpreter::Impl& impl, const FunctionNode* fn, Env* env)
       : I(impl), id(fn->function_id), saved(impl.env) {
     I.env = env;
     I.frames.push(id, fn->line, fn->column);
     AIPROF_HOOK(kHookCall, on_call_enter(id));
   }
-  ~ActiveCall() {
+  [[gnu::always_inline]] ~ActiveCall() {
     AIPROF_HOOK(kHookCall, on_call_exit(id));
     I.frames.pop();
     I.env = saved;
@@ -634,6 +744,86 @@ Value Interpreter::Impl::invoke(FuncObj* f, size_t argc, const Node* site, Fill&
     ~Drop() { decref(e); }
   } drop{e};
   return run(e);
+}
+
+// The call path of a closure-free function called by name (direct_call_fits): its environment
+// is carved from the value stack before the arguments run and each argument is evaluated
+// straight into its parameter's slot (no argument buffer, no moves). The order of everything
+// the guest can see is that of invoke: callee, arguments, checks, frame, body.
+[[gnu::always_inline]] static inline Value call_direct_inline(Interpreter::Impl& I, FuncObj* f,
+                                                              const CallExpr* c) {
+  using aiprof::instrumentation::g_hook_mask;
+  using aiprof::instrumentation::kHookRefcount;
+  const FunctionNode* fn = f->node;
+  const uint32_t size = fn->env_size;
+  // Holds f (the arguments may overwrite the variable it was read from) and the environment
+  // (its first `built` slots constructed); releases both however the call ends.
+  struct Hold {
+    Interpreter::Impl& I;
+    FuncObj* f;
+    Value* slots;
+    size_t saved_top;
+    uint32_t built = 0;
+    [[gnu::always_inline]] ~Hold() {
+      for (uint32_t i = 0; i < built; ++i) slots[i].~Value();
+      I.value_stack_top = saved_top;
+      if (AIPROF_UNLIKELY(f->refcount == 1 || (g_hook_mask & kHookRefcount))) decref(f);
+      else --f->refcount;
+    }
+  };
+  incref(f);
+  const size_t top = I.value_stack_top;
+  auto* env = reinterpret_cast<Env*>(I.value_stack.get() + top);
+  Hold hold{I, f, env->slots(), top};
+  I.value_stack_top = top + sizeof(Env) + size_t{size} * sizeof(Value);
+  env->refcount = 1u << 30;  // never released through reference counting
+  env->kind = ObjKind::Env;
+  env->gc_next = env->gc_prev = nullptr;
+  env->parent = f->env;  // kept alive by f
+  env->size = size;
+  Value* slots = hold.slots;
+  const uint32_t argc = static_cast<uint32_t>(c->args.size());
+  Node* const* args = c->args.data();
+  for (uint32_t i = 0; i < argc; ++i) {
+    new (&slots[i]) Value(eval_direct(I, args[i]));
+    hold.built = i + 1;
+  }
+  const uint32_t nparams = static_cast<uint32_t>(fn->params.size());
+  for (uint32_t i = argc; i < nparams; ++i) new (&slots[i]) Value(Value::null());
+  for (uint32_t i = nparams; i < size; ++i) new (&slots[i]) Value();
+  hold.built = size;
+  // check_call without the arity check (argc <= nparams here).
+  char probe;
+  if (AIPROF_UNLIKELY(I.frames.depth() >= I.frames.capacity() || &probe < I.stack_limit))
+    I.raise(ErrorKind::RangeError, "maximum call depth exceeded", c);
+  I.set_position(c);
+  I.check_budget();
+  I.heap.maybe_collect();
+  ActiveCall call(I, fn, env);
+  for (const Node* s : fn->body->body) {
+    // A return, alone or as the branch of an if, at the top of the body (the usual shapes)
+    // builds its value straight into this call's result: no exec, no trip through ret.
+    if (s->kind == NodeKind::If) {
+      auto* st = static_cast<const IfStmt*>(s);
+      s = I.condition(st->cond) ? st->then : st->otherwise;
+      if (!s) continue;
+    }
+    if (s->kind == NodeKind::Return) {
+      auto* r = static_cast<const ReturnStmt*>(s);
+      if (!r->value) return Value::null();
+      return eval_direct(I, r->value);
+    }
+    Flow flow = I.exec(s);
+    if (flow != Flow::Normal) {
+      if (flow == Flow::Return) return std::move(I.ret);
+      break;
+    }
+  }
+  return Value::null();
+}
+
+[[gnu::noinline]] static Value call_direct(Interpreter::Impl& I, FuncObj* f, const CallExpr* c) {
+  return call_direct_inline(I, f, c);
 }
 
 Value Interpreter::Impl::call_function(FuncObj* f, const Value* args, size_t argc, const Node* site) {
@@ -717,12 +907,37 @@ using Impl = Interpreter::Impl;
   return u->op == Op::Neg ? Value::number(-v.as_number()) : v;
 }
 
-Value eval_binary(Impl& I, const Node* n) {
+Value eval_binary_general(Impl& I, const Node* n);
+
+[[gnu::noinline]] Value eval_binary(Impl& I, const Node* n) {
+  auto* b = static_cast<const BinaryExpr*>(n);
+  if (!Impl::quick_hooks_listen() && quick_operands(b)) {
+    double x, y;
+    if (quick_eval(I, b->left, x) && quick_eval(I, b->right, y)) {
+      switch (b->op) {
+        case Op::Lt: return Value::boolean(x < y);
+        case Op::Le: return Value::boolean(x <= y);
+        case Op::Gt: return Value::boolean(x > y);
+        case Op::Ge: return Value::boolean(x >= y);
+        case Op::Eq: return Value::boolean(x == y);
+        case Op::Ne: return Value::boolean(x != y);
+        default: {
+          double v;
+          if (quick_arithmetic(b->op, x, y, v)) return Value::number(v);
+        }
+      }
+    }
+  }
+  return eval_binary_general(I, n);
+}
+
+[[gnu::noinline]] Value eval_binary_general(Impl& I, const Node* n) {
   auto* b = static_cast<const BinaryExpr*>(n);
   Value ltmp, rtmp;
   // The left operand may be read in place only if evaluating the right cannot change it.
-  const Value& l = Impl::side_effect_free(b->right) ? I.operand(b->left, ltmp) : (ltmp = I.eval(b->left));
-  const Value& r = I.operand(b->right, rtmp);
+  const bool pure_right = Impl::side_effect_free(b->right);
+  const Value& l = pure_right ? I.operand(b->left, ltmp) : (ltmp = eval_direct(I, b->left));
+  const Value& r = pure_right ? I.operand(b->right, rtmp) : (rtmp = eval_direct(I, b->right));
   if (l.is_number() && r.is_number()) {
     AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
     double x = l.as_number(), y = r.as_number();
@@ -776,8 +991,35 @@ Value eval_binary(Impl& I, const Node* n) {
   return read_name(I, static_cast<const NameExpr*>(n));
 }
 
+[[gnu::noinline]] Value eval_string(Impl&, const Node* n) {
+  return static_cast<const StringExpr*>(n)->value;
+}
+
+[[gnu::noinline]] Value eval_function_lit(Impl& I, const Node* n) {
+  return make_function(static_cast<const FunctionLitExpr*>(n)->fn, I.env);
+}
+
+[[gnu::cold, gnu::noinline]] Value eval_not_expression(Impl& I, const Node* n) {
+  I.raise(ErrorKind::RuntimeError, "internal error: not an expression", n);
+}
+
+// A call of a closure-free function named by a local variable (fib(n - 1)) runs call_direct
+// inlined here; every other call goes through eval_call.
 [[gnu::noinline]] Value eval_call_node(Impl& I, const Node* n) {
-  return eval_call(I, static_cast<const CallExpr*>(n));
+  auto* c = static_cast<const CallExpr*>(n);
+  if (c->callee->kind == NodeKind::Name &&
+      !(aiprof::instrumentation::g_hook_mask &
+        (aiprof::instrumentation::kHookNode | aiprof::instrumentation::kHookVariable))) {
+    auto* name = static_cast<const NameExpr*>(c->callee);
+    if (name->binding.kind == Binding::Local) {
+      // Read without the hook (it is off); an unset slot is not a function and goes the
+      // generic way, which reports it.
+      const Value* v = local_slot(I.env, name->binding);
+      if (v->tag() == Tag::Function && direct_call_fits(I, v->as<FuncObj>(), c))
+        return call_direct_inline(I, v->as<FuncObj>(), c);
+    }
+  }
+  return eval_call(I, c);
 }
 
 [[gnu::noinline]] Value eval_assign_node(Impl& I, const Node* n) {
@@ -790,20 +1032,23 @@ Value eval_binary(Impl& I, const Node* n) {
 
 }  // namespace
 
+// A lean dispatcher: every case either builds its value without a call or hands the node to
+// its kind's function, so no case pays for the register saves and stack frame of another.
 Value Interpreter::Impl::eval_node(const Node* n) {
   switch (n->kind) {
     case NodeKind::Number: return Value::number(static_cast<const NumberExpr*>(n)->value);
-    case NodeKind::String: return static_cast<const StringExpr*>(n)->value;
+    case NodeKind::String: return eval_string(*this, n);
     case NodeKind::Bool: return Value::boolean(static_cast<const BoolExpr*>(n)->value);
     case NodeKind::Null: return Value::null();
     case NodeKind::Name: {
+      // A local of this environment while neither variable nor reference-count hooks listen
+      // (the slow path reports to them).
       auto* name = static_cast<const NameExpr*>(n);
-      if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
+      if (name->binding.kind == Binding::Local && name->binding.hops == 0 &&
+          !(aiprof::instrumentation::g_hook_mask & (aiprof::instrumentation::kHookVariable |
+                                                     aiprof::instrumentation::kHookRefcount))) {
         const Value& v = env->slots()[name->binding.slot];
-        if (!v.is_unset()) {
-          AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
-          return v;
-        }
+        if (!v.is_unset()) return Value::copy_unhooked(v);
       }
       return eval_name_slow(*this, n);
     }
@@ -811,7 +1056,10 @@ Value Interpreter::Impl::eval_node(const Node* n) {
     case NodeKind::ArrayLit: return eval_array_lit(*this, n);
     case NodeKind::ObjectLit: return eval_object_lit(*this, n);
     case NodeKind::Unary: return eval_unary(*this, n);
-    case NodeKind::Binary: return eval_binary(*this, n);
+    case NodeKind::Binary:
+      // Operands that are not quick trees (calls, strings) go straight to the generic path.
+      if (static_cast<const BinaryExpr*>(n)->quick == 0) return eval_binary_general(*this, n);
+      return eval_binary(*this, n);
     case NodeKind::Logical: return eval_logical(*this, n);
     case NodeKind::Conditional: return eval_conditional(*this, n);
     case NodeKind::Assign: return eval_assign_node(*this, n);
@@ -819,10 +1067,9 @@ Value Interpreter::Impl::eval_node(const Node* n) {
     case NodeKind::Call: return eval_call_node(*this, n);
     case NodeKind::Member: return eval_member(*this, n);
     case NodeKind::Index: return eval_index(*this, n);
-    case NodeKind::FunctionLit: return make_function(static_cast<const FunctionLitExpr*>(n)->fn, env);
-    default: break;
+    case NodeKind::FunctionLit: return eval_function_lit(*this, n);
+    default: return eval_not_expression(*this, n);
   }
-  raise(ErrorKind::RuntimeError, "internal error: not an expression", n);
 }
 
 // An expression whose value is not used: assignments to and updates of local variables skip
@@ -833,6 +1080,14 @@ void Interpreter::Impl::exec_expression(const Node* n) {
     if (a->op == Op::Assign && a->target->kind == NodeKind::Name && !a->checks_type() && !nodes_observed()) {
       auto* name = static_cast<const NameExpr*>(a->target);
       if (name->binding.kind == Binding::Local) {
+        if (a->value->kind == NodeKind::Binary && !quick_hooks_listen()) {
+          auto* b = static_cast<const BinaryExpr*>(a->value);
+          double d;
+          if (is_arithmetic(b->op) && quick_operands(b) && quick_eval(*this, b, d)) {
+            *local_slot(env, name->binding) = Value::number(d);
+            return;
+          }
+        }
         Value v = eval(a->value);
         *local_slot(env, name->binding) = std::move(v);
         return;
@@ -855,14 +1110,35 @@ void Interpreter::Impl::exec_expression(const Node* n) {
   eval(n);
 }
 
-// The truth of a condition; numeric comparisons decide without building a boolean value.
+static bool condition_slow(Interpreter::Impl& I, const Node* n);
+
+// The truth of a condition; numeric comparisons decide without building a boolean value, quick
+// trees (n < 2, i < n) without a Value at all.
 bool Interpreter::Impl::condition(const Node* n) {
-  if (n->kind == NodeKind::Binary && !nodes_observed()) {
+  if (n->kind == NodeKind::Binary && !quick_hooks_listen()) {
+    auto* b = static_cast<const BinaryExpr*>(n);
+    double x, y;
+    if (b->op >= Op::Lt && b->op <= Op::Ge && quick_operands(b) && quick_eval(*this, b->left, x) &&
+        quick_eval(*this, b->right, y)) {
+      switch (b->op) {
+        case Op::Lt: return x < y;
+        case Op::Le: return x <= y;
+        case Op::Gt: return x > y;
+        default: return x >= y;
+      }
+    }
+  }
+  return condition_slow(*this, n);
+}
+
+[[gnu::noinline]] static bool condition_slow(Interpreter::Impl& I, const Node* n) {
+  if (n->kind == NodeKind::Binary && !I.nodes_observed()) {
     auto* b = static_cast<const BinaryExpr*>(n);
     if (b->op >= Op::Lt && b->op <= Op::Ge) {
       Value ltmp, rtmp;
-      const Value& l = side_effect_free(b->right) ? operand(b->left, ltmp) : (ltmp = eval(b->left));
-      const Value& r = operand(b->right, rtmp);
+      const Value& l = Interpreter::Impl::side_effect_free(b->right) ? I.operand(b->left, ltmp)
+                                                                     : (ltmp = I.eval(b->left));
+      const Value& r = I.operand(b->right, rtmp);
       if (l.is_number() && r.is_number()) {
         AIPROF_HOOK(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(b->op)));
         double x = l.as_number(), y = r.as_number();
@@ -873,10 +1149,10 @@ bool Interpreter::Impl::condition(const Node* n) {
           default: return x >= y;
         }
       }
-      return compare(*this, b->op, l, r, n).as_bool();
+      return compare(I, b->op, l, r, n).as_bool();
     }
   }
-  Value v = eval(n);
+  Value v = I.eval(n);
   if (v.is_bool()) return v.as_bool();
   return truthy(v);
 }
@@ -891,7 +1167,7 @@ Flow Interpreter::Impl::exec_statements(const std::vector<Node*>& body) {
   return Flow::Normal;
 }
 
-Flow Interpreter::Impl::exec_block(const BlockStmt* b) {
+[[gnu::noinline]] Flow Interpreter::Impl::exec_block(const BlockStmt* b) {
   AIPROF_HOOK(kHookBlock, on_block_enter(SourcePos{b->line, b->column}));
   Flow f;
   if (b->scope.owns_env) {
@@ -916,7 +1192,7 @@ static bool loop_body_ends(Interpreter::Impl& I, const BlockStmt* body, Flow* ou
   return false;
 }
 
-static Flow exec_for(Interpreter::Impl& I, const ForStmt* f) {
+[[gnu::noinline]] static Flow exec_for(Interpreter::Impl& I, const ForStmt* f) {
   auto run = [&]() -> Flow {
     if (f->init) I.exec(f->init);
     Flow out = Flow::Normal;
@@ -937,7 +1213,7 @@ static Flow exec_for(Interpreter::Impl& I, const ForStmt* f) {
 
 // for (k in obj) / for (v of arr): the values to visit, computed once up front for objects;
 // arrays are walked by index so pushes during the loop are seen, as in JavaScript.
-static Flow exec_for_each(Interpreter::Impl& I, const ForEachStmt* f) {
+[[gnu::noinline]] static Flow exec_for_each(Interpreter::Impl& I, const ForEachStmt* f) {
   Value coll = I.eval(f->iterable);
   bool keys = f->kind == NodeKind::ForIn;
   auto run = [&]() -> Flow {
@@ -986,7 +1262,7 @@ static Flow exec_for_each(Interpreter::Impl& I, const ForEachStmt* f) {
   return run();
 }
 
-static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
+[[gnu::noinline]] static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
   Value caught;
   try {
     return I.exec_block(t->body);
@@ -1014,45 +1290,70 @@ static Flow exec_try(Interpreter::Impl& I, const TryStmt* t) {
   return f;
 }
 
+// One function per statement kind but the cheapest, so exec itself keeps a small frame and
+// tail-calls them (a statement returns its Flow in a register).
+namespace {
+
+[[gnu::noinline]] Flow exec_expression_stmt(Impl& I, const Node* n) {
+  I.exec_expression(static_cast<const ExprStmt*>(n)->expr);
+  return Flow::Normal;
+}
+
+[[gnu::noinline]] Flow exec_while(Impl& I, const Node* n) {
+  auto* w = static_cast<const WhileStmt*>(n);
+  Flow out = Flow::Normal;
+  while (I.condition(w->cond))
+    if (loop_body_ends(I, w->body, &out)) break;
+  return out;
+}
+
+[[gnu::noinline]] Flow exec_loop(Impl& I, const Node* n) {
+  Flow out = Flow::Normal;
+  while (!loop_body_ends(I, static_cast<const LoopStmt*>(n)->body, &out)) {
+  }
+  return out;
+}
+
+[[gnu::noinline]] Flow exec_return(Impl& I, const Node* n) {
+  auto* r = static_cast<const ReturnStmt*>(n);
+  // (Not built in place in ret: a call in r->value returns by moving out of ret.)
+  I.ret = r->value ? eval_direct(I, r->value) : Value::null();
+  return Flow::Return;
+}
+
+[[gnu::noinline, noreturn]] void exec_throw(Impl& I, const Node* n) {
+  auto* t = static_cast<const ThrowStmt*>(n);
+  Value v = I.eval(t->value);
+  throw ScriptError{std::move(v), I.traceback(n->line, n->column)};
+}
+
+[[gnu::noinline]] Flow exec_other(Impl& I, const Node* n) {
+  I.eval(n);
+  return Flow::Normal;
+}
+
+}  // namespace
+
 Flow Interpreter::Impl::exec(const Node* n) {
   switch (n->kind) {
-    case NodeKind::ExprStmt: exec_expression(static_cast<const ExprStmt*>(n)->expr); return Flow::Normal;
+    case NodeKind::ExprStmt: return exec_expression_stmt(*this, n);
     case NodeKind::If: {
       auto* s = static_cast<const IfStmt*>(n);
       if (condition(s->cond)) return s->then ? exec(s->then) : Flow::Normal;
       return s->otherwise ? exec(s->otherwise) : Flow::Normal;
     }
-    case NodeKind::While: {
-      auto* w = static_cast<const WhileStmt*>(n);
-      Flow out = Flow::Normal;
-      while (condition(w->cond))
-        if (loop_body_ends(*this, w->body, &out)) break;
-      return out;
-    }
-    case NodeKind::Loop: {
-      Flow out = Flow::Normal;
-      while (!loop_body_ends(*this, static_cast<const LoopStmt*>(n)->body, &out)) {
-      }
-      return out;
-    }
+    case NodeKind::While: return exec_while(*this, n);
+    case NodeKind::Loop: return exec_loop(*this, n);
     case NodeKind::For: return exec_for(*this, static_cast<const ForStmt*>(n));
     case NodeKind::ForIn:
     case NodeKind::ForOf: return exec_for_each(*this, static_cast<const ForEachStmt*>(n));
     case NodeKind::Block: return exec_block(static_cast<const BlockStmt*>(n));
-    case NodeKind::Return: {
-      auto* r = static_cast<const ReturnStmt*>(n);
-      ret = r->value ? eval(r->value) : Value::null();
-      return Flow::Return;
-    }
+    case NodeKind::Return: return exec_return(*this, n);
     case NodeKind::Break: return Flow::Break;
     case NodeKind::Continue: return Flow::Continue;
     case NodeKind::Try: return exec_try(*this, static_cast<const TryStmt*>(n));
-    case NodeKind::Throw: {
-      auto* t = static_cast<const ThrowStmt*>(n);
-      Value v = eval(t->value);
-      throw ScriptError{std::move(v), traceback(n->line, n->column)};
-    }
-    default: eval(n); return Flow::Normal;
+    case NodeKind::Throw: exec_throw(*this, n);
+    default: return exec_other(*this, n);
   }
 }
 
