@@ -188,6 +188,9 @@ struct Sampler::State {
     notes.push_back("thread '" + s.name + "': " + detail::describe(source) + " " + shortfall +
                     "; switched to " + detail::describe(next));
     if (source != TimerSource::SamplingThreadCpu) cpu_fallback = next;
+    // From the sampling thread (this one, the ring's producer and consumer, just drained) to
+    // a handler, which must not fault pages in.
+    if (source == TimerSource::SamplingThreadCpu) s.ring.touch_pages();
     if (next != TimerSource::PerfTaskClock) arm(s, next);
     begin_source(s);
   }

@@ -13,7 +13,8 @@ ThreadSlot::ThreadSlot(const SamplerConfig& config, uint32_t index_, std::string
       live_bytes(live_bytes_),
       native(config.native),
       jitter(config.jitter),
-      ring(config.ring_records, config.max_stack, config.native ? config.max_native : 0),
+      ring(config.ring_records, config.max_stack, config.native ? config.max_native : 0,
+           config.delivery != Delivery::Thread),
       rng_state(0x9E3779B97F4A7C15ull ^ (uint64_t{index_} << 32) ^
                 static_cast<uint64_t>(
                     std::chrono::steady_clock::now().time_since_epoch().count())) {

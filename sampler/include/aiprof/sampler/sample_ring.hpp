@@ -1,8 +1,10 @@
 // A single-producer single-consumer ring of fixed-size sample records, one per sampled thread.
 //
-// The producer is the SIGPROF handler running on the owning thread; the consumer is the
-// reader thread (or whoever drains). All memory is allocated (and touched) by the
-// constructor, before any timer can fire, so the producer never allocates or faults a page in.
+// The producer is the SIGPROF handler running on the owning thread (or, with thread delivery,
+// the sampling thread); the consumer is the reader thread (or whoever drains). All memory is
+// allocated by the constructor, and touched there for a handler, before any timer can fire,
+// so the handler never allocates or faults a page in. (A sampling thread may fault pages in:
+// it runs beside the program, and the program need not wait for a megabyte to be touched.)
 //
 // Async-signal-safe: claim(), publish(), guest_ids(), native_pcs(). Everything else is the
 // consumer's (one consumer at a time).
@@ -28,7 +30,11 @@ constexpr uint32_t kNativeFailed = 2;
 
 class SampleRing {
  public:
-  SampleRing(uint32_t capacity, uint32_t max_guest, uint32_t max_native);
+  SampleRing(uint32_t capacity, uint32_t max_guest, uint32_t max_native, bool touch_now = true);
+
+  // Touches every page (before a handler becomes the producer). Only while no producer runs
+  // and the ring is drained: it overwrites the records.
+  void touch_pages();
 
   SampleRing(const SampleRing&) = delete;
   SampleRing& operator=(const SampleRing&) = delete;
