@@ -306,6 +306,10 @@ void note_perf_fd(const ThreadSlot& slot, int fd) {
 }
 
 void warm_up_unwinder() {
+  // A per-thread cache needs no lock: with the global one, libunwind blocks signals around
+  // every cache access (two sigprocmask system calls per unwind, each a kernel entry).
+  static const bool per_thread_cache [[maybe_unused]] =
+      unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD) == 0;
   void* pcs[8];
   unw_backtrace(pcs, 8);
 }
