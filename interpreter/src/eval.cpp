@@ -117,6 +117,25 @@ static bool is_quick_tree(const Node* n, int depth) {
   }
 }
 
+// A binary operator on two numbers: arithmetic (false for a zero divisor, which the generic
+// path reports) or a comparison. False for any other operator.
+[[gnu::always_inline]] static inline bool numeric_binary(Op op, double x, double y, Value& out) {
+  switch (op) {
+    case Op::Lt: out = Value::boolean(x < y); return true;
+    case Op::Le: out = Value::boolean(x <= y); return true;
+    case Op::Gt: out = Value::boolean(x > y); return true;
+    case Op::Ge: out = Value::boolean(x >= y); return true;
+    case Op::Eq: out = Value::boolean(x == y); return true;
+    case Op::Ne: out = Value::boolean(x != y); return true;
+    default: {
+      double v;
+      if (!quick_arithmetic(op, x, y, v)) return false;
+      out = Value::number(v);
+      return true;
+    }
+  }
+}
+
 static bool quick_eval_binary(const Interpreter::Impl& I, const BinaryExpr* b, double& out);
 
 // The value of a quick tree (is_quick_tree), or false when a leaf is not a number or a divisor
@@ -913,20 +932,9 @@ Value eval_binary_general(Impl& I, const Node* n);
   auto* b = static_cast<const BinaryExpr*>(n);
   if (!Impl::quick_hooks_listen() && quick_operands(b)) {
     double x, y;
-    if (quick_eval(I, b->left, x) && quick_eval(I, b->right, y)) {
-      switch (b->op) {
-        case Op::Lt: return Value::boolean(x < y);
-        case Op::Le: return Value::boolean(x <= y);
-        case Op::Gt: return Value::boolean(x > y);
-        case Op::Ge: return Value::boolean(x >= y);
-        case Op::Eq: return Value::boolean(x == y);
-        case Op::Ne: return Value::boolean(x != y);
-        default: {
-          double v;
-          if (quick_arithmetic(b->op, x, y, v)) return Value::number(v);
-        }
-      }
-    }
+    Value out;
+    if (quick_eval(I, b->left, x) && quick_eval(I, b->right, y) && numeric_binary(b->op, x, y, out))
+      return out;
   }
   return eval_binary_general(I, n);
 }
@@ -940,21 +948,8 @@ Value eval_binary_general(Impl& I, const Node* n);
   const Value& r = pure_right ? I.operand(b->right, rtmp) : (rtmp = eval_direct(I, b->right));
   if (l.is_number() && r.is_number()) {
     AIPROF_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
-    double x = l.as_number(), y = r.as_number();
-    switch (b->op) {
-      case Op::Add: return Value::number(x + y);
-      case Op::Div: if (y != 0) return Value::number(x / y); break;
-      case Op::Mod: if (y != 0) return Value::number(js_mod(x, y)); break;
-      case Op::Sub: return Value::number(x - y);
-      case Op::Mul: return Value::number(x * y);
-      case Op::Lt: return Value::boolean(x < y);
-      case Op::Le: return Value::boolean(x <= y);
-      case Op::Gt: return Value::boolean(x > y);
-      case Op::Ge: return Value::boolean(x >= y);
-      case Op::Eq: return Value::boolean(x == y);
-      case Op::Ne: return Value::boolean(x != y);
-      default: break;
-    }
+    Value out;
+    if (numeric_binary(b->op, l.as_number(), r.as_number(), out)) return out;
   }
   return binary(I, b->op, l, r, n);
 }

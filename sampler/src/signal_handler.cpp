@@ -56,8 +56,9 @@ bool owned_here(const TableEntry& entry) {
 ThreadSlot* own_slot_named(const void* named) {
   uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
   for (uint32_t i = 0; i < limit; ++i)
-    if (named && g_table[i].slot.load(std::memory_order_acquire) == named && owned_here(g_table[i]))
-      return static_cast<ThreadSlot*>(const_cast<void*>(named));
+    if (ThreadSlot* slot = g_table[i].slot.load(std::memory_order_acquire);
+        slot && slot == named && owned_here(g_table[i]))
+      return slot;
   return nullptr;
 }
 
