@@ -156,6 +156,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
   info.jitter = s.config.jitter;
   info.max_stack = s.config.max_stack;
   info.drain_ns = s.drain_ns;
+  info.naming_ns = s.naming_ns;
   info.signal_cost_ns = s.signal_cost_ns;
   info.overhead_percent = s.overhead_percent();
   for (const sam::ThreadFigures& t : s.threads) {

@@ -410,6 +410,9 @@ void profiler_html(const Profile& p, std::string& out) {
               format_duration(s.drain_ns) + " draining, " +
               printf_text("%.0f ns", s.signal_cost_ns) + " per signal delivery; " +
               percent_text(s.overhead_percent) + " of the run");
+    if (s.naming_ns)
+      row(out, "Naming native PCs",
+          format_duration(s.naming_ns) + " on the reader thread (another core; not counted above)");
   }
   out += "</table>\n";
   if (!p.system_info.empty()) {

@@ -173,6 +173,7 @@ void read_sampling(const Field& s, Profile& p) {
   out.native_unwind_failures = s["native_unwind_failures"].u64();
   out.handler_ns = s["handler_ns"].u64();
   out.drain_ns = s["drain_ns"].u64();
+  if (s.json().contains("naming_ns")) out.naming_ns = s["naming_ns"].u64();  // (absent before it was split out)
   out.signal_cost_ns = s["signal_cost_ns"].number();
   out.overhead_percent = s["overhead_percent"].number();
   for (const Field& t : s["per_thread"].elements())

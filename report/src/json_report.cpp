@@ -240,6 +240,7 @@ Json sampling_json(const std::optional<SamplingInfo>& sampling) {
   j["native_unwind_failures"] = s.native_unwind_failures;
   j["handler_ns"] = s.handler_ns;
   j["drain_ns"] = s.drain_ns;
+  j["naming_ns"] = s.naming_ns;
   j["signal_cost_ns"] = s.signal_cost_ns;
   j["overhead_percent"] = s.overhead_percent;
   Json per_thread = Json::array();

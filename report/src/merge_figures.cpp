@@ -131,6 +131,7 @@ std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,
     out.native_unwind_failures += s.native_unwind_failures;
     out.handler_ns += s.handler_ns;
     out.drain_ns += s.drain_ns;
+    out.naming_ns += s.naming_ns;
     for (ThreadSampling t : s.per_thread) {
       t.thread += thread_offsets[i];
       out.per_thread.push_back(t);

@@ -298,6 +298,9 @@ void profiler_cost(const Profile& p, std::string& out) {
                     format_duration(s.handler_ns).c_str(), format_duration(s.drain_ns).c_str(),
                     s.signal_cost_ns, s.overhead_percent);
     out += sampler;
+    if (s.naming_ns)
+      out += "- Naming native PCs: " + format_duration(s.naming_ns) +
+             " on the reader thread while the program ran (another core; not counted above)\n";
   }
   out += "- Estimated overhead: " + std::string(overhead) + " of the run\n";
   if (c.timeline_dropped)

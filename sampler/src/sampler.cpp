@@ -68,7 +68,8 @@ struct Sampler::State {
   uint64_t origin_ns = 0;     // monotonic time of the first start()
   uint64_t started_at = 0;    // of the current run
   uint64_t duration_ns = 0;   // of finished runs
-  uint64_t drain_ns = 0;
+  uint64_t drain_ns = 0;      // draining and aggregating, naming excluded
+  uint64_t naming_ns = 0;     // naming native PCs (see SampledSession::naming_ns)
   double signal_cost_ns = -1;  // measured when the first signal source is armed
   bool running = false;
   // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
@@ -140,7 +141,11 @@ struct Sampler::State {
     s.ring.drain([&](const SampleRecord& r) {
       stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth,
                  r.weight);
-      if (symbols) name_native_pcs(s.ring.native_pcs(&r), r.native_depth);
+      if (symbols) {
+        uint64_t start = detail::monotonic_ns();
+        name_native_pcs(s.ring.native_pcs(&r), r.native_depth);
+        naming_ns += detail::monotonic_ns() - start;
+      }
       if (s.live_bytes) record_heap(r);
     });
   }
@@ -151,9 +156,9 @@ struct Sampler::State {
   }
 
   void drain_all() {
-    uint64_t start = detail::monotonic_ns();
+    uint64_t start = detail::monotonic_ns(), naming_before = naming_ns;
     for (ThreadSlot* s : slots) drain(*s);
-    drain_ns += detail::monotonic_ns() - start;
+    drain_ns += detail::monotonic_ns() - start - (naming_ns - naming_before);
   }
 
   // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
@@ -453,6 +458,7 @@ SampledSession Sampler::take_results() {
   out.heap = std::move(st.heap);
   out.duration_ns = st.duration_ns;
   out.drain_ns = st.drain_ns;
+  out.naming_ns = st.naming_ns;
   out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
   out.notes = std::move(st.notes);
   if (st.symbols) out.symbols = std::exchange(st.symbols, std::make_shared<Symbolizer>());
@@ -465,7 +471,7 @@ SampledSession Sampler::take_results() {
   st.heap.clear();
   st.heap_stride = 1;
   st.heap_seen = 0;
-  st.duration_ns = st.drain_ns = 0;
+  st.duration_ns = st.drain_ns = st.naming_ns = 0;
   st.notes.clear();
   return out;
 }

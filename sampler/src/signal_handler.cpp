@@ -3,6 +3,8 @@
 // or touches stdio; errno is saved and restored.
 #include "signal_handler.hpp"
 
+#include "module_snapshot.hpp"
+
 #include <signal.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -196,6 +198,16 @@ void on_sigprof(int signo, siginfo_t* info, void* context) {
 
 }  // namespace
 
+bool unwinding_in_handler_on_this_thread() {
+  uint32_t limit = g_slot_limit.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < limit; ++i)
+    if (owned_here(g_table[i]))  // (a slot this thread owns: safe to read)
+      if (ThreadSlot* slot = g_table[i].slot.load(std::memory_order_acquire);
+          slot && slot->in_native_unwind)
+        return true;
+  return false;
+}
+
 const char* describe(TimerSource source) {
   switch (source) {
     case TimerSource::CpuTimer:
@@ -307,6 +319,7 @@ void note_perf_fd(const ThreadSlot& slot, int fd) {
 }
 
 void warm_up_unwinder() {
+  snapshot_loaded_modules();
   // A per-thread cache needs no lock: with the global one, libunwind blocks signals around
   // every cache access (two sigprocmask system calls per unwind, each a kernel entry).
   static const bool per_thread_cache [[maybe_unused]] =

@@ -87,8 +87,8 @@ struct ThreadSlot {
   std::atomic<uint64_t> samples{0};
   std::atomic<uint64_t> dropped{0};
   std::atomic<uint64_t> missed{0};  // timer expirations coalesced into a later signal
-  std::atomic<uint64_t> late{0};
-  std::atomic<uint64_t> throttled{0};  // ticks skipped by the overload guard    // filtered ticks skipped: delivered when the thread resumed
+  std::atomic<uint64_t> late{0};       // filtered ticks skipped: delivered when the thread resumed
+  std::atomic<uint64_t> throttled{0};  // ticks skipped by the overload guard
   std::atomic<uint64_t> truncated{0};
   std::atomic<uint64_t> native_failures{0};
   std::atomic<uint64_t> handler_ns{0};
