@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sampling-mode overhead, measured side by side in one run (issue 4), with gperftools beside it.
 
-On recursive fib and the numeric loop (release build), alternating runs, medians of --runs:
+On recursive fib and the numeric loop (release build), each profiled run paired with a baseline run
+right before it, --runs rounds of shuffled pairs; ratios are medians of the pairs' ratios:
   run        anarchy run PROGRAM                                     (the baseline)
   sampling   anarchy profile --mode sampling --rate R -o out.json   (target <= 1.02x wall)
   signal     the same with --delivery signal (SIGPROF on the program's thread)
@@ -17,6 +18,7 @@ Usage: bench/sampler_overhead.py [--release build/release] [--runs 7] [--rate 10
 import argparse
 import json
 import os
+import random
 import statistics
 import struct
 import sys
@@ -50,56 +52,85 @@ def gperftools_samples(path):
 OURS = {"sampling": [], "signal": ["--delivery", "signal"], "native": ["--native"]}
 
 
+def median_with_interval(values, resamples=2000, seed=1):
+    """The median and a 95% bootstrap interval for it (percentile method)."""
+    rng = random.Random(seed)
+    medians = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(resamples))
+    return statistics.median(values), medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
+
+
 def measure(args, tmp, program):
+    """Each profiled command runs right after a baseline run of its own, in pairs, the pairs of a
+    round in a shuffled order: this VM switches between a fast and a ~1.5x slower phase every
+    few seconds, and a ratio within an adjacent pair is what survives that. Ratios are medians
+    of the pairs' ratios; times are medians."""
     anarchy = os.path.join(args.release, "bin", "anarchy")
     gperf_out = os.path.join(tmp, "gperf.prof")
     rate = str(args.rate)
-    commands = {"run": ([anarchy, "run", program], None)}
+    baseline = ([anarchy, "run", program], None)
+    commands = {}
     for name, flags in OURS.items():
         report = os.path.join(tmp, name + ".json")
         commands[name] = ([anarchy, "profile", "--mode", "sampling", *flags, "--rate", rate, "-o", report,
                            program], None)
     commands["gperftools"] = ([anarchy, "run", program],
                               {"LD_PRELOAD": LIBPROFILER, "CPUPROFILE": gperf_out, "CPUPROFILE_FREQUENCY": rate})
-    times = {name: [] for name in commands}
-    samples = {name: [] for name in (*OURS, "gperftools")}
+    times = {name: [] for name in ("run", *commands)}
+    ratios = {name: ([], []) for name in commands}  # (wall, cpu) ratio per pair
+    samples = {name: [] for name in commands}
     estimate = {name: [] for name in OURS}
     delivered = {name: [] for name in OURS}
+    order = list(commands)
+    rng = random.Random(args.runs)
     for _ in range(args.runs):
-        for name, (command, env) in commands.items():
-            times[name].append(overhead.timed(command, env))
+        rng.shuffle(order)
+        for name in order:
+            base = overhead.timed(*baseline)
+            command, env = commands[name]
+            took = overhead.timed(command, env)
+            times["run"].append(base)
+            times[name].append(took)
+            ratios[name][0].append(took[0] / base[0])
+            ratios[name][1].append(took[1] / base[1])
             if name == "gperftools":
                 samples[name].append(gperftools_samples(gperf_out))
-            elif name in OURS:
+            else:
                 s = json.load(open(os.path.join(tmp, name + ".json")))["sampling"]
                 samples[name].append(s["samples"])
                 estimate[name].append(s["overhead_percent"])
                 delivered[name].append(s["rate_delivered_hz"])
     med = {n: (statistics.median(t[0] for t in v), statistics.median(t[1] for t in v)) for n, v in times.items()}
-    return med, {n: statistics.median(v) for n, v in samples.items()}, \
+    ratio = {n: (median_with_interval(w), median_with_interval(c)) for n, (w, c) in ratios.items()}
+    return med, ratio, {n: statistics.median(v) for n, v in samples.items()}, \
         {n: statistics.median(v) for n, v in estimate.items()}, {n: statistics.median(v) for n, v in delivered.items()}
+
+
+def ratio_text(r):
+    middle, low, high = r
+    return f"{middle:.3f}x ({low:.3f}-{high:.3f})"
 
 
 def render(rows, args):
     lines = [SECTION, "",
              f"Measured by `bench/sampler_overhead.py --runs {args.runs} --rate {args.rate}` (release build, 2 shared "
-             "cores; medians of alternating runs). Targets: sampling <= 1.02x wall, --native <= 1.05x. "
+             "cores). Each profiled run is paired with a baseline `anarchy run` right before it, pairs shuffled "
+             "within a round; a ratio is the median of the pairs' ratios, with a 95% bootstrap interval for that "
+             "median in brackets; times are medians. Targets: sampling <= 1.02x wall, --native <= 1.05x. "
              "`sampling` is the default (thread delivery: a sampling thread on the other core), `signal` the "
              "same with `--delivery signal`.", "",
              "| workload | run | sampling | ratio | signal | ratio | --native | ratio | gperftools | ratio |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for label, med, _, _, _ in rows:
+    for label, med, ratio, _, _, _ in rows:
         for unit, i in (("wall", 0), ("cpu", 1)):
-            base = med["run"][i]
-            cells = [f"{label} ({unit})", f"{base:.3f}s"]
+            cells = [f"{label} ({unit})", f"{med['run'][i]:.3f}s"]
             for name in (*OURS, "gperftools"):
-                cells += [f"{med[name][i]:.3f}s", f"{med[name][i] / base:.3f}x"]
+                cells += [f"{med[name][i]:.3f}s", ratio_text(ratio[name][i])]
             lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "(cpu: user + system time of the whole process, the sampling thread included.)", "",
               "Samples delivered (medians) and the profiler's own cost estimate (what its reports state):", "",
               "| workload | " + " | ".join(f"{n}: samples | Hz | own estimate" for n in OURS) +
               " | gperftools: samples |", "|---|" + "---:|" * (3 * len(OURS) + 1)]
-    for label, med, samples, estimate, delivered in rows:
+    for label, _, _, samples, estimate, delivered in rows:
         cells = [label]
         for n in OURS:
             cells += [f"{samples[n]:.0f}", f"{delivered[n]:.0f}", f"{estimate[n]:.2f}%"]

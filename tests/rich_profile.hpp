@@ -88,6 +88,7 @@ inline Profile make() {
   s.delivery = "signal";
   s.samples = 2000;
   s.dropped_samples = 3;
+  s.unsettled_copies = 2;
   s.truncated_stacks = 1;
   s.threads = 2;
   s.native = true;
@@ -96,6 +97,7 @@ inline Profile make() {
   s.native_unwind_failures = 4;
   s.handler_ns = 123456;
   s.drain_ns = 65432;
+  s.naming_ns = 4321;
   s.signal_cost_ns = 812.25;
   s.overhead_percent = 0.0094;
   s.per_thread = {{0, 1900, 3, 1, 1900000000, 1950000000, 1000.0},

@@ -149,6 +149,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
     info.clock_source += (info.clock_source.empty() ? "" : "; ") + source;
   info.samples = s.samples();
   info.dropped_samples = s.dropped();
+  info.unsettled_copies = s.unsettled();
   info.truncated_stacks = s.truncated();
   info.threads = static_cast<uint32_t>(s.threads.size());
   info.native = s.config.native;

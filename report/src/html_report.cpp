@@ -191,7 +191,11 @@ void sampling_rows(const Profile& p, std::string& out) {
   row(out, "Samples",
       count_text(s.samples) + " on " + count_text(s.threads) +
           (s.threads == 1 ? " thread" : " threads") + (s.native ? ", with native frames" : ""));
-  row(out, "Dropped samples", count_text(s.dropped_samples));
+  row(out, "Dropped samples",
+      count_text(s.dropped_samples) +
+          (s.unsettled_copies ? " (" + count_text(s.unsettled_copies) +
+                                    " because the stack changed under every copy)"
+                              : ""));
   row(out, "Truncated stacks",
       count_text(s.truncated_stacks) +
           (s.max_stack ? " (deeper than " + count_text(s.max_stack) + " frames)" : ""));

@@ -165,6 +165,7 @@ void read_sampling(const Field& s, Profile& p) {
   out.delivery = s.json().contains("delivery") ? s["delivery"].string() : "signal";
   out.samples = s["samples"].u64();
   out.dropped_samples = s["dropped_samples"].u64();
+  if (s.json().contains("unsettled_copies")) out.unsettled_copies = s["unsettled_copies"].u64();
   out.truncated_stacks = s["truncated_stacks"].u64();
   out.threads = s["threads"].u32();
   out.native = s["native"].boolean();

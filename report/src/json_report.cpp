@@ -232,6 +232,7 @@ Json sampling_json(const std::optional<SamplingInfo>& sampling) {
   j["delivery"] = s.delivery;
   j["samples"] = s.samples;
   j["dropped_samples"] = s.dropped_samples;
+  j["unsettled_copies"] = s.unsettled_copies;
   j["truncated_stacks"] = s.truncated_stacks;
   j["threads"] = s.threads;
   j["native"] = s.native;

@@ -123,6 +123,7 @@ std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,
     const SamplingInfo& s = *inputs[i].sampling;
     out.samples += s.samples;
     out.dropped_samples += s.dropped_samples;
+    out.unsettled_copies += s.unsettled_copies;
     out.truncated_stacks += s.truncated_stacks;
     out.threads += s.threads;
     out.native = out.native || s.native;

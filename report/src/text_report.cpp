@@ -38,6 +38,13 @@ std::string hz(double rate) {
   return text;
 }
 
+std::string dropped_reasons(const SamplingInfo& s) {
+  if (s.unsettled_copies == 0) return "ring full";
+  uint64_t ring_full = s.dropped_samples - std::min(s.unsettled_copies, s.dropped_samples);
+  return to_string(ring_full) + " ring full, " +
+         to_string(s.unsettled_copies) + " stack changing under every copy";
+}
+
 // What the sampler was asked for and what it delivered, before any figure built on it.
 void sampling_header(const SamplingInfo& s, std::string& out) {
   out += "Sampling: " + hz(s.rate_requested_hz) + " asked, " + hz(s.rate_delivered_hz) +
@@ -45,7 +52,8 @@ void sampling_header(const SamplingInfo& s, std::string& out) {
          " delivery)" +
          (s.jitter ? ", jittered" : "") + "\n";
   out += "Samples: " + to_string(s.samples) + " taken, " + to_string(s.dropped_samples) +
-         " dropped (ring full), " + to_string(s.truncated_stacks) + " truncated stacks (over " +
+         " dropped (" + dropped_reasons(s) + "), " + to_string(s.truncated_stacks) +
+         " truncated stacks (over " +
          to_string(s.max_stack) + " frames)" +
          (s.native ? ", " + to_string(s.native_unwind_failures) + " native unwinds failed" : "") +
          ", " + to_string(s.threads) + (s.threads == 1 ? " thread" : " threads") + "\n";

@@ -19,6 +19,12 @@ uint64_t SampledSession::dropped() const {
   return n;
 }
 
+uint64_t SampledSession::unsettled() const {
+  uint64_t n = 0;
+  for (const ThreadFigures& t : threads) n += t.unsettled;
+  return n;
+}
+
 uint64_t SampledSession::truncated() const {
   uint64_t n = 0;
   for (const ThreadFigures& t : threads) n += t.truncated;

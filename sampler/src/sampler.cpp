@@ -314,6 +314,7 @@ struct Sampler::State {
     f.ticks = s.ticks.load(std::memory_order_relaxed);
     f.samples = s.samples.load(std::memory_order_relaxed);
     f.dropped = s.dropped.load(std::memory_order_relaxed);
+    f.unsettled = s.unsettled.load(std::memory_order_relaxed);
     f.missed = s.missed.load(std::memory_order_relaxed);
     f.late = s.late.load(std::memory_order_relaxed);
     f.throttled = s.throttled.load(std::memory_order_relaxed);

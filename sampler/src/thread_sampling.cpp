@@ -43,12 +43,13 @@ bool copy_stack(ThreadSlot& s, SampleRecord& r) {
   return false;
 }
 
-// Copies the stack into a claimed record; false (the record not published) when no
-// consistent copy was had, counted as dropped.
+// Copies the stack into a claimed record; null (the record not published) when the ring is
+// full or no consistent copy was had, counted as dropped (the latter also as unsettled).
 SampleRecord* copy_into_ring(ThreadSlot& s) {
   SampleRecord* r = s.ring.claim();
   if (r && copy_stack(s, *r)) return r;
   bump(s.dropped);
+  if (r) bump(s.unsettled);
   return nullptr;
 }
 

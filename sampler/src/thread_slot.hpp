@@ -86,6 +86,7 @@ struct ThreadSlot {
   std::atomic<uint64_t> ticks{0};
   std::atomic<uint64_t> samples{0};
   std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> unsettled{0};  // dropped by the sampling thread: no consistent copy
   std::atomic<uint64_t> missed{0};  // timer expirations coalesced into a later signal
   std::atomic<uint64_t> late{0};       // filtered ticks skipped: delivered when the thread resumed
   std::atomic<uint64_t> throttled{0};  // ticks skipped by the overload guard

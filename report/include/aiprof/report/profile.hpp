@@ -78,6 +78,9 @@ struct SamplingInfo {
   std::string delivery;      // "signal" or "thread" (a sampling thread read the stacks)
   uint64_t samples = 0;
   uint64_t dropped_samples = 0;
+  // Of those, dropped by a sampling thread because the stack changed under every copy it tried
+  // (the rest: the ring was full).
+  uint64_t unsettled_copies = 0;
   uint64_t truncated_stacks = 0;
   uint32_t threads = 0;
   bool native = false;

@@ -18,7 +18,8 @@ struct ThreadFigures {
   int64_t tid = 0;
   uint64_t ticks = 0;             // timer signals handled, or sampling-thread passes
   uint64_t samples = 0;           // samples recorded
-  uint64_t dropped = 0;           // ring full (or, sampled by a thread, no consistent copy)
+  uint64_t dropped = 0;           // ring full, or (below) no consistent copy
+  uint64_t unsettled = 0;         // of those, sampling thread: the stack changed under each copy
   uint64_t missed = 0;            // timer expirations coalesced into a later sample's weight
   uint64_t late = 0;              // CPU-clock ticks skipped: the thread was off the CPU
   uint64_t throttled = 0;         // ticks skipped because sampling was eating the thread's time
@@ -59,6 +60,7 @@ struct SampledSession {
 
   uint64_t samples() const;
   uint64_t dropped() const;
+  uint64_t unsettled() const;
   uint64_t truncated() const;
   // The rate delivered over all threads: samples / (summed clock time) (0 if nothing ran).
   double delivered_hz() const;
