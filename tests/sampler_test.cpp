@@ -199,8 +199,11 @@ TEST_P(DeliveryTest, KnownSharesWithinTwoPointsOverFiveSeconds) {
   ASSERT_GT(s.samples(), 3000u) << "delivered " << s.delivered_hz() << " Hz";
   EXPECT_LT(share(by_leaf, 0), 5.0);  // the loop between the calls
   by_leaf.erase(0);
+  std::string how;  // for a failure's message: how the samples were taken
+  for (const std::string& note : s.notes) how += "\n  note: " + note;
   for (uint32_t f = 1; f < 4; ++f)
-    EXPECT_NEAR(share(by_leaf, f), share_of(truth, f), 2.0) << "function " << f;
+    EXPECT_NEAR(share(by_leaf, f), share_of(truth, f), 2.0)
+        << "function " << f << ", " << s.samples() << " samples" << how;
   // The work itself is split 20/30/50 (the time, nearly so).
   EXPECT_NEAR(share_of(truth, 1), 20.0, 5.0);
   EXPECT_NEAR(share_of(truth, 3), 50.0, 5.0);
@@ -460,6 +463,27 @@ TEST(SamplerTest, TheDeliveryIsResolvedAndNativeFramesNeedSignals) {
 // A sampling thread copies frame stacks while their owner pushes and pops: a copy it keeps is
 // a stack that really was, never one mixing two. The owner alternates between the stacks
 // 1-2-3 and 1-5-6, so a torn copy would read 1-2-6 or 1-5-3.
+// A copy stays good while the stack only grows above what it read, and is refused once the
+// stack falls into a frame it read and grows again (that frame rewritten).
+TEST(FrameStackTest, OnlyRewrittenFramesSpoilACopy) {
+  FrameStack frames(8);
+  frames.push(1, 0, 0);
+  frames.push(2, 0, 0);
+  FrameStack::State seen = frames.read_state();
+  EXPECT_EQ(seen.depth, 2u);
+  frames.push(3, 0, 0);  // above what was read
+  frames.pop();
+  uint32_t id = 0;
+  EXPECT_TRUE(frames.frame_id_as_of(seen, 1, &id));
+  EXPECT_EQ(id, 2u);
+  frames.pop();  // frame 1 popped and written again
+  frames.push(7, 0, 0);
+  EXPECT_FALSE(frames.frame_id_as_of(seen, 1, &id));
+  EXPECT_TRUE(frames.frame_id_as_of(seen, 0, &id));
+  EXPECT_EQ(id, 1u);
+  EXPECT_EQ(frames.frame(1).function_id(), 7u);
+}
+
 TEST(FrameStackTest, CopiesFromAnotherThreadAreNeverTorn) {
   FrameStack frames(8);
   std::atomic<bool> done{false};

@@ -48,7 +48,7 @@ std::vector<TraceEntry> Interpreter::Impl::traceback(uint32_t line, uint32_t col
   uint32_t depth = frames.depth();
   for (uint32_t i = 0; i < depth; ++i) {
     const auto& f = frames.frame(i);
-    const auto& info = in.functions().at(f.function_id);
+    const auto& info = in.functions().at(f.function_id());
     bool innermost = i + 1 == depth;
     out.push_back({info.name, info.file, innermost ? line : f.line, innermost ? column : f.column});
   }

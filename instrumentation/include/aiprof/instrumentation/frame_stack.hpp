@@ -2,17 +2,19 @@
 // core, can read.
 //
 // The interpreter pushes one Frame per guest call; the sampler copies the frame ids out,
-// either from a signal handler on the owning thread or from its own thread. The state word
-// holds the depth (low 32 bits) and a push count (high 32 bits), seqlock-style: a push bumps
-// the count before it writes its frame (a release store, so a reader that sees the new frame
-// sees the new count) and publishes the new depth after, so a reader on another thread can
-// tell whether any frame it copied was rewritten while it copied. (No fences: ThreadSanitizer
-// does not model them.) On x86 every store and load here compiles to a plain move: a push
-// costs one store more than an unguarded stack would.
+// either from a signal handler on the owning thread or from its own thread. Pushes are
+// numbered: the state word holds the depth (low 32 bits) and the number of the last push (high
+// 32 bits), and each frame carries the number of the push that wrote it beside its function id
+// (one 64-bit word, written in one store). A reader on another thread reads the state, then the
+// frames below its depth: a frame whose push number is newer than the state's was rewritten
+// while it copied (the stack fell below it and grew again), and the copy is refused. Pushes
+// above the depth it read leave its copy alone, so only a stack that shrinks into the copied
+// frames spoils a copy. (No fences: ThreadSanitizer does not model them. On x86 every store and
+// load here is a plain move, and a push stores no more than an unguarded stack would.)
 //
-// Async-signal-safe: depth(), frame(), copy_ids(), copy_ids_from_other_thread().
-// Safe from another thread: depth(), copy_ids_from_other_thread(). Everything else runs on
-// the owning thread.
+// Async-signal-safe: depth(), frame(), copy_ids(), read_state(), copy_ids_from_other_thread().
+// Safe from another thread: depth(), read_state(), copy_ids_from_other_thread(). Everything else
+// runs on the owning thread.
 #pragma once
 
 #include <atomic>
@@ -21,16 +23,25 @@
 
 namespace aiprof::instrumentation {
 
-// One guest frame: which function runs, and where in it execution currently stands
-// (the line/column of the call the frame is waiting on, or of the failing expression).
+// One guest frame: which function runs (and the number of the push that wrote it), and where
+// in it execution currently stands (the line/column of the call the frame is waiting on, or of
+// the failing expression).
 struct Frame {
-  uint32_t function_id;
+  uint64_t push_and_id;  // push number << 32 | function id
   uint32_t line;
   uint32_t column;
+
+  uint32_t function_id() const { return static_cast<uint32_t>(push_and_id); }
 };
 
 class FrameStack {
  public:
+  // What a reader saw of the stack at one moment (see read_state()).
+  struct State {
+    uint32_t depth;
+    uint32_t last_push;  // number of the last push (wraps)
+  };
+
   explicit FrameStack(uint32_t capacity)
       : frames_(std::make_unique<Frame[]>(capacity)), capacity_(capacity) {}
 
@@ -43,16 +54,17 @@ class FrameStack {
   // full stack into a guest RangeError, never an overflow).
   void push(uint32_t function_id, uint32_t line, uint32_t column) {
     uint64_t state = state_.load(std::memory_order_relaxed);
+    uint64_t push = (state >> 32) + 1;
     Frame& f = frames_[static_cast<uint32_t>(state)];
-    state_.store(state + kOnePush, std::memory_order_relaxed);  // "frames may change", which a
-    // reader that sees the new id below also sees (the release store orders it first)
-    std::atomic_ref<uint32_t>(f.function_id).store(function_id, std::memory_order_release);
+    std::atomic_ref<uint64_t>(f.push_and_id).store(push << 32 | function_id,
+                                                    std::memory_order_relaxed);
     f.line = line;
     f.column = column;
-    state_.store(state + kOnePush + 1, std::memory_order_release);  // the depth, last
+    // The depth and push number, last; a reader that sees them sees the frame.
+    state_.store(push << 32 | (static_cast<uint32_t>(state) + 1), std::memory_order_release);
   }
 
-  // Owner thread only. (A pop rewrites no frame, so it leaves the push count alone.)
+  // Owner thread only. (A pop rewrites no frame, so it leaves the push number alone.)
   void pop() { state_.store(state_.load(std::memory_order_relaxed) - 1, std::memory_order_release); }
 
   // Owner thread only: the innermost frame, to record where it stands before a call. (Only
@@ -70,36 +82,48 @@ class FrameStack {
   // number copied. *truncated is set when the stack was deeper than max_frames (the innermost
   // frames are kept, as they matter most for self time).
   uint32_t copy_ids(uint32_t* out, uint32_t max_frames, bool* truncated) const {
-    return copy_range(static_cast<uint32_t>(state_.load(std::memory_order_acquire)), out,
-                      max_frames, truncated);
+    uint32_t depth = this->depth(), start = first_kept(depth, max_frames, truncated);
+    for (uint32_t i = start; i < depth; ++i) out[i - start] = frames_[i].function_id();
+    return depth - start;
   }
 
-  // Safe from any thread while the owner runs: the same copy, as the stack stood when the
-  // copy began. Returns false (nothing usable in out) when the owner pushed during the copy,
-  // which may have rewritten a copied frame; the caller may try again.
+  // Safe from any thread: the depth and last push number as they stand.
+  State read_state() const {
+    uint64_t state = state_.load(std::memory_order_acquire);
+    return {static_cast<uint32_t>(state), static_cast<uint32_t>(state >> 32)};
+  }
+
+  // Safe from any thread: frame i's function id as it stood at `seen` (i < seen.depth), or
+  // false when the frame was rewritten since.
+  bool frame_id_as_of(State seen, uint32_t i, uint32_t* id) const {
+    uint64_t word = std::atomic_ref<uint64_t>(frames_[i].push_and_id).load(std::memory_order_relaxed);
+    *id = static_cast<uint32_t>(word);
+    return static_cast<int32_t>(static_cast<uint32_t>(word >> 32) - seen.last_push) <= 0;
+  }
+
+  // Safe from any thread while the owner runs: copy_ids() as the stack stood when the copy
+  // began. Returns false (nothing usable in out) when the owner rewrote a frame it copied; the
+  // caller may try again. The innermost frames, the likeliest to change, are read first.
   bool copy_ids_from_other_thread(uint32_t* out, uint32_t max_frames, bool* truncated,
                                   uint32_t* copied) const {
-    uint64_t before = state_.load(std::memory_order_acquire);
-    *copied = copy_range(static_cast<uint32_t>(before), out, max_frames, truncated);
-    uint64_t after = state_.load(std::memory_order_relaxed);
-    return (after >> 32) == (before >> 32);
+    State seen = read_state();
+    uint32_t start = first_kept(seen.depth, max_frames, truncated);
+    *copied = seen.depth - start;
+    for (uint32_t i = seen.depth; i-- > start;)
+      if (!frame_id_as_of(seen, i, &out[i - start])) return false;
+    return true;
   }
 
  private:
-  static constexpr uint64_t kOnePush = uint64_t{1} << 32;
-
-  uint32_t copy_range(uint32_t depth, uint32_t* out, uint32_t max_frames, bool* truncated) const {
+  static uint32_t first_kept(uint32_t depth, uint32_t max_frames, bool* truncated) {
     uint32_t start = depth > max_frames ? depth - max_frames : 0;
-    for (uint32_t i = start; i < depth; ++i)
-      out[i - start] =
-          std::atomic_ref<uint32_t>(frames_[i].function_id).load(std::memory_order_acquire);
     *truncated = start != 0;
-    return depth - start;
+    return start;
   }
 
   std::unique_ptr<Frame[]> frames_;
   uint32_t capacity_;
-  std::atomic<uint64_t> state_{0};  // push count << 32 | depth
+  std::atomic<uint64_t> state_{0};  // last push number << 32 | depth
 };
 
 // Pushes a frame for a scope (native code that keeps its own frame stack for the sampler):
