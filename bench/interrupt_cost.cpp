@@ -57,12 +57,17 @@ double timed_loop(uint64_t syscall_every) {
   return now_s() - start;
 }
 
-// Timer signals to this thread at `hz` while the loop runs.
-double with_signals(double hz) {
+// SIGPROF counted by an empty handler.
+void count_sigprof() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   action.sa_flags = SA_RESTART;
   sigaction(SIGPROF, &action, nullptr);
+}
+
+// POSIX timer signals to this thread at `hz` while the loop runs.
+double with_signals(double hz) {
+  count_sigprof();
   sigevent event{};
   event.sigev_notify = SIGEV_THREAD_ID;
   event.sigev_signo = SIGPROF;
@@ -81,10 +86,7 @@ double with_signals(double hz) {
 // perf_event is permitted): the kernel's hrtimer counts the thread's CPU time and the overflow
 // is signalled through fasync. Returns 0 where perf_event_open is refused.
 double with_perf_signals(double hz) {
-  struct sigaction action {};
-  action.sa_handler = on_signal;
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGPROF, &action, nullptr);
+  count_sigprof();
   perf_event_attr attr{};
   attr.size = sizeof attr;
   attr.type = PERF_TYPE_SOFTWARE;

@@ -87,6 +87,9 @@ bool iterate_module_snapshot(int (*callback)(dl_phdr_info*, size_t, void*), void
 
 }  // namespace aiprof::sampler::detail
 
+#include "aiprof/sampler/sampler.hpp"  // AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
+
+#if AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
 // The process's dl_iterate_phdr (see module_snapshot.hpp): the copy for a handler that is
 // unwinding, the real one for everyone else.
 extern "C" int dl_iterate_phdr(int (*callback)(dl_phdr_info*, size_t, void*), void* data) {
@@ -97,3 +100,4 @@ extern "C" int dl_iterate_phdr(int (*callback)(dl_phdr_info*, size_t, void*), vo
   IterateFn real = real_dl_iterate_phdr();
   return real ? real(callback, data) : 0;
 }
+#endif

@@ -7,7 +7,8 @@
 // callback, 150-300 ms with Debian's libc6-dbg installed. A handler that asked for the lock
 // then stalled the interrupted program for that long, which was most of --native's overhead.
 //
-// So this library defines dl_iterate_phdr itself (the executable's definition comes first
+// So this library defines dl_iterate_phdr itself (except in sanitizer builds: see
+// AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR in sampler.hpp) (the executable's definition comes first
 // in symbol lookup, for libunwind as for everyone else). Called from a handler that is
 // unwinding, it walks the copy taken here, without the lock; called from anywhere else it
 // passes the call to the real one (the next definition: libc's, or a sanitizer's).
