@@ -1,5 +1,6 @@
 // The `anarchy` command: parses the command line and runs the chosen subcommand.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -7,11 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "aiprof/sampler/namer_process.hpp"
 #include "commands.hpp"
 
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+// argv[1] of the helper process that names native PCs (not a subcommand: never shown).
+constexpr const char* kNamerArgument = "__aiprof-namer";
 
 // Parse errors are one line on stderr and exit status 2.
 int usage_error(const std::string& message) {
@@ -57,6 +61,11 @@ std::vector<std::string>& anarchy::cli::program_arguments() {
 }
 
 int main(int argc, char** argv) {
+  // The helper process that names native PCs for --native (aiprof/sampler/namer_process.hpp).
+  if (argc == 2 && std::string(argv[1]) == kNamerArgument)
+    return aiprof::sampler::run_namer_server(STDIN_FILENO, STDOUT_FILENO);
+  aiprof::sampler::enable_namer_process("/proc/self/exe", {kNamerArgument});
+
   CLI::App app{"anarchy: the Anarchy Inference interpreter and profiler", "anarchy"};
   app.set_version_flag("--version", std::string("anarchy ") + kVersion);
   app.require_subcommand(1);

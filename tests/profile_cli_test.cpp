@@ -248,6 +248,26 @@ TEST_F(ProfileCliTest, TheDeliveryIsChosenAskedForAndReported) {
   expect_usage_error("profile --delivery timer shares.ai", "--delivery must be auto, signal or thread");
 }
 
+// Native PCs are named by a helper process (`anarchy __aiprof-namer`, the same binary), which
+// answers module + offset look-ups; the report says so, and the names are the interpreter's.
+TEST_F(ProfileCliTest, NativeFramesAreNamedByAHelperProcess) {
+  write("shares.ai", kKnownShares);
+  Result r = anarchy("profile --native --clock wall --rate 2000 -o n.json -o n.folded shares.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Json report = Json::parse(read_file(dir_ / "n.json"));
+  bool named_by_helper = false;
+  for (const Json& note : report["profiler"]["notes"])
+    named_by_helper |= note.get<std::string>().find("named by a helper process") != std::string::npos;
+  EXPECT_TRUE(named_by_helper) << report["profiler"]["notes"].dump();
+  EXPECT_NE(read_file(dir_ / "n.folded").find("m.work;anarchy::"), std::string::npos)
+      << read_file(dir_ / "n.folded");
+  // The helper itself answers "0" to what it cannot name, and stops at the end of its input.
+  write("requests.txt", "not a request\n12 /no/such/module.so\n");
+  Result helper = anarchy("__aiprof-namer < requests.txt");
+  EXPECT_EQ(helper.status, 0) << helper.err;
+  EXPECT_EQ(helper.out, "0\n0\n");
+}
+
 TEST_F(ProfileCliTest, TheSamplingTextReportRanksFunctionsBySamples) {
   write("shares.ai", kKnownShares);
   Result r = anarchy("profile --mode sampling --rate 2000 --clock wall shares.ai");

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "aiprof/sampler/namer_process.hpp"
 #include "aiprof/sampler/symbolizer.hpp"
 #include "signal_handler.hpp"
 #include "thread_sampling.hpp"
@@ -463,6 +464,11 @@ SampledSession Sampler::take_results() {
   out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
   out.notes = std::move(st.notes);
   if (st.symbols) out.symbols = std::exchange(st.symbols, std::make_shared<Symbolizer>());
+  if (st.config.native)
+    out.notes.push_back(namer_process_used()
+                            ? "native PCs named by a helper process (Boost.Stacktrace there: "
+                              "reading debug information here slowed the program)"
+                            : "native PCs named in this process (Boost.Stacktrace)");
   out.notes.insert(out.notes.begin(), std::string("samples taken by ") +
                                           (st.by_thread() ? "a sampling thread" : "SIGPROF") +
                                           " (" + to_string(st.config.delivery) + " delivery: " +

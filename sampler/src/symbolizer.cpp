@@ -1,5 +1,7 @@
 #include "aiprof/sampler/symbolizer.hpp"
 
+#include "aiprof/sampler/namer_process.hpp"
+
 #include <dlfcn.h>
 
 #include <boost/stacktrace/frame.hpp>
@@ -15,7 +17,9 @@ namespace {
 // look-up, from any Symbolizer, takes this lock.
 std::mutex g_look_up_mutex;
 
-NativeSymbol look_up(uintptr_t address) {
+}  // namespace
+
+NativeSymbol look_up_in_this_process(uintptr_t address) {
   std::lock_guard<std::mutex> lock(g_look_up_mutex);
   boost::stacktrace::frame frame(reinterpret_cast<boost::stacktrace::frame::native_frame_ptr_t>(address));
   NativeSymbol symbol;
@@ -33,12 +37,13 @@ NativeSymbol look_up(uintptr_t address) {
   return symbol;
 }
 
-}  // namespace
-
 const NativeSymbol& Symbolizer::resolve(uintptr_t pc, bool return_address) {
   uintptr_t address = return_address && pc > 0 ? pc - 1 : pc;
   auto it = cache_.find(address);
-  if (it == cache_.end()) it = cache_.emplace(address, look_up(address)).first;
+  if (it == cache_.end()) {
+    std::optional<NativeSymbol> named = name_in_helper(address);
+    it = cache_.emplace(address, named ? std::move(*named) : look_up_in_this_process(address)).first;
+  }
   return it->second;
 }
 

@@ -1,5 +1,6 @@
 // Native PCs to function names and source lines, after the run (never in the handler):
-// Boost.Stacktrace with its libbacktrace back end reads the binary's own debug information.
+// Boost.Stacktrace with its libbacktrace back end reads the binary's own debug information,
+// in a helper process where the program enabled one (namer_process.hpp), else in this one.
 // Not async-signal-safe. One Symbolizer is not thread-safe (its cache); Symbolizers on
 // different threads are (their look-ups take one process-wide lock).
 #pragma once
@@ -25,5 +26,8 @@ class Symbolizer {
  private:
   std::unordered_map<uintptr_t, NativeSymbol> cache_;
 };
+
+// One look-up in this process, uncached (the helper process answers with it too).
+NativeSymbol look_up_in_this_process(uintptr_t address);
 
 }  // namespace aiprof::sampler
