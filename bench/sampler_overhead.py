@@ -138,7 +138,7 @@ def render(rows, args):
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"gperftools asked for {args.rate} Hz delivers what the kernel tick allows for CPU-time timers "
               "without saying so; aiprof notices and moves to a perf_event task-clock counter (or, where "
-              "perf_event is not permitted, to wall ticks filtered by thread CPU time) and says so."]
+              "perf_event is not permitted, to wall ticks filtered by thread CPU time) and says so.", ""]
     return "\n".join(lines) + "\n"
 
 
