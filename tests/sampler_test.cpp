@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <map>
 #include <string>
@@ -435,6 +436,23 @@ TEST(SamplerTest, NativeUnwindingNeverWaitsForTheLoaderLock) {
   SampledSession s = sampler.take_results();
   ASSERT_GT(s.samples(), 30u);
   EXPECT_LT(s.threads[0].native_failures, s.samples() / 10);
+}
+
+// The library's sigprocmask (module_snapshot.cpp) skips the system call only inside the
+// handler's own unwind; everywhere else it changes the mask as libc's does.
+TEST(SamplerTest, SigprocmaskStillWorksOutsideTheHandler) {
+  sigset_t block, old, now;
+  sigemptyset(&block);
+  sigaddset(&block, SIGUSR2);
+  ASSERT_EQ(sigprocmask(SIG_BLOCK, &block, &old), 0);
+  pthread_sigmask(SIG_SETMASK, nullptr, &now);
+  EXPECT_TRUE(sigismember(&now, SIGUSR2));
+  EXPECT_EQ(sigprocmask(SIG_SETMASK, &old, nullptr), 0);
+  pthread_sigmask(SIG_SETMASK, nullptr, &now);
+  EXPECT_FALSE(sigismember(&now, SIGUSR2));
+  errno = 0;
+  EXPECT_EQ(sigprocmask(12345, &block, nullptr), -1);
+  EXPECT_EQ(errno, EINVAL);
 }
 
 // On the CPU clock a thread that is blocked is not sampled: it uses no CPU time. (The

@@ -1,6 +1,10 @@
 #include "module_snapshot.hpp"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <memory>
@@ -99,5 +103,24 @@ extern "C" int dl_iterate_phdr(int (*callback)(dl_phdr_info*, size_t, void*), vo
     return result;
   IterateFn real = real_dl_iterate_phdr();
   return real ? real(callback, data) : 0;
+}
+
+// The process's sigprocmask. libunwind blocks every signal around its caches and allocations
+// (so that a signal handler that unwinds cannot find them half-changed): two system calls a
+// time, ten or so per PC it has not seen before. In the SIGPROF handler's own unwind that is
+// wasted (SIGPROF is already blocked there, and the handler does not re-enter the unwinder),
+// and on virtual machines where every kernel entry costs the program tens of microseconds,
+// it was the larger part of what --native cost beyond the signal itself. So during that
+// unwind the mask is left as it is; everyone else gets pthread_sigmask, which is what glibc's
+// sigprocmask is.
+extern "C" int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
+  if (aiprof::sampler::detail::unwinding_in_handler_on_this_thread()) {
+    if (old) sigemptyset(old);  // (only ever handed back to this function, which ignores it)
+    return 0;
+  }
+  int error = pthread_sigmask(how, set, old);
+  if (error == 0) return 0;
+  errno = error;
+  return -1;
 }
 #endif

@@ -14,6 +14,10 @@
 // passes the call to the real one (the next definition: libc's, or a sanitizer's).
 // Modules loaded after the copy was taken are not in it: a handler's unwind stops at their
 // frames (the copy is refreshed each time native sampling is prepared).
+//
+// For the same handler's unwind, the library's sigprocmask leaves the signal mask alone (see
+// module_snapshot.cpp): libunwind's blocking of all signals around its caches cost two system
+// calls a time there, to no purpose.
 #pragma once
 
 #include <link.h>
