@@ -416,7 +416,8 @@ void profiler_html(const Profile& p, std::string& out) {
               percent_text(s.overhead_percent) + " of the run");
     if (s.naming_ns)
       row(out, "Naming native PCs",
-          format_duration(s.naming_ns) + " on the reader thread (another core; not counted above)");
+          format_duration(s.naming_ns) +
+              " for the reader thread (itself or the helper process it asks; not counted above)");
   }
   out += "</table>\n";
   if (!p.system_info.empty()) {

@@ -1,5 +1,7 @@
 #include "module_snapshot.hpp"
 
+#include "aiprof/sampler/sampler.hpp"  // AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
@@ -91,7 +93,6 @@ bool iterate_module_snapshot(int (*callback)(dl_phdr_info*, size_t, void*), void
 
 }  // namespace aiprof::sampler::detail
 
-#include "aiprof/sampler/sampler.hpp"  // AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
 
 #if AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
 // The process's dl_iterate_phdr (see module_snapshot.hpp): the copy for a handler that is

@@ -91,7 +91,7 @@ struct SamplingInfo {
   // signal delivery (measured at start-up); overhead_percent is their sum over the run's time.
   uint64_t handler_ns = 0;
   uint64_t drain_ns = 0;
-  uint64_t naming_ns = 0;  // naming native PCs on the reader thread (not in overhead_percent)
+  uint64_t naming_ns = 0;  // naming native PCs, off the program's threads (not in overhead_percent)
   double signal_cost_ns = 0;
   double overhead_percent = 0;
   std::vector<ThreadSampling> per_thread;
