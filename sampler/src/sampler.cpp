@@ -71,7 +71,8 @@ struct Sampler::State {
   uint64_t duration_ns = 0;   // of finished runs
   uint64_t drain_ns = 0;      // draining and aggregating, naming excluded
   uint64_t naming_ns = 0;     // naming native PCs (see SampledSession::naming_ns)
-  double signal_cost_ns = -1;  // measured when the first signal source is armed
+  bool signals_used = false;   // the handler is installed: some thread is or was signalled
+  double signal_cost_ns = -1;  // measured by the reader thread once signals are used
   bool running = false;
   // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
   // then what replaced it.
@@ -84,7 +85,9 @@ struct Sampler::State {
 
   std::thread reader;
   std::condition_variable wake;
-  uint64_t run_generation = 0;  // bumped by stop(): a reader of an older run exits
+  // Bumped by stop(): a reader of an older run exits. (Atomic: read without the lock while
+  // the reader measures the signal cost.)
+  std::atomic<uint64_t> run_generation{0};
 
   bool by_thread() const { return config.delivery == Delivery::Thread; }
 
@@ -108,11 +111,26 @@ struct Sampler::State {
     if (!error.empty()) throw std::runtime_error("cannot sample thread '" + s.name + "': " + error);
   }
 
-  // Signal delivery needs the handler, and the cost of a signal for the reports. (Thread
-  // delivery turns to signals only for a thread it cannot keep up with.)
+  // Signal delivery needs the handler. (Thread delivery turns to signals only for a thread it
+  // cannot keep up with.) The cost of a signal, for the reports, is measured later by the
+  // reader thread: see measure_signal_cost.
   void prepare_signals() {
     detail::install_handler();
-    if (signal_cost_ns < 0) signal_cost_ns = detail::measure_signal_cost_ns();
+    signals_used = true;
+  }
+
+  // Measures what one signal costs (80 signals to the calling thread) once signals are used.
+  // Only the reader thread calls it, so the program's threads never wait for the measurement:
+  // each signal is a kernel entry, and on a VM each costs tens of microseconds (4 ms of a
+  // 10 ms run when the program's thread measured before its program started).
+  // A run that ends meanwhile cuts it short (a stop() waits for the reader).
+  void measure_signal_cost(std::unique_lock<std::mutex>& lock, uint64_t generation) {
+    if (!signals_used || signal_cost_ns >= 0) return;
+    lock.unlock();
+    double cost = detail::measure_signal_cost_ns(
+        [&] { return run_generation.load(std::memory_order_relaxed) == generation; });
+    lock.lock();
+    signal_cost_ns = cost;
   }
 
   void open_window(ThreadSlot& s) {
@@ -290,6 +308,7 @@ struct Sampler::State {
       if (now >= next_drain) {
         drain_all();
         for (ThreadSlot* s : slots) check_delivered_rate(*s);
+        measure_signal_cost(lock, generation);  // after a thread was moved to signals
         next_drain = now + drain_every;
       }
     }
@@ -298,6 +317,7 @@ struct Sampler::State {
   void reader_loop(uint64_t generation) {
     if (by_thread()) return sampling_loop(generation);
     std::unique_lock<std::mutex> lock(mutex);
+    measure_signal_cost(lock, generation);
     while (run_generation == generation) {
       // The predicate is checked under the lock: a stop() cannot slip between check and wait.
       if (wake.wait_for(lock, std::chrono::milliseconds(config.drain_interval_ms),
@@ -422,7 +442,8 @@ void Sampler::start() {
   if (st.origin_ns == 0) st.origin_ns = st.started_at;
   for (ThreadSlot* s : st.slots) st.open_window(*s);
   st.running = true;
-  st.reader = std::thread([&st, generation = st.run_generation] { st.reader_loop(generation); });
+  uint64_t generation = st.run_generation.load();
+  st.reader = std::thread([&st, generation] { st.reader_loop(generation); });
 }
 
 void Sampler::stop() {

@@ -328,18 +328,19 @@ void warm_up_unwinder() {
   unw_backtrace(pcs, 8);
 }
 
-double measure_signal_cost_ns() {
+double measure_signal_cost_ns(const std::function<bool()>& keep_going) {
   constexpr int kRuns = 5, kSignals = 16;
   std::vector<double> per_signal;
   pid_t pid = getpid();
   pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-  for (int run = 0; run < kRuns; ++run) {
+  do {
     uint64_t start = monotonic_ns();
     for (int i = 0; i < kSignals; ++i) syscall(SYS_tgkill, pid, tid, SIGPROF);
     per_signal.push_back(static_cast<double>(monotonic_ns() - start) / kSignals);
-  }
-  std::nth_element(per_signal.begin(), per_signal.begin() + kRuns / 2, per_signal.end());
-  return per_signal[kRuns / 2];
+  } while (per_signal.size() < kRuns && keep_going());
+  auto middle = per_signal.begin() + static_cast<long>(per_signal.size() / 2);
+  std::nth_element(per_signal.begin(), middle, per_signal.end());
+  return *middle;
 }
 
 }  // namespace aiprof::sampler::detail
