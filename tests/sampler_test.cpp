@@ -376,6 +376,33 @@ TEST(SamplerTest, NativeFramesAreRecordedAndSymbolisedAfterTheRun) {
   EXPECT_LT(s.threads[0].native_failures, s.samples() / 10);
 }
 
+// Naming native PCs starts with reading debug information (hundreds of milliseconds), and it
+// must not hold up the reader's other work: above all the check that moves a thread off a
+// CPU-clock timer the kernel tick caps (250 Hz on many kernels) within a few tens of ms.
+// Each 250 Hz tick of a 1000 Hz timer merges 3 periods ("missed"); when the reader named the
+// PCs itself, fib under --native stayed on that timer for ~200 ms (150-190 missed periods).
+TEST(SamplerTest, NamingNativePcsDoesNotDelayTheDeliveredRateCheck) {
+  SKIP_NATIVE_UNDER_TSAN();
+  SamplerConfig c;
+  c.native = true;
+  Sampler sampler(c);
+  FrameStack frames(8);
+  frames.push(1, 0, 0);
+  {
+    ThreadRegistration reg = sampler.register_current_thread("native", &frames);
+    sampler.start();
+    uint64_t end = thread_cpu_ns() + 600'000'000;
+    uint64_t sink = 0;
+    while (thread_cpu_ns() < end) sink += distinctive_native_leaf(4);
+    sampler.stop();
+    EXPECT_NE(sink, 1u);
+  }
+  SampledSession s = sampler.take_results();
+  ASSERT_EQ(s.threads.size(), 1u);
+  EXPECT_LT(s.threads[0].missed, 75u) << "source: " << s.threads[0].source;
+  EXPECT_GT(s.samples(), 300u);
+}
+
 // Functions no sample has hit yet: libunwind has never seen their PCs, so a sample landing in
 // one makes it look up their module's unwind table, which is where dl_iterate_phdr comes in.
 template <int N>

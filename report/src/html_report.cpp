@@ -417,7 +417,7 @@ void profiler_html(const Profile& p, std::string& out) {
     if (s.naming_ns)
       row(out, "Naming native PCs",
           format_duration(s.naming_ns) +
-              " for the reader thread (itself or the helper process it asks; not counted above)");
+              " for the sampler's naming thread (itself or the helper process it asks; not counted above)");
   }
   out += "</table>\n";
   if (!p.system_info.empty()) {

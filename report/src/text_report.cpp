@@ -308,8 +308,8 @@ void profiler_cost(const Profile& p, std::string& out) {
     out += sampler;
     if (s.naming_ns)
       out += "- Naming native PCs: " + format_duration(s.naming_ns) +
-             " for the reader thread while the program ran (itself or the helper process it "
-             "asks; not counted above)\n";
+             " for the sampler's naming thread while the program ran (itself or the helper "
+             "process it asks; not counted above)\n";
   }
   out += "- Estimated overhead: " + std::string(overhead) + " of the run\n";
   if (c.timeline_dropped)

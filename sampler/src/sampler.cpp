@@ -13,6 +13,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -79,12 +80,18 @@ struct Sampler::State {
   TimerSource cpu_fallback = TimerSource::CpuTimer;
   std::vector<std::string> notes;
   uint32_t next_index = 0;
-  // With native frames: names for their PCs, looked up as they are drained, on the reader
-  // thread, while the program runs (the first look-up reads the binary's debug information).
+  // With native frames: names for their PCs, looked up on a naming thread of their own while
+  // the program runs, without the lock (the first look-up starts the helper process or reads
+  // the binary's debug information: hundreds of milliseconds that no new thread, drain or rate
+  // check should wait for). Only that thread names during a run; the report names what is left.
   std::shared_ptr<Symbolizer> symbols;
+  std::vector<std::pair<uintptr_t, bool>> unnamed;  // (pc, is a return address), queued once
+  std::unordered_set<uintptr_t> queued;              // pc * 2 + is a return address
 
   std::thread reader;
+  std::thread namer;
   std::condition_variable wake;
+  std::condition_variable naming_wake;  // PCs were queued, or the run ended
   // Bumped by stop(): a reader of an older run exits. (Atomic: read without the lock while
   // the reader measures the signal cost.)
   std::atomic<uint64_t> run_generation{0};
@@ -160,24 +167,36 @@ struct Sampler::State {
     s.ring.drain([&](const SampleRecord& r) {
       stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth,
                  r.weight);
-      if (symbols) {
-        uint64_t start = detail::monotonic_ns();
-        name_native_pcs(s.ring.native_pcs(&r), r.native_depth);
-        naming_ns += detail::monotonic_ns() - start;
-      }
+      if (symbols) queue_for_naming(s.ring.native_pcs(&r), r.native_depth);
       if (s.live_bytes) record_heap(r);
     });
   }
 
   // The look-ups the report will make: the innermost PC as is, the others as return addresses.
-  void name_native_pcs(const uintptr_t* innermost_first, uint32_t depth) {
-    for (uint32_t i = 0; i < depth; ++i) symbols->resolve(innermost_first[i], i != 0);
+  void queue_for_naming(const uintptr_t* innermost_first, uint32_t depth) {
+    for (uint32_t i = 0; i < depth; ++i) {
+      uintptr_t pc = innermost_first[i];
+      if (queued.insert(pc * 2 + (i != 0)).second) unnamed.emplace_back(pc, i != 0);
+    }
+  }
+
+  // Naming thread only: names the queued PCs with the lock released.
+  void name_queued(std::unique_lock<std::mutex>& lock) {
+    if (!symbols || unnamed.empty()) return;
+    std::vector<std::pair<uintptr_t, bool>> batch = std::exchange(unnamed, {});
+    std::shared_ptr<Symbolizer> namer = symbols;
+    lock.unlock();
+    uint64_t start = detail::monotonic_ns();
+    for (auto [pc, return_address] : batch) namer->resolve(pc, return_address);
+    uint64_t took = detail::monotonic_ns() - start;
+    lock.lock();
+    naming_ns += took;
   }
 
   void drain_all() {
-    uint64_t start = detail::monotonic_ns(), naming_before = naming_ns;
+    uint64_t start = detail::monotonic_ns();
     for (ThreadSlot* s : slots) drain(*s);
-    drain_ns += detail::monotonic_ns() - start - (naming_ns - naming_before);
+    drain_ns += detail::monotonic_ns() - start;
   }
 
   // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
@@ -325,6 +344,15 @@ struct Sampler::State {
         break;
       drain_all();
       for (ThreadSlot* s : slots) check_delivered_rate(*s);
+      if (!unnamed.empty()) naming_wake.notify_one();
+    }
+  }
+
+  void naming_loop(uint64_t generation) {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (run_generation == generation) {
+      naming_wake.wait(lock, [&] { return run_generation != generation || !unnamed.empty(); });
+      name_queued(lock);
     }
   }
 
@@ -444,11 +472,12 @@ void Sampler::start() {
   st.running = true;
   uint64_t generation = st.run_generation.load();
   st.reader = std::thread([&st, generation] { st.reader_loop(generation); });
+  if (st.symbols) st.namer = std::thread([&st, generation] { st.naming_loop(generation); });
 }
 
 void Sampler::stop() {
   State& st = *state_;
-  std::thread reader;
+  std::thread reader, namer;
   {
     std::lock_guard<std::mutex> lock(st.mutex);
     if (!st.running) return;
@@ -458,9 +487,12 @@ void Sampler::stop() {
     st.running = false;
     ++st.run_generation;
     reader = std::move(st.reader);
+    namer = std::move(st.namer);
   }
   st.wake.notify_all();
+  st.naming_wake.notify_all();
   reader.join();
+  if (namer.joinable()) namer.join();  // (after the look-up it is in, if any)
 }
 
 bool Sampler::running() const {
@@ -497,6 +529,8 @@ SampledSession Sampler::take_results() {
   st.stacks = StackTrie();
   st.finished.clear();
   st.heap.clear();
+  st.unnamed.clear();
+  st.queued.clear();
   st.heap_stride = 1;
   st.heap_seen = 0;
   st.duration_ns = st.drain_ns = st.naming_ns = 0;

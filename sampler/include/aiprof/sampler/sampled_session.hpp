@@ -55,7 +55,7 @@ struct SampledSession {
   uint64_t naming_ns = 0;
   double signal_cost_ns = 0;       // kernel delivery + return of one signal, measured
   std::vector<std::string> notes;  // fallbacks taken and why
-  // With native frames: their PCs, already named for the reader thread while the program ran
+  // With native frames: their PCs, already named by the sampler's naming thread while the program ran
   // (so naming them does not wait until the run is over). Null without native frames.
   std::shared_ptr<Symbolizer> symbols;
 
