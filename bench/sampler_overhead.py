@@ -8,6 +8,9 @@ right before it, --runs rounds of shuffled pairs; ratios are medians of the pair
   signal     the same with --delivery signal (SIGPROF on the program's thread)
   native     the same with --native (signal delivery)                (target <= 1.05x wall)
   gperftools LD_PRELOAD=libprofiler.so CPUPROFILE_FREQUENCY=R anarchy run PROGRAM
+  floor      LD_PRELOAD=libinterrupt_floor.so anarchy run PROGRAM: SIGPROF at R Hz of each
+             thread's CPU time from a perf task-clock counter, as --native uses, into an empty
+             handler. What being interrupted at that rate costs here before any profiler works.
 Prints wall and CPU ratios against the baseline and the samples each profiler delivered
 (ours from the JSON report, gperftools' by reading its profile file), and our own estimate of
 the sampler's cost (the `overhead_percent` every report states).
@@ -52,6 +55,19 @@ def gperftools_samples(path):
 OURS = {"sampling": [], "signal": ["--delivery", "signal"], "native": ["--native"]}
 
 
+def floor_library(args):
+    return os.path.join(args.release, "lib", "libinterrupt_floor.so")
+
+
+def floor_signals(path):
+    """Signals the floor shim's empty handler counted (it writes 'unavailable' where
+    perf_event_open is refused: the run was then not interrupted, and the column means nothing)."""
+    text = open(path).read().strip()
+    if text == "unavailable":
+        sys.exit("sampler_overhead.py: perf_event_open refused; the floor column cannot be measured")
+    return int(text)
+
+
 def median_with_interval(values, resamples=2000, seed=1):
     """The median and a 95% bootstrap interval for it (percentile method)."""
     rng = random.Random(seed)
@@ -75,6 +91,9 @@ def measure(args, tmp, program):
                            program], None)
     commands["gperftools"] = ([anarchy, "run", program],
                               {"LD_PRELOAD": LIBPROFILER, "CPUPROFILE": gperf_out, "CPUPROFILE_FREQUENCY": rate})
+    floor_out = os.path.join(tmp, "floor.txt")
+    commands["floor"] = ([anarchy, "run", program],
+                         {"LD_PRELOAD": floor_library(args), "AIPROF_FLOOR_HZ": rate, "AIPROF_FLOOR_OUT": floor_out})
     times = {name: [] for name in ("run", *commands)}
     ratios = {name: ([], []) for name in commands}  # (wall, cpu) ratio per pair
     samples = {name: [] for name in commands}
@@ -94,6 +113,8 @@ def measure(args, tmp, program):
             ratios[name][1].append(took[1] / base[1])
             if name == "gperftools":
                 samples[name].append(gperftools_samples(gperf_out))
+            elif name == "floor":
+                samples[name].append(floor_signals(floor_out))
             else:
                 s = json.load(open(os.path.join(tmp, name + ".json")))["sampling"]
                 samples[name].append(s["samples"])
@@ -117,24 +138,28 @@ def render(rows, args):
              "within a round; a ratio is the median of the pairs' ratios, with a 95% bootstrap interval for that "
              "median in brackets; times are medians. Targets: sampling <= 1.02x wall, --native <= 1.05x. "
              "`sampling` is the default (thread delivery: a sampling thread on the other core), `signal` the "
-             "same with `--delivery signal`.", "",
-             "| workload | run | sampling | ratio | signal | ratio | --native | ratio | gperftools | ratio |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "same with `--delivery signal`. `floor` is no profiler: `bench/interrupt_floor.cpp` preloaded into "
+             f"`anarchy run` sends each thread SIGPROF at {args.rate} Hz of its CPU time from a perf task-clock "
+             "counter (the timer `--native` uses) into an empty handler; what any profiler that interrupts the "
+             "program's thread at that rate costs on this machine before it does any work.", "",
+             "| workload | run | sampling | ratio | signal | ratio | --native | ratio | gperftools | ratio "
+             "| floor | ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for label, med, ratio, _, _, _ in rows:
         for unit, i in (("wall", 0), ("cpu", 1)):
             cells = [f"{label} ({unit})", f"{med['run'][i]:.3f}s"]
-            for name in (*OURS, "gperftools"):
+            for name in (*OURS, "gperftools", "floor"):
                 cells += [f"{med[name][i]:.3f}s", ratio_text(ratio[name][i])]
             lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "(cpu: user + system time of the whole process, the sampling thread included.)", "",
               "Samples delivered (medians) and the profiler's own cost estimate (what its reports state):", "",
               "| workload | " + " | ".join(f"{n}: samples | Hz | own estimate" for n in OURS) +
-              " | gperftools: samples |", "|---|" + "---:|" * (3 * len(OURS) + 1)]
+              " | gperftools: samples | floor: signals |", "|---|" + "---:|" * (3 * len(OURS) + 2)]
     for label, _, _, samples, estimate, delivered in rows:
         cells = [label]
         for n in OURS:
             cells += [f"{samples[n]:.0f}", f"{delivered[n]:.0f}", f"{estimate[n]:.2f}%"]
-        cells.append(f"{samples['gperftools']:.0f}")
+        cells += [f"{samples['gperftools']:.0f}", f"{samples['floor']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"gperftools asked for {args.rate} Hz delivers what the kernel tick allows for CPU-time timers "
               "without saying so; aiprof notices and moves to a perf_event task-clock counter (or, where "
@@ -151,6 +176,8 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(os.path.join(args.release, "bin", "anarchy")):
         sys.exit(f"sampler_overhead.py: no {args.release}/bin/anarchy (make build first)")
+    if not os.path.exists(floor_library(args)):
+        sys.exit(f"sampler_overhead.py: no {floor_library(args)} (make build first)")
     if not os.path.exists(LIBPROFILER):
         sys.exit(f"sampler_overhead.py: no {LIBPROFILER} (apt-get install google-perftools)")
     rows = []

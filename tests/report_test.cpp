@@ -132,6 +132,45 @@ TEST(ReportTest, DeepCallGraphsAreCutAtMaxDepthAndSayHowMuch) {
   EXPECT_NE(json.find("\"omitted_descendants\": 2"), std::string::npos);
 }
 
+// Native frames are interned per source line, so one native function is several frames; its
+// totals are one function's: self samples added up, inclusive samples counted once where one
+// line's frame calls another's (recursion through the interpreter's eval functions).
+TEST(ReportTest, ANativeFunctionsLinesAddUpToOneFunctionTotal) {
+  Profile p;
+  uint32_t guest = p.intern_frame(Frame{"m.fib", "fib.ai", 3, FrameKind::Function});
+  uint32_t eval_10 = p.intern_frame(Frame{"eval", "eval.cpp", 10, FrameKind::Native});
+  uint32_t eval_20 = p.intern_frame(Frame{"eval", "eval.cpp", 20, FrameKind::Native});
+  uint32_t leaf = p.intern_frame(Frame{"leaf", "eval.cpp", 30, FrameKind::Native});
+  // fib -> eval:10 (self 5) -> eval:20 (self 3) -> leaf (self 2); fib -> eval:20 (self 4)
+  uint32_t fib = p.child(0, guest);
+  uint32_t outer = p.child(fib, eval_10);
+  uint32_t inner = p.child(outer, eval_20);
+  uint32_t bottom = p.child(inner, leaf);
+  uint32_t direct = p.child(fib, eval_20);
+  auto set = [&](uint32_t n, uint64_t self, uint64_t inclusive) {
+    p.nodes[n].samples_self = self;
+    p.nodes[n].samples_inclusive = inclusive;
+  };
+  set(0, 0, 14), set(fib, 0, 14), set(outer, 5, 10), set(inner, 3, 5), set(bottom, 2, 2),
+      set(direct, 4, 4);
+  std::vector<FunctionTotal> totals = function_totals(p);
+  auto total = [&](const std::string& name) {
+    FunctionTotal found;
+    int matches = 0;
+    for (const FunctionTotal& t : totals)
+      if (p.frames[t.frame].name == name) found = t, ++matches;
+    EXPECT_EQ(matches, 1) << name;
+    return found;
+  };
+  FunctionTotal eval = total("eval");
+  EXPECT_EQ(eval.samples_self, 12u);
+  EXPECT_EQ(eval.samples_inclusive, 14u);  // 10 under eval:10 (eval:20 inside it) + 4 direct
+  EXPECT_TRUE(eval.several_lines);
+  EXPECT_EQ(total("leaf").samples_inclusive, 2u);
+  EXPECT_FALSE(total("leaf").several_lines);
+  EXPECT_EQ(total("m.fib").samples_inclusive, 14u);
+}
+
 TEST(ReportTest, UnmeasuredMemoryIsNullInJsonAndSaidInText) {
   Profile p = sample_profile();
   p.memory.measured = p.memory.allocations_measured = p.memory.deallocations_measured =

@@ -238,9 +238,9 @@ void header_html(const Profile& p, std::string& out) {
   }
 }
 
-std::string location_text(const Frame& f) {
+std::string location_text(const Frame& f, bool several_lines = false) {
   if (f.file.empty()) return "";
-  return f.file + (f.line ? ":" + to_string(f.line) : "");
+  return f.file + (f.line && !several_lines ? ":" + to_string(f.line) : "");
 }
 
 std::string num_cell(const std::string& text) { return "<td class=\"num\">" + text + "</td>"; }
@@ -272,7 +272,7 @@ void functions_html(const Profile& p, const RenderOptions& options, std::string&
     if (shown == options.top_functions) break;
     const Frame& f = p.frames[t.frame];
     out += "<tr>" + num_cell(to_string(++shown)) + "<td class=\"name\">" + escape(f.name) +
-           "</td><td>" + escape(location_text(f)) + "</td>";
+           "</td><td>" + escape(location_text(f, t.several_lines)) + "</td>";
     if (time)
       out += num_cell(count_text(t.calls)) + num_cell(format_duration(t.self_ns)) +
              num_cell(format_percent(t.self_ns, p.duration_ns)) +

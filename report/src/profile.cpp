@@ -1,6 +1,9 @@
 #include "aiprof/report/profile.hpp"
 
+#include <map>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace aiprof::report {
 
@@ -49,31 +52,55 @@ uint32_t Profile::child(uint32_t parent, uint32_t frame) {
 
 namespace {
 
-// Depth-first walk keeping, per frame, how many activations of it are on the current path, so
-// inclusive figures are added only at the outermost one.
-void accumulate(const Profile& p, uint32_t node, std::vector<uint32_t>& on_path,
-                std::vector<FunctionTotal>& totals) {
-  const CallNode& n = p.nodes[node];
-  FunctionTotal& t = totals[n.frame];
-  t.frame = n.frame;
-  t.calls += n.calls;
-  t.self_ns += n.self_ns;
-  t.samples_self += n.samples_self;
-  if (on_path[n.frame] == 0) {
-    t.inclusive_ns += n.inclusive_ns;
-    t.samples_inclusive += n.samples_inclusive;
+// Native frames are interned per source line (their PC's), so one native function can be
+// many frames. Totals are per function: native frames of one name and file count as one, the
+// first of them standing for the others. Every other frame is a function of its own.
+std::vector<uint32_t> function_of_frames(const Profile& p, std::vector<FunctionTotal>& totals) {
+  std::vector<uint32_t> function_of(p.frames.size());
+  std::map<std::pair<std::string_view, std::string_view>, uint32_t> first_native;
+  for (uint32_t f = 0; f < p.frames.size(); ++f) {
+    function_of[f] = f;
+    const Frame& frame = p.frames[f];
+    if (frame.kind != FrameKind::Native) continue;
+    auto [it, first] = first_native.try_emplace({frame.name, frame.file}, f);
+    function_of[f] = it->second;
+    if (!first) totals[it->second].several_lines = true;
   }
-  ++on_path[n.frame];
-  for (uint32_t c : n.children) accumulate(p, c, on_path, totals);
-  --on_path[n.frame];
+  return function_of;
 }
+
+struct Walk {
+  const Profile& p;
+  const std::vector<uint32_t>& function_of;
+  std::vector<uint32_t> on_path;  // per function: its activations on the current path
+  std::vector<FunctionTotal>& totals;
+
+  // Depth first; inclusive figures are added only at a function's outermost activation.
+  void accumulate(uint32_t node) {
+    const CallNode& n = p.nodes[node];
+    uint32_t function = function_of[n.frame];
+    FunctionTotal& t = totals[function];
+    t.frame = function;
+    t.calls += n.calls;
+    t.self_ns += n.self_ns;
+    t.samples_self += n.samples_self;
+    if (on_path[function] == 0) {
+      t.inclusive_ns += n.inclusive_ns;
+      t.samples_inclusive += n.samples_inclusive;
+    }
+    ++on_path[function];
+    for (uint32_t c : n.children) accumulate(c);
+    --on_path[function];
+  }
+};
 
 }  // namespace
 
 std::vector<FunctionTotal> function_totals(const Profile& profile) {
   std::vector<FunctionTotal> totals(profile.frames.size());
-  std::vector<uint32_t> on_path(profile.frames.size(), 0);
-  for (uint32_t c : profile.nodes[0].children) accumulate(profile, c, on_path, totals);
+  std::vector<uint32_t> function_of = function_of_frames(profile, totals);
+  Walk walk{profile, function_of, std::vector<uint32_t>(profile.frames.size(), 0), totals};
+  for (uint32_t c : profile.nodes[0].children) walk.accumulate(c);
   std::vector<FunctionTotal> out;
   for (uint32_t f = 1; f < totals.size(); ++f)
     if (totals[f].calls || totals[f].samples_inclusive || totals[f].inclusive_ns) out.push_back(totals[f]);

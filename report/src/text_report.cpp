@@ -2,6 +2,7 @@
 // GC, operation counts, call graph, then what the profiler cost and could not measure.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <variant>
@@ -27,9 +28,18 @@ std::string metric_text(const MetricValue& v) {
   return std::get<std::string>(v);
 }
 
-std::string location_text(const Frame& f) {
+std::string location_text(const Frame& f, bool several_lines = false) {
   if (f.file.empty()) return "";
-  return "  [" + f.file + (f.line ? ":" + to_string(f.line) : "") + "]";
+  return "  [" + f.file + (f.line && !several_lines ? ":" + to_string(f.line) : "") + "]";
+}
+
+// Native frames are one per source line, so one function's lines can be siblings in the
+// tree: the tag tells them apart.
+std::string native_tag(const Frame& f) {
+  if (f.kind != FrameKind::Native) return "";
+  if (f.file.empty() || f.line == 0) return " [native]";
+  return " [native, " + std::filesystem::path(f.file).filename().string() + ":" +
+         to_string(f.line) + "]";
 }
 
 std::string hz(double rate) {
@@ -88,7 +98,8 @@ void top_functions_by_samples(const Profile& p, const RenderOptions& options, st
     const Frame& f = p.frames[t.frame];
     out += to_string(++shown) + ". " + f.name + ": " + to_string(t.samples_self) + " self " +
            share_text(t.samples_self, total, draws) + ", " + to_string(t.samples_inclusive) +
-           " total " + share_text(t.samples_inclusive, total, draws) + location_text(f) + "\n";
+           " total " + share_text(t.samples_inclusive, total, draws) +
+           location_text(f, t.several_lines) + "\n";
   }
 }
 
@@ -110,7 +121,8 @@ void top_functions_hybrid(const Profile& p, const RenderOptions& options, std::s
            format_percent(t.inclusive_ns, p.duration_ns) + "), " + to_string(t.calls) +
            (t.calls == 1 ? " call" : " calls") + " | sampled self " +
            share_text(t.samples_self, samples, draws) + ", total " +
-           share_text(t.samples_inclusive, samples, draws) + location_text(f) + "\n";
+           share_text(t.samples_inclusive, samples, draws) + location_text(f, t.several_lines) +
+           "\n";
   }
 }
 
@@ -252,7 +264,7 @@ class CallGraphPrinter {
   void line(uint32_t node, const std::string& prefix) {
     const CallNode& n = p_.nodes[node];
     const Frame& f = p_.frames[n.frame];
-    out_ += prefix + f.name + (f.kind == FrameKind::Native ? " [native]" : "") + " (";
+    out_ += prefix + f.name + native_tag(f) + " (";
     if (n.has_exact && p_.time_measured)
       out_ += format_duration(n.inclusive_ns) + ", self " + format_duration(n.self_ns) + ", " +
               to_string(n.calls) + (n.calls == 1 ? " call" : " calls");

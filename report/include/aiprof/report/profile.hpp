@@ -221,8 +221,12 @@ struct Profile {
 
 // Per-function totals over the whole tree. Inclusive time counts a recursive function once per
 // outermost activation (time of nested activations of the same frame is not added again).
+// A function's figures over the whole tree (a recursive function's inclusive figures counted
+// once per outermost activation). A native function is one total for all its lines' frames:
+// `frame` is the first of them, and several_lines says its line stands for more than one.
 struct FunctionTotal {
   uint32_t frame = 0;
+  bool several_lines = false;
   uint64_t calls = 0;
   uint64_t inclusive_ns = 0;
   uint64_t self_ns = 0;
