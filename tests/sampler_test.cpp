@@ -344,21 +344,27 @@ SamplerConfig native_wall_config() {
   return c;
 }
 
-TEST(SamplerTest, NativeFramesAreRecordedAndSymbolisedAfterTheRun) {
-  SKIP_NATIVE_UNDER_TSAN();
-  Sampler sampler(native_wall_config());
+// This thread, sampled with `config` while it spends cpu_ns in distinctive_native_leaf under
+// one guest frame.
+SampledSession spin_natively_sampled(const SamplerConfig& config, uint64_t cpu_ns) {
+  Sampler sampler(config);
   FrameStack frames(8);
   frames.push(1, 0, 0);
   {
     ThreadRegistration reg = sampler.register_current_thread("native", &frames);
     sampler.start();
-    uint64_t end = thread_cpu_ns() + 300'000'000;
+    uint64_t end = thread_cpu_ns() + cpu_ns;
     uint64_t sink = 0;
     while (thread_cpu_ns() < end) sink += distinctive_native_leaf(4);
     sampler.stop();
     EXPECT_NE(sink, 1u);
   }
-  SampledSession s = sampler.take_results();
+  return sampler.take_results();
+}
+
+TEST(SamplerTest, NativeFramesAreRecordedAndSymbolisedAfterTheRun) {
+  SKIP_NATIVE_UNDER_TSAN();
+  SampledSession s = spin_natively_sampled(native_wall_config(), 300'000'000);
   ASSERT_GT(s.samples(), 30u);
   Symbolizer symbolizer;
   uint64_t in_leaf = 0, native_nodes = 0;
@@ -385,19 +391,7 @@ TEST(SamplerTest, NamingNativePcsDoesNotDelayTheDeliveredRateCheck) {
   SKIP_NATIVE_UNDER_TSAN();
   SamplerConfig c;
   c.native = true;
-  Sampler sampler(c);
-  FrameStack frames(8);
-  frames.push(1, 0, 0);
-  {
-    ThreadRegistration reg = sampler.register_current_thread("native", &frames);
-    sampler.start();
-    uint64_t end = thread_cpu_ns() + 600'000'000;
-    uint64_t sink = 0;
-    while (thread_cpu_ns() < end) sink += distinctive_native_leaf(4);
-    sampler.stop();
-    EXPECT_NE(sink, 1u);
-  }
-  SampledSession s = sampler.take_results();
+  SampledSession s = spin_natively_sampled(c, 600'000'000);
   ASSERT_EQ(s.threads.size(), 1u);
   EXPECT_LT(s.threads[0].missed, 75u) << "source: " << s.threads[0].source;
   EXPECT_GT(s.samples(), 300u);
