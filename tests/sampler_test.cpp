@@ -567,17 +567,25 @@ TEST(FrameStackTest, CopiesFromAnotherThreadAreNeverTorn) {
   RecordProperty("refused", std::to_string(refused));
 }
 
-TEST(SamplerTest, SigprofFromElsewhereIsIgnored) {
+// One run of signal delivery on this thread, `during` called while it runs.
+template <class During>
+SampledSession signal_delivery_run(During&& during) {
   SamplerConfig c;
   c.delivery = Delivery::Signal;
   Sampler sampler(c);
   FrameStack frames(8);
   ThreadRegistration reg = sampler.register_current_thread("t", &frames);
   sampler.start();
-  for (int i = 0; i < 100; ++i) raise(SIGPROF);  // not a timer: no sample, no crash
+  during();
   sampler.stop();
   reg = ThreadRegistration();
-  SampledSession s = sampler.take_results();
+  return sampler.take_results();
+}
+
+TEST(SamplerTest, SigprofFromElsewhereIsIgnored) {
+  SampledSession s = signal_delivery_run([] {
+    for (int i = 0; i < 100; ++i) raise(SIGPROF);  // not a timer: no sample, no crash
+  });
   EXPECT_EQ(s.threads.size(), 1u);
 }
 
@@ -585,15 +593,7 @@ TEST(SamplerTest, SigprofFromElsewhereIsIgnored) {
 // reader thread, not by the thread that builds the sampler (the program's, before it starts):
 // the program never waits for it. A run too short to finish the measurement still gets one.
 TEST(SamplerTest, TheSignalCostIsMeasuredEvenForAnInstantRun) {
-  SamplerConfig c;
-  c.delivery = Delivery::Signal;
-  Sampler sampler(c);
-  FrameStack frames(8);
-  ThreadRegistration reg = sampler.register_current_thread("t", &frames);
-  sampler.start();
-  sampler.stop();
-  reg = ThreadRegistration();
-  SampledSession s = sampler.take_results();
+  SampledSession s = signal_delivery_run([] {});
   EXPECT_GT(s.signal_cost_ns, 0.0);
   EXPECT_LT(s.signal_cost_ns, 1e7);  // 10 ms a signal would be a broken measurement
 }
