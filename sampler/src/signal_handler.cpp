@@ -24,6 +24,17 @@ namespace aiprof::sampler::detail {
 
 namespace {
 
+// ThreadSanitizer runs a signal handler later, at a point of its choosing: the interrupted
+// instruction is no longer on the stack, so every unwind would be refused. And unw_backtrace
+// gives each thread a trace cache whose destructor, at thread exit, locks a mutex after TSan
+// has finished the thread: the process crashed there. Under TSan no native unwind is tried
+// (each sample counts as a failed unwind, which reports state).
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnwindInHandler = false;
+#else
+constexpr bool kUnwindInHandler = true;
+#endif
+
 // The slots the handler may write to. The handler never reads a slot that is not its own
 // thread's: another thread may be freeing its slot at that moment. So what it matches on (the
 // owner thread, the perf counter's fd) is kept here, beside the slot pointer.
@@ -137,7 +148,7 @@ bool cpu_period_elapsed(ThreadSlot& s) {
 // Native PCs, innermost first, starting at the interrupted instruction (the handler's own
 // frames are skipped). Returns the number kept, or 0 when unwinding failed or re-entered.
 uint32_t copy_native(ThreadSlot& s, const void* interrupted_pc, uintptr_t* out, uint32_t max) {
-  if (s.in_native_unwind) return 0;
+  if (!kUnwindInHandler || s.in_native_unwind) return 0;
   s.in_native_unwind = 1;
   constexpr int kHandlerFrames = 16;  // room for the handler's frames above the interrupted one
   void* pcs[512 + kHandlerFrames];
@@ -320,6 +331,7 @@ void note_perf_fd(const ThreadSlot& slot, int fd) {
 
 void warm_up_unwinder() {
   snapshot_loaded_modules();
+  if (!kUnwindInHandler) return;
   // A per-thread cache needs no lock: with the global one, libunwind blocks signals around
   // every cache access (two sigprocmask system calls per unwind, each a kernel entry).
   static const bool per_thread_cache [[maybe_unused]] =
