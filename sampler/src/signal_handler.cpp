@@ -28,7 +28,7 @@ namespace {
 // instruction is no longer on the stack, so every unwind would be refused. And unw_backtrace
 // gives each thread a trace cache whose destructor, at thread exit, locks a mutex after TSan
 // has finished the thread: the process crashed there. Under TSan no native unwind is tried
-// (each sample counts as a failed unwind, which reports state).
+// (each sample counts as a failed unwind, which the reports state).
 #if defined(__SANITIZE_THREAD__)
 constexpr bool kUnwindInHandler = false;
 #else
