@@ -31,6 +31,8 @@
 #include <thread>
 #include <vector>
 
+#include "task_clock_signal.hpp"
+
 namespace {
 
 constexpr uint64_t kIterations = 400'000'000;
@@ -84,27 +86,12 @@ double with_signals(double hz) {
   return t;
 }
 
-// Signals from a perf_event task-clock counter (what the sampler's signal delivery uses where
-// perf_event is permitted): the kernel's hrtimer counts the thread's CPU time and the overflow
-// is signalled through fasync. Returns 0 where perf_event_open is refused.
+// Signals from a perf_event task-clock counter (task_clock_signal.hpp). Returns 0 where
+// perf_event_open is refused.
 double with_perf_signals(double hz) {
   count_sigprof();
-  perf_event_attr attr{};
-  attr.size = sizeof attr;
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.config = PERF_COUNT_SW_TASK_CLOCK;
-  attr.sample_period = static_cast<uint64_t>(1e9 / hz);
-  attr.disabled = 1;
-  attr.wakeup_events = 1;
-  attr.exclude_kernel = 1;
-  pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-  int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, tid, -1, -1, PERF_FLAG_FD_CLOEXEC));
+  int fd = open_task_clock_signal(hz);
   if (fd < 0) return 0;
-  f_owner_ex owner{F_OWNER_TID, tid};
-  fcntl(fd, F_SETFL, O_ASYNC);
-  fcntl(fd, F_SETSIG, SIGPROF);
-  fcntl(fd, F_SETOWN_EX, &owner);
-  ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
   double t = timed_loop(0);
   ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
   close(fd);

@@ -11,17 +11,14 @@
 // FILE receives the number of signals the handler counted, when the program exits normally.
 // Where perf_event_open is refused, FILE says "unavailable" and the program runs unsampled.
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <linux/perf_event.h>
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+
+#include "task_clock_signal.hpp"
 
 namespace {
 
@@ -31,29 +28,6 @@ double g_rate = 0;  // 0: not sampling
 
 void count(int) { g_signals.fetch_add(1, std::memory_order_relaxed); }
 
-// A counter of the calling thread's CPU time, signalling it each 1/hz seconds of it.
-bool open_task_clock(double hz) {
-  perf_event_attr attr{};
-  attr.size = sizeof attr;
-  attr.type = PERF_TYPE_SOFTWARE;
-  attr.config = PERF_COUNT_SW_TASK_CLOCK;
-  attr.sample_period = static_cast<unsigned long long>(1e9 / hz);
-  attr.disabled = 1;
-  attr.wakeup_events = 1;
-  attr.exclude_kernel = 1;
-  attr.exclude_hv = 1;
-  pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-  int fd = static_cast<int>(syscall(SYS_perf_event_open, &attr, tid, -1, -1, PERF_FLAG_FD_CLOEXEC));
-  if (fd < 0) return false;
-  f_owner_ex owner{F_OWNER_TID, tid};
-  if (fcntl(fd, F_SETFL, O_ASYNC) != 0 || fcntl(fd, F_SETSIG, SIGPROF) != 0 ||
-      fcntl(fd, F_SETOWN_EX, &owner) != 0) {
-    close(fd);
-    return false;
-  }
-  return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) == 0;
-}
-
 struct Start {
   void* (*routine)(void*);
   void* arg;
@@ -62,7 +36,7 @@ struct Start {
 void* sampled_start(void* data) {
   Start start = *static_cast<Start*>(data);
   delete static_cast<Start*>(data);
-  if (g_rate > 0 && open_task_clock(g_rate)) g_opened = true;
+  if (g_rate > 0 && open_task_clock_signal(g_rate) >= 0) g_opened = true;
   return start.routine(start.arg);
 }
 
@@ -75,7 +49,7 @@ __attribute__((constructor)) void start() {
   action.sa_flags = SA_RESTART;
   if (sigaction(SIGPROF, &action, nullptr) != 0) return;
   g_rate = rate;
-  if (open_task_clock(rate)) g_opened = true;
+  if (open_task_clock_signal(rate) >= 0) g_opened = true;
 }
 
 __attribute__((destructor)) void report() {

@@ -2,9 +2,9 @@
 //
 // libunwind finds the unwind table of a PC it has not seen before by calling dl_iterate_phdr,
 // which takes the dynamic loader's lock. Other threads hold that lock for a long time:
-// libbacktrace (Boost.Stacktrace's symboliser, which the sampler's reader thread runs while
-// the program runs) reads every module's debug information inside one dl_iterate_phdr
-// callback, 150-300 ms with Debian's libc6-dbg installed. A handler that asked for the lock
+// libbacktrace (Boost.Stacktrace's symboliser, which the sampler's naming thread runs while
+// the program runs, where no helper process names PCs) reads every module's debug information
+// inside one dl_iterate_phdr callback, 150-300 ms with Debian's libc6-dbg installed. A handler that asked for the lock
 // then stalled the interrupted program for that long, which was most of --native's overhead.
 //
 // So this library defines dl_iterate_phdr itself (except in sanitizer builds: see

@@ -48,15 +48,15 @@ struct SampledSession {
   std::vector<HeapPoint> heap;     // one point per sample of a thread that reports its heap
   uint64_t duration_ns = 0;        // wall time the sampler ran (summed over start/stop runs)
   uint64_t drain_ns = 0;           // time the reader spent draining and aggregating
-  // Time the reader spent naming native PCs while the program ran (Boost.Stacktrace, in the
+  // Time the naming thread spent naming native PCs while the program ran (Boost.Stacktrace, in the
   // helper process where one is enabled, else here; its first look-up reads every module's
   // debug information). Spent off the program's threads, once per PC: not part of
   // overhead_percent, which is what the program's threads pay.
   uint64_t naming_ns = 0;
   double signal_cost_ns = 0;       // kernel delivery + return of one signal, measured
   std::vector<std::string> notes;  // fallbacks taken and why
-  // With native frames: their PCs, already named by the sampler's naming thread while the program ran
-  // (so naming them does not wait until the run is over). Null without native frames.
+  // With native frames: their PCs, already named by the sampler's naming thread while the
+  // program ran (so naming them does not wait until the run is over). Null without them.
   std::shared_ptr<Symbolizer> symbols;
 
   uint64_t samples() const;
