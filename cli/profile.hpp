@@ -62,7 +62,9 @@ struct ProfileOutcome {
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);
 // Hybrid mode (profile_exact.cpp): exact spans and the sampler in one run, reconciled.
 ProfileOutcome run_hybrid_mode(const ProgramRun& program, const ProfileSettings& settings);
-// Sampling mode (profile_sampling.cpp): the SIGPROF sampler on the interpreter's thread.
+// Sampling mode (profile_sampling.cpp): the sampler on the interpreter's thread, delivered as
+// settings.sampler.delivery says (auto by default: a sampling thread on another core where it can
+// work, else SIGPROF on the interpreter's thread).
 ProfileOutcome run_sampling_mode(const ProgramRun& program, const ProfileSettings& settings);
 
 // While it lives, SIGINT (Ctrl-C) stops the profiled program at its next loop iteration or call

@@ -1,9 +1,11 @@
 // anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
-//                 [--min-duration D] [--clock wall|cpu] [--compensate] [-o FILE]... FILE [-- ARGS]
+//                 [--min-duration D] [--clock wall|cpu] [--compensate] [--rate HZ] [--native]
+//                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
+//                 [-o FILE]... FILE [-- ARGS]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
-// program's own output stays on stdout; reports go to the -o files (format by extension) or,
-// without -o, to stderr. The exit status is the program's, or 2 for a usage error or a report
+// program's own output stays on stdout; reports go to the -o files (format by extension, any
+// format of report_writer.hpp's table) or, without -o, to stderr. The exit status is the program's, or 2 for a usage error or a report
 // that could not be written.
 #include <unistd.h>
 
@@ -217,7 +219,8 @@ Action add_profile_command(CLI::App& app) {
   cmd->add_option("--label", req->labels, "key=value attached to the reports (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("-o,--output", req->outputs,
-                  "Report file, format by extension (.txt, .json); repeatable")
+                  "Report file, format by extension (.txt .json .folded .speedscope.json "
+                  ".trace.json .pb.gz .html); repeatable")
       ->allow_extra_args(false);
   cmd->add_option("--max-depth", req->program.max_depth,
                   "Guest call depth limit (RangeError beyond it)")
