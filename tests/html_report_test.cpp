@@ -18,6 +18,7 @@
 #include "aiprof/report/report_writer.hpp"
 
 #include "format_fixtures.hpp"
+#include "golden_file.hpp"
 
 namespace aiprof::report {
 namespace {
@@ -439,15 +440,7 @@ std::string without_assets(std::string page) {
 TEST(HtmlReportTest, Golden) {
   std::string actual = without_assets(render(hybrid_profile()));
   std::string path = std::string(AIPROF_SOURCE_DIR) + "/tests/golden/report.html";
-  if (std::getenv("AIPROF_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path << " is missing (run with AIPROF_UPDATE_GOLDEN=1)";
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "differs from " << path;
+  golden_file::expect_matches(path, actual);
 }
 
 // The pages tests/html_browser_test.sh opens in a browser (beside one made by the real binary),

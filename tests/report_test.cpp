@@ -1,12 +1,17 @@
 // Tests of the report library: a golden file per format (from a Profile built by hand, so
 // every figure is fixed), the format table, and all-or-nothing report files.
 //
-// To accept a deliberate change of a format: AIPROF_UPDATE_GOLDEN=1 ./report_test, then review
-// the diff of tests/golden/.
+// To accept a deliberate change of a format: AIPROF_UPDATE_GOLDEN=1 ./report_test (it rewrites
+// the files and fails), review the diff of tests/golden/, then run it again without it.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +21,7 @@
 #include "aiprof/report/report_writer.hpp"
 
 #include "format_fixtures.hpp"
+#include "golden_file.hpp"
 
 namespace aiprof::report {
 namespace {
@@ -104,15 +110,9 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// Compares with the golden file, or rewrites it when AIPROF_UPDATE_GOLDEN is set.
+// Compares with the golden file (or rewrites it and fails: golden_file.hpp).
 void expect_golden(const std::string& name, const std::string& actual) {
-  std::string path = golden_path(name);
-  if (std::getenv("AIPROF_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(fs::exists(path)) << path << " is missing (run with AIPROF_UPDATE_GOLDEN=1)";
-  EXPECT_EQ(actual, read_file(path)) << "differs from " << path;
+  golden_file::expect_matches(golden_path(name), actual);
 }
 
 TEST(ReportGoldenTest, Text) {
@@ -227,14 +227,42 @@ TEST_F(OutputFileTest, MissingFolderFailsNamingTheFile) {
   }
 }
 
+// What a child process's attempt to replace `path` ended in (its exit status).
+enum ReplaceOutcome { kThrewFileTooLarge = 0, kDidNotThrow = 1, kThrewSomethingElse = 2 };
+
+// In a child process (the limit must not touch the test runner): files may grow to 4 bytes, and
+// SIGXFSZ is ignored so that exceeding the limit fails the write with EFBIG instead of killing.
+int replace_under_a_file_size_limit(const std::string& path, const std::string& content) {
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit {4, 4};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(kThrewSomethingElse);
+    try {
+      write_file_atomically(path, content);
+    } catch (const OutputError& e) {
+      bool named = std::string(e.what()).find(path) != std::string::npos &&
+                   std::string(e.what()).find(std::strerror(EFBIG)) != std::string::npos;
+      ::_exit(named ? kThrewFileTooLarge : kThrewSomethingElse);
+    } catch (...) {
+      ::_exit(kThrewSomethingElse);
+    }
+    ::_exit(kDidNotThrow);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
 TEST_F(OutputFileTest, FailureLeavesTheOldFileAndNoTemporary) {
   std::string path = (dir_ / "out.txt").string();
   write_file_atomically(path, "old");
-  fs::create_directory(dir_ / "sub");
-  // The target is a directory: the rename fails after the temporary file was written.
-  EXPECT_THROW(write_file_atomically((dir_ / "sub").string(), "new"), OutputError);
+  // The write of the new content to this very path fails part way (the file-size limit is
+  // reached after 4 bytes): the old content must survive whole, and no temporary remain.
+  EXPECT_EQ(replace_under_a_file_size_limit(path, "new content, longer than 4 bytes"),
+            kThrewFileTooLarge);
   EXPECT_EQ(read_file(path), "old");
-  EXPECT_EQ(files_in_dir(), 2u);  // out.txt and sub/, nothing else
+  EXPECT_EQ(files_in_dir(), 1u);  // out.txt, nothing else
 }
 
 }  // namespace
