@@ -156,6 +156,48 @@ TEST_F(ProfileCliTest, JsonConfigWorksToo) {
   EXPECT_EQ(report["profiler"]["max_call_stack_depth"], 1);
 }
 
+// --seed seeds Math.random as `anarchy run --seed` does: a seed repeats its numbers, another
+// seed gives others, and the default is a fixed seed too (runs repeat).
+TEST_F(ProfileCliTest, SeedSeedsMathRandomAsRunDoes) {
+  write("random.ai", "m{ main(){ for (i = 0; i < 3; i++) { print(Math.random()); } return 0; } }\n");
+  auto numbers = [&](const std::string& command) {
+    Result r = anarchy(command);
+    EXPECT_EQ(r.status, 0) << command << "\n" << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << command << "\n" << r.out;
+    return r.out;
+  };
+  std::string seven = numbers("run --seed 7 random.ai");
+  EXPECT_EQ(numbers("profile --seed 7 -o s.json random.ai"), seven);
+  EXPECT_EQ(numbers("profile --mode exact --seed 7 -o s.json random.ai"), seven);
+  EXPECT_NE(numbers("profile --mode exact --seed 8 -o s.json random.ai"), seven);
+  EXPECT_EQ(numbers("profile --mode exact -o s.json random.ai"), numbers("run random.ai"));
+  expect_usage_error("profile --seed soon random.ai", "--seed");
+}
+
+// Every --label reaches every report that has a place for it: JSON session.labels, the text
+// report's header, the HTML page. A value may hold '='; a repeated key keeps its last value.
+TEST_F(ProfileCliTest, LabelsReachEveryReport) {
+  for (const char* mode : {"exact", "sampling"}) {
+    SCOPED_TRACE(mode);
+    for (const char* file : {"l.json", "l.txt", "l.html"}) fs::remove(dir_ / file);
+    Result r = anarchy(std::string("profile --mode ") + mode +
+                       " --label env=prod --label query=a=b --label env=test"
+                       " -o l.json -o l.txt -o l.html fib.ai");
+    ASSERT_EQ(r.status, 0) << r.err;
+    Json labels = Json::parse(read_file(dir_ / "l.json"))["session"]["labels"];
+    EXPECT_EQ(labels, Json({{"env", "test"}, {"query", "a=b"}})) << labels.dump();
+    std::string text = read_file(dir_ / "l.txt");
+    EXPECT_NE(text.find("Label: env=test\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("Label: query=a=b\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("env=prod"), std::string::npos) << text;
+    EXPECT_NE(read_file(dir_ / "l.html").find("env=test"), std::string::npos);
+  }
+  Result none = anarchy("profile --mode exact -o n.json fib.ai");
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_EQ(Json::parse(read_file(dir_ / "n.json"))["session"]["labels"], Json::object());
+  expect_usage_error("profile --label =v fib.ai", "--label must be key=value");
+}
+
 TEST_F(ProfileCliTest, CompensateAndMinDurationShowInTheReport) {
   ASSERT_EQ(
       anarchy("profile --mode exact --compensate --min-duration 1s -o out.json fib.ai").status, 0);
@@ -230,9 +272,11 @@ TEST_F(ProfileCliTest, TheDeliveryIsChosenAskedForAndReported) {
   cpu_set_t cpus;
   ASSERT_EQ(sched_getaffinity(0, sizeof cpus, &cpus), 0);
   const char* automatic = CPU_COUNT(&cpus) >= 2 ? "thread" : "signal";
-  auto delivery_of = [&](const std::string& flags) {
+  auto delivery_of = [&](const std::string& flags) -> std::string {
+    fs::remove(dir_ / "d.json");  // each run must write its own report, not find the last one
     Result r = anarchy("profile " + flags + " -o d.json shares.ai");
     EXPECT_EQ(r.status, 0) << r.err;
+    if (!fs::exists(dir_ / "d.json")) return "(no report written)";
     return Json::parse(read_file(dir_ / "d.json"))["sampling"]["delivery"].get<std::string>();
   };
   EXPECT_EQ(delivery_of(""), automatic);

@@ -19,7 +19,10 @@ namespace {
 namespace inst = aiprof::instrumentation;
 namespace rep = aiprof::report;
 
-rep::Profile profile_source(const std::string& source, uint32_t max_events = 1'000'000) {
+// heap_stats, when given, receives the heap's own counters at the end of the run: figures the
+// heap keeps itself, not through the profiler's hooks.
+rep::Profile profile_source(const std::string& source, uint32_t max_events = 1'000'000,
+                            HeapStats* heap_stats = nullptr) {
   inst::ProfilerConfig config;
   config.timeline.enabled = true;
   config.timeline.max_events = max_events;
@@ -36,6 +39,7 @@ rep::Profile profile_source(const std::string& source, uint32_t max_events = 1'0
     observer.attach();
     int status = interp.run_source(source, "test.ai");
     observer.detach();
+    if (heap_stats) *heap_stats = interp.heap().stats();
     profile = rep::profile_from_session(profiler.end_session(), {"test.ai", status, {}});
   }
   std::fclose(options.out);
@@ -87,18 +91,27 @@ TEST(TimelineExactMode, BoundedBufferCountsWhatItDrops) {
 }
 
 TEST(TimelineExactMode, GcRunsComeWithTheCollections) {
+  HeapStats heap;
   rep::Profile p = profile_source(R"(m{ main(){
     for (i = 0; i < 50000; i++) { a = {}; b = {p: a}; a.q = b; }
     return 0;
-  } })");
-  ASSERT_GE(p.memory.gc_collections, 1u);
-  ASSERT_EQ(p.memory.gc_runs.size(), p.memory.gc_collections);
-  uint64_t reclaimed = 0;
+  } })", 1'000'000, &heap);
+  // The profiler's figures come through the collect hooks; the heap counts its collections
+  // and what they freed itself. Each cycle left behind is two objects the collector frees.
+  ASSERT_GE(heap.collections, 1u);
+  EXPECT_EQ(p.memory.gc_collections, heap.collections);
+  ASSERT_EQ(p.memory.gc_runs.size(), heap.collections);
+  EXPECT_GT(heap.collected_objects, 0u);
+  uint64_t reclaimed_objects = 0, reclaimed_bytes = 0;
   for (const rep::GcEvent& gc : p.memory.gc_runs) {
-    reclaimed += gc.reclaimed_objects;
+    reclaimed_objects += gc.reclaimed_objects;
+    reclaimed_bytes += gc.reclaimed_bytes;
     EXPECT_LE(gc.start_ns + gc.duration_ns, p.duration_ns);
   }
-  EXPECT_EQ(reclaimed, p.memory.gc_reclaimed_objects);
+  EXPECT_EQ(reclaimed_objects, heap.collected_objects);
+  EXPECT_EQ(reclaimed_bytes, heap.collected_bytes);
+  EXPECT_EQ(p.memory.gc_reclaimed_objects, heap.collected_objects);
+  EXPECT_EQ(p.memory.gc_reclaimed_bytes, heap.collected_bytes);
   EXPECT_EQ(spans_named(p, "<gc>"), p.memory.gc_collections);  // GC spans on the timeline too
   nlohmann::json trace =
       nlohmann::json::parse(rep::writer_for_format("chrome-trace")->render(p, {}));
