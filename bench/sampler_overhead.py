@@ -15,8 +15,13 @@ Prints wall and CPU ratios against the baseline and the samples each profiler de
 (ours from the JSON report, gperftools' by reading its profile file), and our own estimate of
 the sampler's cost (the `overhead_percent` every report states).
 
+--check compares the wall-time ratios of the two full-size workloads with the targets
+(sampling <= 1.02x, --native <= 1.05x: docs/benchmarks.md, issue 4) and exits 1 when one is
+past its target. The medians of the pairs' ratios are compared, not their intervals; the
+fixed-cost row (fib(5)) has no target.
+
 Usage: bench/sampler_overhead.py [--release build/release] [--runs 7] [--rate 1000]
-                                 [--write-docs docs/benchmarks.md]
+                                 [--write-docs docs/benchmarks.md] [--check]
 """
 import argparse
 import json
@@ -31,6 +36,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import overhead  # noqa: E402  (sized_workload, timed, write_section)
 
 SECTION = "## Sampling-mode overhead"
+# The targets: profiled wall time / plain run wall time, per configuration of ours.
+MAX_WALL_RATIO = {"sampling": 1.02, "native": 1.05}
+TARGETED_WORKLOADS = ("fib(35)", "loop 16M")
 LIBPROFILER = "/usr/lib/x86_64-linux-gnu/libprofiler.so.0"
 
 
@@ -136,7 +144,8 @@ def render(rows, args):
              f"Measured by `bench/sampler_overhead.py --runs {args.runs} --rate {args.rate}` (release build, 2 shared "
              "cores). Each profiled run is paired with a baseline `anarchy run` right before it, pairs shuffled "
              "within a round; a ratio is the median of the pairs' ratios, with a 95% bootstrap interval for that "
-             "median in brackets; times are medians. Targets: sampling <= 1.02x wall, --native <= 1.05x. "
+             "median in brackets; times are medians. Targets: sampling <= 1.02x wall, --native <= 1.05x "
+             "(`--check` exits 1 when the median ratio of fib(35) or loop 16M is past one). "
              "`sampling` is the default (thread delivery: a sampling thread on the other core), `signal` the "
              "same with `--delivery signal`. `floor` is no profiler: `bench/interrupt_floor.cpp` preloaded into "
              f"`anarchy run` sends each thread SIGPROF at {args.rate} Hz of its CPU time from a perf task-clock "
@@ -173,6 +182,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--write-docs", metavar="FILE")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a ratio is past its target")
     args = parser.parse_args()
     if not os.path.exists(os.path.join(args.release, "bin", "anarchy")):
         sys.exit(f"sampler_overhead.py: no {args.release}/bin/anarchy (make build first)")
@@ -194,6 +204,11 @@ def main():
     print(section)
     if args.write_docs:
         overhead.write_section(args.write_docs, section, SECTION)
+    if args.check:
+        checks = [(f"{name} vs run: {label} (wall)", ratio[name][0][0], target, "x")
+                  for label, _, ratio, _, _, _ in rows if label in TARGETED_WORKLOADS
+                  for name, target in MAX_WALL_RATIO.items()]
+        sys.exit(overhead.report_checks(checks, "sampler_overhead.py"))
 
 
 if __name__ == "__main__":
