@@ -174,7 +174,8 @@ def check_flags(anarchy, root, tmp):
             checked["flag mentions"] += 1
             if flag not in everywhere:
                 problem(f"{where}\n  `{flag}` is not an option of any anarchy command")
-            mentions.append((("profile",), flag, nxt, where) if flag in helps[("profile",)] else None)
+            if flag in helps[("profile",)]:  # values are checked for `anarchy profile` flags
+                mentions.append((("profile",), flag, nxt, where))
     for command, spellings_list in options.items():
         for spellings in spellings_list:
             if "--help" in spellings or any((command, f) in documented or ("*", f) in documented
@@ -182,7 +183,7 @@ def check_flags(anarchy, root, tmp):
                 continue
             problem(f"`anarchy {' '.join(command)} {spellings[-1]}` is documented nowhere "
                     "(README.md or docs/*.md)")
-    check_flag_values(anarchy, [m for m in mentions if m], missing_program)
+    check_flag_values(anarchy, mentions, missing_program)
 
 
 def check_flag_values(anarchy, mentions, missing_program):

@@ -259,8 +259,12 @@ TEST_F(ProfileCliTest, SamplingIsTheDefaultModeAndReportsWhatItDelivered) {
   ASSERT_TRUE(s.is_object()) << report.dump();
   EXPECT_EQ(s["rate_requested_hz"], 1000.0);
   EXPECT_EQ(s["clock"], "cpu");
-  EXPECT_GT(s["samples"].get<int>(), 100);
-  EXPECT_GT(s["rate_delivered_hz"].get<double>(), 100.0);
+  // Breakage, not noise: the program runs ~100-250 ms of CPU here, so a working sampler takes
+  // 100-250 samples; with the machine loaded by other processes the sampling thread was seen
+  // starved to 87 samples (482 Hz). A sampler that does not run takes none. How close samples
+  // come to the rate under load is a benchmark's question, not a unit test's (issue 13, 1).
+  EXPECT_GT(s["samples"].get<int>(), 20);
+  EXPECT_GT(s["rate_delivered_hz"].get<double>(), 50.0);
   EXPECT_EQ(s["dropped_samples"], 0);
   EXPECT_EQ(s["truncated_stacks"], 0);
 }
