@@ -5,8 +5,8 @@
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
 // program's own output stays on stdout; reports go to the -o files (format by extension, any
-// format of report_writer.hpp's table) or, without -o, to stderr. The exit status is the program's, or 2 for a usage error or a report
-// that could not be written.
+// format of report_writer.hpp's table) or, without -o, to stderr. The exit status is the
+// program's, or 2 for a usage error or a report that could not be written.
 #include <unistd.h>
 
 #include <cerrno>
