@@ -176,6 +176,13 @@ def render(rows, args):
     return "\n".join(lines) + "\n"
 
 
+def target_checks(rows):
+    """(what, median wall ratio, target, unit) for each targeted configuration and workload."""
+    return [(f"{name} vs run: {label} (wall)", ratio[name][0][0], target, "x")
+            for label, _, ratio, _, _, _ in rows if label in TARGETED_WORKLOADS
+            for name, target in MAX_WALL_RATIO.items()]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--release", default=os.path.join(overhead.ROOT, "build", "release"))
@@ -205,10 +212,7 @@ def main():
     if args.write_docs:
         overhead.write_section(args.write_docs, section, SECTION)
     if args.check:
-        checks = [(f"{name} vs run: {label} (wall)", ratio[name][0][0], target, "x")
-                  for label, _, ratio, _, _, _ in rows if label in TARGETED_WORKLOADS
-                  for name, target in MAX_WALL_RATIO.items()]
-        sys.exit(overhead.report_checks(checks, "sampler_overhead.py"))
+        sys.exit(overhead.report_checks(target_checks(rows), "sampler_overhead.py"))
 
 
 if __name__ == "__main__":
