@@ -1,0 +1,103 @@
+// decide_significance: the rule of diff.hpp. Every row gets a noise floor and an effect-size
+// test; Runs and Samples rows also a p-value, adjusted by Holm's method over the rows tested.
+#include <algorithm>
+#include <cmath>
+
+#include "aiprof/report/diff_statistics.hpp"
+#include "diff_parts.hpp"
+
+namespace aiprof::report::diff_detail {
+
+namespace {
+
+// The time one sample of a side stands for in that side's mean per run, in ms (the runs are
+// taken to share a rate; a merged profile's samples each stand for 1 / its runs of a period).
+double mean_sample_period_ms(const std::vector<Profile>& runs) {
+  double sum = 0;
+  for (const Profile& p : runs) {
+    DiffSide side = side_of(p, false);
+    sum += side.seconds_per_sample * 1e3 / side.runs;
+  }
+  return runs.empty() ? 0 : sum / static_cast<double>(runs.size()) / static_cast<double>(runs.size());
+}
+
+// The largest span cost of any run (0 when unknown).
+double span_cost_ns(const std::vector<Profile>& base, const std::vector<Profile>& next) {
+  double cost = 0;
+  for (const auto* side : {&base, &next})
+    for (const Profile& p : *side)
+      if (std::isfinite(p.profiler.span_cost_ns)) cost = std::max(cost, p.profiler.span_cost_ns);
+  return cost;
+}
+
+struct Context {
+  DiffMethod method;
+  double base_period_ms = 0, next_period_ms = 0;  // per sample, in a mean run (sampled sides)
+  double base_run_period_ms = 0, next_run_period_ms = 0;  // per sample, in one run
+  double span_cost_ns = 0;
+  double session_ns = 0;  // the longer side's mean session
+};
+
+double noise_floor_ms(const FunctionDiff& d, const Context& c) {
+  double by_spans = kDiffSpanCostFactor * c.span_cost_ns * (d.base_calls + d.new_calls) / 1e6;
+  double by_session = kDiffSessionShareFloor * c.session_ns / 1e6;
+  return std::max(by_spans, by_session);
+}
+
+bool large_enough(const FunctionDiff& d, DiffMethod method) {
+  double b = d.base_ms, n = d.new_ms;
+  if (b <= 0) return n > 0;
+  if (method == DiffMethod::Runs) return std::fabs(n - b) >= kDiffMinRunsChange * b;
+  return n >= kDiffSingleRunRatio * b || n <= b / kDiffSingleRunRatio;
+}
+
+// The row's p-value, or none for the methods that have no test.
+std::optional<double> p_value(const FunctionDiff& d, const Context& c) {
+  if (d.base_ms <= 0 && d.new_ms <= 0) return std::nullopt;  // nothing to test
+  if (c.method == DiffMethod::Samples)
+    return poisson_counts_p(d.base_samples, c.base_period_ms, d.new_samples, c.next_period_ms);
+  if (c.method != DiffMethod::Runs) return std::nullopt;
+  // A sampled run's estimate m has Poisson variance m x period: no fewer.
+  double min_base = d.base_ms * c.base_run_period_ms, min_next = d.new_ms * c.next_run_period_ms;
+  return welch_t_test(d.base_runs_ms, d.new_runs_ms, min_base, min_next).p;
+}
+
+}  // namespace
+
+void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
+                         const std::vector<Profile>& next) {
+  Context c{diff.method};
+  if (diff.base.sampled) {
+    c.base_period_ms = mean_sample_period_ms(base);
+    c.base_run_period_ms = c.base_period_ms * static_cast<double>(base.size());
+  }
+  if (diff.next.sampled) {
+    c.next_period_ms = mean_sample_period_ms(next);
+    c.next_run_period_ms = c.next_period_ms * static_cast<double>(next.size());
+  }
+  c.span_cost_ns = span_cost_ns(base, next);
+  c.session_ns = std::max(diff.base.wall_ms, diff.next.wall_ms) * 1e6;
+
+  std::vector<double> tested;
+  std::vector<size_t> tested_rows;
+  for (size_t i = 0; i < diff.functions.size(); ++i) {
+    FunctionDiff& d = diff.functions[i];
+    d.p = p_value(d, c);
+    if (d.p) {
+      tested.push_back(*d.p);
+      tested_rows.push_back(i);
+    }
+  }
+  std::vector<double> adjusted = holm_adjusted(tested);
+  for (size_t k = 0; k < tested_rows.size(); ++k) diff.functions[tested_rows[k]].p_adjusted = adjusted[k];
+
+  for (FunctionDiff& d : diff.functions) {
+    bool beyond_floor = std::fabs(d.new_ms - d.base_ms) > noise_floor_ms(d, c);
+    bool test_passed = !d.p || (d.p_adjusted && *d.p_adjusted < kDiffAlpha);
+    bool needs_test = diff.method == DiffMethod::Runs || diff.method == DiffMethod::Samples;
+    d.significant = beyond_floor && large_enough(d, diff.method) && test_passed &&
+                    (!needs_test || d.p_adjusted.has_value());
+  }
+}
+
+}  // namespace aiprof::report::diff_detail
