@@ -49,6 +49,7 @@ Profile sampled_profile(uint64_t f, uint64_t g, double rate_hz = 1000) {
   SamplingInfo s;
   s.rate_requested_hz = rate_hz;
   s.rate_delivered_hz = rate_hz;
+  s.clock = "cpu";
   s.samples = f + g;
   p.sampling = s;
   p.duration_ns = static_cast<uint64_t>(static_cast<double>(f + g) / rate_hz * 1e9);
@@ -408,6 +409,34 @@ TEST(DiffRuleTest, ChangesWithinTheSpanCostAreNotSignificant) {
   EXPECT_TRUE(significant(diff_profiles(base, next)).empty());
 }
 
+// Seen on 2 CPUs at load 12: a 0.3 ms import read 16 ms in one wall-clock run (the program
+// waited for a CPU in it). One run a side on the wall clock needs a 30 ms change; on the CPU
+// clock the same change is flagged.
+TEST(DiffRuleTest, OneWallClockRunNeedsMoreThanAScheduler) {
+  std::vector<double> base = run_times([](const std::string&) { return 1.0; }), next = base;
+  base[7] = 0.3;
+  next[7] = 16.2;
+  Profile cpu_base = exact_run(base), cpu_next = exact_run(next);
+  EXPECT_EQ(significant(diff_profiles(cpu_base, cpu_next)), std::vector<std::string>{"m.tiny"});
+  for (Profile* p : {&cpu_base, &cpu_next}) p->profiler.clock = "clock_gettime(CLOCK_MONOTONIC)";
+  EXPECT_TRUE(significant(diff_profiles(cpu_base, cpu_next)).empty());
+  next[7] = 40;
+  Profile wall_next = exact_run(next);
+  wall_next.profiler.clock = cpu_base.profiler.clock;
+  EXPECT_EQ(significant(diff_profiles(cpu_base, wall_next)), std::vector<std::string>{"m.tiny"});
+}
+
+// On the CPU clock, the headline's wall time comes from the start and end times.
+TEST(DiffRuleTest, WallTimeOfACpuClockProfile) {
+  Profile p = exact_run(run_times([](const std::string&) { return 1.0; }));
+  p.start_time = "2026-12-03T13:43:05.516Z";
+  p.end_time = "2026-12-03T13:43:07.016Z";
+  ProfileDiff d = diff_profiles(p, p);
+  EXPECT_NEAR(d.base.wall_ms, 1500, 1e-6);
+  EXPECT_NEAR(d.base.session_ms, 1015, 1e-6);
+  EXPECT_NEAR(d.base.total_ms, 1015, 1e-3);
+}
+
 TEST(DiffRuleTest, FunctionsOnlyInOneProfileHaveNoChangePercent) {
   Profile next = exact_profile(100, 100, 1);
   uint32_t n = next.child(1, next.intern_frame(Frame{"m.new", "a.ai", 9, FrameKind::Function}));
@@ -466,7 +495,7 @@ TEST(DiffOutputTest, TextHasTheHeadlineTheRuleAndMarksOnlySignificantRows) {
   std::string text =
       diff_text(diff_profiles(exact_profile(100, 100, 1), exact_profile(300, 100, 1)));
   EXPECT_NE(text.find("Base: 1 run (exact, wall clock)\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Profiled time            202.0 ms         402.0 ms   +99.0%\n"),
+  EXPECT_NE(text.find("Total time               202.0 ms         402.0 ms   +99.0%\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Wall time                202.0 ms         402.0 ms   +99.0%\n"),

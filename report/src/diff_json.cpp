@@ -19,6 +19,7 @@ Json side_json(const DiffSideSummary& s) {
   out["clock"] = s.clock;
   out["sampled"] = s.sampled;
   out["total_ms"] = s.total_ms;
+  out["session_ms"] = s.session_ms;
   out["wall_ms"] = s.wall_ms;
   return out;
 }

@@ -107,7 +107,7 @@ std::string headline(const ProfileDiff& diff) {
   std::string out = "Base: " + side_text(diff.base) + "\nNew:  " + side_text(diff.next) + "\n";
   out += pad("", 16, false) + pad("base", kValueWidth, true) + pad("new", kValueWidth, true) +
          pad("change", kChangeWidth, true) + "\n";
-  out += headline_row("Profiled time", diff.base.total_ms, diff.next.total_ms);
+  out += headline_row("Total time", diff.base.total_ms, diff.next.total_ms);
   out += headline_row("Wall time", diff.base.wall_ms, diff.next.wall_ms);
   return out;
 }

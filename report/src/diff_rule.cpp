@@ -36,12 +36,14 @@ struct Context {
   double base_run_period_ms = 0, next_run_period_ms = 0;  // per sample, in one run
   double span_cost_ns = 0;
   double session_ns = 0;  // the longer side's mean session
+  bool wall_single_run = false;  // one run a side, either on the wall clock
 };
 
 double noise_floor_ms(const FunctionDiff& d, const Context& c) {
   double by_spans = kDiffSpanCostFactor * c.span_cost_ns * (d.base_calls + d.new_calls) / 1e6;
   double by_session = kDiffSessionShareFloor * c.session_ns / 1e6;
-  return std::max(by_spans, by_session);
+  double by_waits = c.wall_single_run ? kDiffWallClockFloorMs : 0;
+  return std::max({by_spans, by_session, by_waits});
 }
 
 bool large_enough(const FunctionDiff& d, DiffMethod method) {
@@ -76,7 +78,9 @@ void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
     c.next_run_period_ms = c.next_period_ms * static_cast<double>(next.size());
   }
   c.span_cost_ns = span_cost_ns(base, next);
-  c.session_ns = std::max(diff.base.wall_ms, diff.next.wall_ms) * 1e6;
+  c.session_ns = std::max(diff.base.session_ms, diff.next.session_ms) * 1e6;
+  c.wall_single_run = diff.method != DiffMethod::Runs &&
+                      (diff.base.clock == "wall" || diff.next.clock == "wall");
 
   std::vector<double> tested;
   std::vector<size_t> tested_rows;

@@ -2,6 +2,8 @@
 // (diff_incompatibility), and the headline figures of each.
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
+#include <optional>
 #include <string_view>
 
 #include "aiprof/report/diff.hpp"
@@ -64,6 +66,24 @@ double self_time_ns(const DiffSide& side, uint64_t self_ns, uint64_t samples_sel
   return ns / side.runs;
 }
 
+// Milliseconds since the epoch of an ISO 8601 UTC time ("2026-12-03T13:43:05.516Z").
+std::optional<double> epoch_ms(const std::string& iso) {
+  std::tm tm{};
+  const char* rest = ::strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return std::nullopt;
+  double fraction = 0;
+  if (*rest == '.') fraction = std::strtod(rest, nullptr);
+  return (static_cast<double>(::timegm(&tm)) + fraction) * 1e3;
+}
+
+// A run's wall time: its duration when that is on the wall clock, else its start to its end.
+double wall_ms_of(const Profile& p) {
+  double session = static_cast<double>(p.duration_ns) / 1e6;
+  if (time_kind(p) == "wall" || merged_runs(p) > 1) return session;  // merged: gaps between
+  auto start = epoch_ms(p.start_time), end = epoch_ms(p.end_time);
+  return start && end && *end >= *start ? *end - *start : session;
+}
+
 DiffSideSummary summarize(const std::vector<Profile>& runs, bool exact) {
   DiffSideSummary s;
   s.runs = runs.size();
@@ -77,10 +97,13 @@ DiffSideSummary summarize(const std::vector<Profile>& runs, bool exact) {
     double total_ns = 0;
     for (const CallNode& n : p.nodes) total_ns += self_time_ns(side, n.self_ns, n.samples_self);
     s.total_ms += total_ns / 1e6;
-    s.wall_ms += static_cast<double>(p.duration_ns) / side.runs / 1e6;
+    s.session_ms += static_cast<double>(p.duration_ns) / side.runs / 1e6;
+    s.wall_ms += wall_ms_of(p) / side.runs;
   }
-  s.total_ms /= static_cast<double>(runs.size());
-  s.wall_ms /= static_cast<double>(runs.size());
+  double n = static_cast<double>(runs.size());
+  s.total_ms /= n;
+  s.session_ms /= n;
+  s.wall_ms /= n;
   return s;
 }
 

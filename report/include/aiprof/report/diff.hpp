@@ -11,7 +11,9 @@
 // Whatever the method, a row is significant only when its change is larger than the noise
 // floor: the larger of 3 x span cost x (calls in BASE + calls in NEW) (what the profiler's own
 // cost can move) and 1% of the longer session (scheduling and cache effects that land on
-// whatever is running). Then (DiffMethod):
+// whatever is running); with one run a side on the wall clock, also 30 ms (time the program
+// waited for a CPU lands on whatever function was running: on 2 loaded CPUs, a 0.3 ms function
+// read 16 ms in one of 9 pairs of runs). Then (DiffMethod):
 // - Runs (2 or more runs on both sides, both exact or both sampled): Welch's t-test on the
 //   per-run self times (a sampled run's variance taken as at least its Poisson variance),
 //   p-values adjusted by Holm's method over every row of the diff; significant when the
@@ -48,7 +50,9 @@ struct DiffSideSummary {
   std::string clock;        // "cpu" or "wall"
   bool sampled = false;     // its times are sample estimates
   double total_ms = 0;      // profiled time: the sum of every self time (what rows add up to)
-  double wall_ms = 0;       // session duration
+  double session_ms = 0;    // session duration on the profile's clock
+  double wall_ms = 0;       // session duration on the wall clock (from its start and end times,
+                            // to the millisecond, when the clock is the CPU's)
 };
 
 struct FunctionDiff {
@@ -81,6 +85,7 @@ constexpr double kDiffMinRunsChange = 0.10;     // Runs: at least a 10% change o
 constexpr double kDiffSingleRunRatio = 2.0;     // one run: x2 or /2 at least
 constexpr double kDiffSpanCostFactor = 3.0;
 constexpr double kDiffSessionShareFloor = 0.01;
+constexpr double kDiffWallClockFloorMs = 30;  // one run a side, wall clock
 constexpr double kDiffIntervalZ = 1.96;  // the printed intervals of sampled figures (95%)
 
 // Why the two sides cannot be compared (mode, clock or granularity differ, between the sides
