@@ -153,6 +153,21 @@ TEST_F(DiffAccuracyTest, SampledAaPairsFlagNothingAndTheSlowedFunctionIsFlagged)
   EXPECT_EQ(flagged("a0.json slow.json", &table), kWork) << table;
 }
 
+// The case: exact mode on the default (wall) clock, not pinned. Time spent waiting for
+// a CPU lands in whatever function ran, so one run a side needs 3x and 30 ms here.
+TEST_F(DiffAccuracyTest, WallClockAaPairsFlagNothing) {
+  write_programs(20);
+  for (int pair = 0; pair < 10; ++pair) {
+    std::string a = "a" + std::to_string(pair), b = "b" + std::to_string(pair);
+    for (const std::string& name : {a, b}) {
+      Result r = anarchy("profile --mode exact -o ../" + name + ".json prog.ai", "same");
+      ASSERT_EQ(r.status, 0) << r.err;
+    }
+    std::string table;
+    EXPECT_TRUE(flagged(a + ".json " + b + ".json", &table).empty()) << table;
+  }
+}
+
 // Three runs a side, interleaved (so a change of the machine's speed lands on both sides).
 TEST_F(DiffAccuracyTest, ExactRunsAaFlagNothingAndTheSlowedFunctionIsFlagged) {
   OnOneCpu same_cpu;

@@ -54,7 +54,7 @@ Json row_json(const FunctionDiff& d) {
 std::string diff_json(const ProfileDiff& diff) {
   Json out;
   out["method"] = diff_method_name(diff.method);
-  out["rule"] = diff_detail::rule_text(diff.method);
+  out["rule"] = diff_rule_text(diff);
   out["warnings"] = diff.warnings;
   out["base"] = side_json(diff.base);
   out["new"] = side_json(diff.next);

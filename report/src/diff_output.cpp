@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "aiprof/report/diff.hpp"
+#include "diff_parts.hpp"
 #include "diff_text_parts.hpp"
 
 namespace aiprof::report {
@@ -12,7 +13,7 @@ namespace aiprof::report {
 namespace diff_detail {
 
 std::string fixed(const char* format, double value) {
-  char text[64];
+  char text[256];
   std::snprintf(text, sizeof text, format, value);
   return text;
 }
@@ -37,11 +38,20 @@ std::string side_text(const DiffSideSummary& s) {
   return text + (s.sampled ? ", times estimated from samples)" : ")");
 }
 
-std::string rule_text(DiffMethod method) {
+}  // namespace diff_detail
+
+std::string diff_rule_text(const ProfileDiff& diff) {
+  using namespace diff_detail;
+  bool wall = wall_single_run(diff);
   std::string floor = fixed("by more than the noise floor (%.0f x span cost x calls, ",
                             kDiffSpanCostFactor) +
-                      fixed("%.0f%% of the session)", kDiffSessionShareFloor * 100);
-  std::string twice = fixed("%.0fx or more", kDiffSingleRunRatio);
+                      fixed("%.0f%% of the session", kDiffSessionShareFloor * 100) +
+                      (wall ? fixed(", %.0f ms on the wall clock)", kDiffWallClockFloorMs) : ")");
+  std::string twice =
+      wall ? fixed("%.0fx or more (wall clock: waiting for a CPU lands in whatever ran)",
+                   kDiffSingleRunWallRatio)
+           : fixed("%.0fx or more", kDiffSingleRunRatio);
+  DiffMethod method = diff.method;
   std::string alpha = fixed("%.2g", kDiffAlpha);
   switch (method) {
     case DiffMethod::Runs:
@@ -62,6 +72,8 @@ std::string rule_text(DiffMethod method) {
   }
   return "";
 }
+
+namespace diff_detail {
 
 // `text` cut into lines of at most `width` columns at spaces.
 std::string wrapped(const std::string& text, size_t width) {
@@ -154,7 +166,7 @@ std::string diff_text(const ProfileDiff& diff) {
   name_width = std::min(name_width, kWidth - fixed_width);
   std::string out;
   for (const std::string& w : diff.warnings) out += wrapped("WARNING: " + w, kWidth);
-  out += headline(diff) + wrapped(rule_text(diff.method), kWidth) + "\n";
+  out += headline(diff) + wrapped(diff_rule_text(diff), kWidth) + "\n";
   out += pad("Function", name_width, false) +
          pad(value_header(diff, "Base", diff.base.sampled), kValueWidth, true) +
          pad(value_header(diff, "New", diff.next.sampled), kValueWidth, true) +

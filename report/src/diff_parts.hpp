@@ -35,6 +35,10 @@ double self_time_ns(const DiffSide& side, uint64_t self_ns, uint64_t samples_sel
 // The headline figures and the description of one side.
 DiffSideSummary summarize(const std::vector<Profile>& runs, bool exact);
 
+// One run a side (not the Runs method) with either side on the wall clock: the larger floor
+// and ratio of diff.hpp apply.
+bool wall_single_run(const ProfileDiff& diff);
+
 // Decides `significant` (and p, p_adjusted) of every row, by diff.hpp's rule.
 void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
                          const std::vector<Profile>& next);

@@ -46,11 +46,12 @@ double noise_floor_ms(const FunctionDiff& d, const Context& c) {
   return std::max({by_spans, by_session, by_waits});
 }
 
-bool large_enough(const FunctionDiff& d, DiffMethod method) {
+bool large_enough(const FunctionDiff& d, const Context& c) {
   double b = d.base_ms, n = d.new_ms;
   if (b <= 0) return n > 0;
-  if (method == DiffMethod::Runs) return std::fabs(n - b) >= kDiffMinRunsChange * b;
-  return n >= kDiffSingleRunRatio * b || n <= b / kDiffSingleRunRatio;
+  if (c.method == DiffMethod::Runs) return std::fabs(n - b) >= kDiffMinRunsChange * b;
+  double ratio = c.wall_single_run ? kDiffSingleRunWallRatio : kDiffSingleRunRatio;
+  return n >= ratio * b || n <= b / ratio;
 }
 
 // The row's p-value, or none for the methods that have no test.
@@ -66,6 +67,10 @@ std::optional<double> p_value(const FunctionDiff& d, const Context& c) {
 
 }  // namespace
 
+bool wall_single_run(const ProfileDiff& diff) {
+  return diff.method != DiffMethod::Runs && (diff.base.clock == "wall" || diff.next.clock == "wall");
+}
+
 void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
                          const std::vector<Profile>& next) {
   Context c{diff.method};
@@ -79,8 +84,7 @@ void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
   }
   c.span_cost_ns = span_cost_ns(base, next);
   c.session_ns = std::max(diff.base.session_ms, diff.next.session_ms) * 1e6;
-  c.wall_single_run = diff.method != DiffMethod::Runs &&
-                      (diff.base.clock == "wall" || diff.next.clock == "wall");
+  c.wall_single_run = wall_single_run(diff);
 
   std::vector<double> tested;
   std::vector<size_t> tested_rows;
@@ -99,7 +103,7 @@ void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
     bool beyond_floor = std::fabs(d.new_ms - d.base_ms) > noise_floor_ms(d, c);
     bool test_passed = !d.p || (d.p_adjusted && *d.p_adjusted < kDiffAlpha);
     bool needs_test = diff.method == DiffMethod::Runs || diff.method == DiffMethod::Samples;
-    d.significant = beyond_floor && large_enough(d, diff.method) && test_passed &&
+    d.significant = beyond_floor && large_enough(d, c) && test_passed &&
                     (!needs_test || d.p_adjusted.has_value());
   }
 }

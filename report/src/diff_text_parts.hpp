@@ -13,7 +13,6 @@ const char* ms_format(double reference);              // "%.1f" ... "%.3f" by si
 std::string milliseconds(double ms);                  // 3 significant digits or more
 std::string change_text(const FunctionDiff& d);       // "+12.5%", "new" or "-"
 std::string side_text(const DiffSideSummary& s);      // "2 runs (exact, ..., cpu clock)"
-std::string rule_text(DiffMethod method);             // the sentence saying what is significant
 std::string wrapped(const std::string& text, size_t width);
 std::string pad(const std::string& text, size_t width, bool right);
 
