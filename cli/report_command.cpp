@@ -210,11 +210,14 @@ int run(const char* command, void (*action)(const Request&), const Request& req)
 CLI::App* add_diff(CLI::App& report, DiffRequest& req) {
   CLI::App* cmd = report.add_subcommand(
       "diff",
-      "What got slower or faster, per function (self time), and whether it is significant: "
-      "anarchy report diff BASE.json NEW.json, or with several runs a side (tested across "
-      "runs): anarchy report diff BASE1.json BASE2.json ... --new NEW1.json NEW2.json ...; "
-      "with one run a side only changes of 2x or more are flagged "
-      "(docs/report-schema.md)");
+      "What got slower or faster, per function (self time), and whether it is significant.\n"
+      "  anarchy report diff BASE.json NEW.json\n"
+      "  anarchy report diff BASE1.json BASE2.json ... --new NEW1.json NEW2.json ...\n"
+      "Several runs a side are tested across runs (Welch's t, Holm-adjusted p < 0.01, and a\n"
+      "change of 10% or more). With one run a side, run-to-run variation is unknown: only 2x\n"
+      "changes are flagged (3x on the wall clock), sampled ones also by a Poisson test. Profiles\n"
+      "whose mode, clock or granularity differ are refused unless --force. See\n"
+      "docs/report-schema.md");
   cmd->add_flag("--json", req.json, "Print a JSON object (sides, rule, rows) instead of the table");
   cmd->add_flag("--force", req.force,
                 "Compare profiles whose mode, clock or granularity differ (refused otherwise)");

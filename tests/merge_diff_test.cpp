@@ -479,6 +479,13 @@ TEST(DiffRuleTest, AMergedProfileCountsAsTheMeanOfItsRuns) {
   EXPECT_NE(d.warnings[0].find("merged from 3 runs"), std::string::npos) << d.warnings[0];
 }
 
+TEST(DiffRuleTest, ARunWithoutSamplesIsWarnedOf) {
+  Profile empty = sampled_profile(0, 0);
+  ProfileDiff d = diff_profiles(sampled_profile(10, 10), empty);
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "1 of the 1 new runs has no samples: its functions read 0 ms");
+}
+
 // --- which sides compare -------------------------------------------------------------------
 
 TEST(DiffSidesTest, ModeClockAndGranularityMustAgree) {

@@ -81,6 +81,17 @@ void warn_of_merged(const std::vector<Profile>& runs, const char* side,
                          "kept (give the runs themselves to test across them)");
 }
 
+// A side read by its samples with a run that has none compares nothing: say so.
+void warn_of_no_samples(const std::vector<Profile>& runs, bool exact, const char* side,
+                        std::vector<std::string>& warnings) {
+  if (exact) return;
+  size_t empty = 0;
+  for (const Profile& p : runs) empty += has_samples(p) ? 0 : 1;
+  if (empty)
+    warnings.push_back(std::to_string(empty) + " of the " + std::to_string(runs.size()) + " " +
+                       side + " runs has no samples: its functions read 0 ms");
+}
+
 void sort_rows(std::vector<FunctionDiff>& rows) {
   std::sort(rows.begin(), rows.end(), [](const FunctionDiff& a, const FunctionDiff& b) {
     double da = std::fabs(a.new_ms - a.base_ms), db = std::fabs(b.new_ms - b.base_ms);
@@ -113,6 +124,8 @@ ProfileDiff diff_runs(const std::vector<Profile>& base, const std::vector<Profil
   diff.next = summarize(next, next_exact);
   warn_of_merged(base, "a base", diff.warnings);
   warn_of_merged(next, "a new", diff.warnings);
+  warn_of_no_samples(base, base_exact, "base", diff.warnings);
+  warn_of_no_samples(next, next_exact, "new", diff.warnings);
   std::map<Key, bool> keys;
   std::vector<RunTotals> b = side_totals(base, base_exact, keys);
   std::vector<RunTotals> n = side_totals(next, next_exact, keys);
