@@ -157,9 +157,10 @@ std::pair<std::vector<std::string>, std::vector<std::string>> diff_sides(const D
     return {req.base, req.next};
   }
   if (req.base.size() != 2)
-    throw ReportError("give BASE.json NEW.json, or several runs a side: BASE1.json BASE2.json "
-                      "... --new NEW1.json NEW2.json ... (" +
-                      std::to_string(req.base.size()) + " files given)");
+    throw ReportError(
+        "give BASE.json NEW.json, or several runs a side: BASE1.json BASE2.json "
+        "... --new NEW1.json NEW2.json ... (" +
+        std::to_string(req.base.size()) + " files given)");
   return {{req.base[0]}, {req.base[1]}};
 }
 
@@ -223,7 +224,8 @@ CLI::App* add_diff(CLI::App& report, DiffRequest& req) {
                 "Compare profiles whose mode, clock or granularity differ (refused otherwise)");
   cmd->add_option("-o,--output", req.folded,
                   "Also write the differential folded stacks (for flamegraph.pl) to this file");
-  cmd->add_option("--new", req.next, "The new runs (JSON reports); the files before are the base runs");
+  cmd->add_option("--new", req.next,
+                  "The new runs (JSON reports); the files before are the base runs");
   cmd->add_option("files", req.base, "BASE.json NEW.json, or the base runs when --new is given");
   return cmd;
 }

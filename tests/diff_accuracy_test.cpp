@@ -28,12 +28,14 @@ using test_support::Result;
 // `rounds` sets the length (sampling needs a few hundred samples per function).
 std::string program(int factor, int rounds) {
   return "m{\n"
-         "  work(n){ s = 0; for (i = 0; i < " + std::to_string(factor) +
+         "  work(n){ s = 0; for (i = 0; i < " +
+         std::to_string(factor) +
          " * n; i++) { s = s + i % 7; } return s; }\n"
          "  other(n){ s = 0; for (i = 0; i < n; i++) { s = s + i % 5; } return s; }\n"
          "  build(n){ out = []; for (i = 0; i < n; i++) { a = {v: i}; b = {p: a}; a.q = b;\n"
          "    out.push(a); } return len(out); }\n"
-         "  main(){ t = 0; for (k = 0; k < " + std::to_string(rounds) +
+         "  main(){ t = 0; for (k = 0; k < " +
+         std::to_string(rounds) +
          "; k++) { t = t + work(8000) + other(8000) + build(1000); }\n"
          "    print(t); return 0; }\n"
          "}\n";

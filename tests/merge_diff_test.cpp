@@ -141,7 +141,6 @@ TEST(MergeTest, DisagreeingSessionsSaySo) {
   EXPECT_THROW(merge_profiles({}, {}), std::invalid_argument);
 }
 
-
 // --- the statistics ------------------------------------------------------------------------
 
 // Reference values: Student's t tables, and numerical integration of the t density.
@@ -178,7 +177,7 @@ TEST(DiffStatisticsTest, WelchAndHolm) {
   EXPECT_EQ(welch_t_test({2, 2}, {2, 2}).p, 1);
   EXPECT_EQ(welch_t_test({2, 2}, {3, 3}).p, 0);
   EXPECT_GT(welch_t_test({2, 2}, {3, 3}, 1, 1).p, 0.1);  // a variance floor
-  EXPECT_EQ(welch_t_test({2}, {3, 3}).p, 1);               // one value: no test
+  EXPECT_EQ(welch_t_test({2}, {3, 3}).p, 1);             // one value: no test
   std::vector<double> adjusted = holm_adjusted({0.01, 0.04, 0.03, 0.005});
   std::vector<double> expected = {0.03, 0.06, 0.06, 0.02};
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(adjusted[i], expected[i], 1e-12);
@@ -191,14 +190,15 @@ class Noise {
  public:
   explicit Noise(uint32_t seed) : gen_(seed) {}
   double uniform() { return static_cast<double>(gen_()) / 4294967296.0; }  // [0, 1)
-  double normal() {  // Box-Muller
+  double normal() {                                                        // Box-Muller
     double u1 = uniform(), u2 = uniform();
     return std::sqrt(-2 * std::log(1 - u1)) * std::cos(2 * std::numbers::pi * u2);
   }
   // A factor between 1 / spread and spread, log-uniform.
   double factor(double spread) { return std::exp((2 * uniform() - 1) * std::log(spread)); }
   uint64_t poisson(double mean) {
-    if (mean >= 30) return static_cast<uint64_t>(std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
+    if (mean >= 30)
+      return static_cast<uint64_t>(std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
     uint64_t k = 0;
     for (double p = uniform(), limit = std::exp(-mean); p > limit; p *= uniform()) ++k;
     return k;
@@ -240,7 +240,8 @@ Profile exact_run(const std::vector<double>& self_ms) {
   double total = 1;
   for (double ms : self_ms) total += ms;
   p.duration_ns = ns(total);
-  uint32_t main = add(p, 0, Frame{"m.main", "a.ai", 1, FrameKind::Function}, 1, ns(total), ns(1), 0, 0);
+  uint32_t main =
+      add(p, 0, Frame{"m.main", "a.ai", 1, FrameKind::Function}, 1, ns(total), ns(1), 0, 0);
   for (size_t i = 0; i < kWork.size(); ++i)
     add(p, main, Frame{kWork[i].name, "a.ai", static_cast<uint32_t>(i + 2), kWork[i].kind}, 1000,
         ns(self_ms[i]), ns(self_ms[i]), 0, 0);
@@ -256,8 +257,8 @@ Profile sampled_run(const std::vector<double>& self_ms, Noise& noise) {
   uint32_t main = p.child(0, p.intern_frame(Frame{"m.main", "a.ai", 1, FrameKind::Function}));
   uint64_t total = 0;
   for (size_t i = 0; i < kWork.size(); ++i) {
-    uint32_t n = p.child(
-        main, p.intern_frame(Frame{kWork[i].name, "a.ai", static_cast<uint32_t>(i + 2), kWork[i].kind}));
+    uint32_t n = p.child(main, p.intern_frame(Frame{kWork[i].name, "a.ai",
+                                                    static_cast<uint32_t>(i + 2), kWork[i].kind}));
     p.nodes[n].samples_inclusive = p.nodes[n].samples_self = counts[i];
     total += counts[i];
   }
@@ -536,7 +537,8 @@ TEST(DiffOutputTest, TextHasTheHeadlineTheRuleAndMarksOnlySignificantRows) {
 
 // Sampled figures are estimates with their 95% interval, never "787.000".
 TEST(DiffOutputTest, SampledFiguresHaveIntervals) {
-  std::string text = diff_text(diff_profiles(sampled_profile(787, 100), sampled_profile(2000, 100)));
+  std::string text =
+      diff_text(diff_profiles(sampled_profile(787, 100), sampled_profile(2000, 100)));
   // 787 samples at 1 kHz: 787 ms +- 1.96 x sqrt(787) ms.
   EXPECT_NE(text.find("787.0 ±55.0"), std::string::npos) << text;
   EXPECT_EQ(text.find("787.000"), std::string::npos) << text;
@@ -578,7 +580,6 @@ TEST(DiffOutputTest, FoldedHasBothColumnsPerPath) {
             "m.main;m.f 4 5\n"
             "m.main;m.g 4 0\n");
 }
-
 
 }  // namespace
 }  // namespace aiprof::report

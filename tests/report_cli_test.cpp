@@ -140,8 +140,7 @@ TEST_F(ReportCliTest, DiffRefusesProfilesThatDoNotCompare) {
   EXPECT_NE(forced.err.find("warning: compared anyway (--force): 'fib.json' is exact"),
             std::string::npos)
       << forced.err;
-  EXPECT_NE(forced.out.find("WARNING: compared anyway (--force)"), std::string::npos)
-      << forced.out;
+  EXPECT_NE(forced.out.find("WARNING: compared anyway (--force)"), std::string::npos) << forced.out;
   EXPECT_NE(forced.out.find("exact against sampled times"), std::string::npos) << forced.out;
 }
 

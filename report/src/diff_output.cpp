@@ -43,10 +43,10 @@ std::string side_text(const DiffSideSummary& s) {
 std::string diff_rule_text(const ProfileDiff& diff) {
   using namespace diff_detail;
   bool wall = wall_single_run(diff);
-  std::string floor = fixed("by more than the noise floor (%.0f x span cost x calls, ",
-                            kDiffSpanCostFactor) +
-                      fixed("%.0f%% of the session", kDiffSessionShareFloor * 100) +
-                      (wall ? fixed(", %.0f ms on the wall clock)", kDiffWallClockFloorMs) : ")");
+  std::string floor =
+      fixed("by more than the noise floor (%.0f x span cost x calls, ", kDiffSpanCostFactor) +
+      fixed("%.0f%% of the session", kDiffSessionShareFloor * 100) +
+      (wall ? fixed(", %.0f ms on the wall clock)", kDiffWallClockFloorMs) : ")");
   std::string twice =
       wall ? fixed("%.0fx or more (wall clock: waiting for a CPU lands in whatever ran)",
                    kDiffSingleRunWallRatio)
@@ -56,15 +56,17 @@ std::string diff_rule_text(const ProfileDiff& diff) {
   switch (method) {
     case DiffMethod::Runs:
       return "Significant: Welch's t-test across runs, Holm-adjusted p < " + alpha +
-             fixed(", a change of the mean of %.0f%% or more, ", kDiffMinRunsChange * 100) +
-             floor + ".";
+             fixed(", a change of the mean of %.0f%% or more, ", kDiffMinRunsChange * 100) + floor +
+             ".";
     case DiffMethod::Samples:
       return "Significant: sampling noise (exact Poisson test, Holm-adjusted p < " + alpha +
              ") and, as one run per side says nothing of run-to-run variation, a change of " +
-             twice + ", " + floor + ". Give 2 or more runs per side (--new) to see smaller changes.";
+             twice + ", " + floor +
+             ". Give 2 or more runs per side (--new) to see smaller changes.";
     case DiffMethod::Exact:
       return "Significant: one run per side says nothing of run-to-run variation, so only a "
-             "change of " + twice + ", " + floor +
+             "change of " +
+             twice + ", " + floor +
              ". Give 2 or more runs per side (--new) to see smaller changes.";
     case DiffMethod::Mixed:
       return "Significant: exact against sampled times (no common test), so only a change of " +

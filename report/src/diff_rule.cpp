@@ -18,7 +18,8 @@ double mean_sample_period_ms(const std::vector<Profile>& runs) {
     DiffSide side = side_of(p, false);
     sum += side.seconds_per_sample * 1e3 / side.runs;
   }
-  return runs.empty() ? 0 : sum / static_cast<double>(runs.size()) / static_cast<double>(runs.size());
+  return runs.empty() ? 0
+                      : sum / static_cast<double>(runs.size()) / static_cast<double>(runs.size());
 }
 
 // The largest span cost of any run (0 when unknown).
@@ -35,7 +36,7 @@ struct Context {
   double base_period_ms = 0, next_period_ms = 0;  // per sample, in a mean run (sampled sides)
   double base_run_period_ms = 0, next_run_period_ms = 0;  // per sample, in one run
   double span_cost_ns = 0;
-  double session_ns = 0;  // the longer side's mean session
+  double session_ns = 0;         // the longer side's mean session
   bool wall_single_run = false;  // one run a side, either on the wall clock
 };
 
@@ -68,7 +69,8 @@ std::optional<double> p_value(const FunctionDiff& d, const Context& c) {
 }  // namespace
 
 bool wall_single_run(const ProfileDiff& diff) {
-  return diff.method != DiffMethod::Runs && (diff.base.clock == "wall" || diff.next.clock == "wall");
+  return diff.method != DiffMethod::Runs &&
+         (diff.base.clock == "wall" || diff.next.clock == "wall");
 }
 
 void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
@@ -97,7 +99,8 @@ void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
     }
   }
   std::vector<double> adjusted = holm_adjusted(tested);
-  for (size_t k = 0; k < tested_rows.size(); ++k) diff.functions[tested_rows[k]].p_adjusted = adjusted[k];
+  for (size_t k = 0; k < tested_rows.size(); ++k)
+    diff.functions[tested_rows[k]].p_adjusted = adjusted[k];
 
   for (FunctionDiff& d : diff.functions) {
     bool beyond_floor = std::fabs(d.new_ms - d.base_ms) > noise_floor_ms(d, c);

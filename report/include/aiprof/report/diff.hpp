@@ -68,11 +68,11 @@ struct FunctionDiff {
   double base_spread_ms = 0, new_spread_ms = 0;
   std::optional<double> change_pct;  // (new - base) / base x 100; none when base is 0
   bool significant = false;
-  double base_calls = 0, new_calls = 0;        // mean per run
-  uint64_t base_samples = 0, new_samples = 0;  // samples_self, summed over runs
+  double base_calls = 0, new_calls = 0;           // mean per run
+  uint64_t base_samples = 0, new_samples = 0;     // samples_self, summed over runs
   std::vector<double> base_runs_ms, new_runs_ms;  // self time of each run
-  std::optional<double> p;                     // the test's p-value (Runs, Samples)
-  std::optional<double> p_adjusted;            // Holm-adjusted over the rows
+  std::optional<double> p;                        // the test's p-value (Runs, Samples)
+  std::optional<double> p_adjusted;               // Holm-adjusted over the rows
 };
 
 struct ProfileDiff {
@@ -83,14 +83,14 @@ struct ProfileDiff {
 };
 
 // The significance thresholds above, as constants the tests and the docs use.
-constexpr double kDiffAlpha = 0.01;             // family-wise, after Holm's adjustment
-constexpr double kDiffMinRunsChange = 0.10;     // Runs: at least a 10% change of the mean
-constexpr double kDiffSingleRunRatio = 2.0;     // one run: x2 or /2 at least (CPU clock)
-constexpr double kDiffSingleRunWallRatio = 3.0; // one run, wall clock: x3 or /3 at least
+constexpr double kDiffAlpha = 0.01;              // family-wise, after Holm's adjustment
+constexpr double kDiffMinRunsChange = 0.10;      // Runs: at least a 10% change of the mean
+constexpr double kDiffSingleRunRatio = 2.0;      // one run: x2 or /2 at least (CPU clock)
+constexpr double kDiffSingleRunWallRatio = 3.0;  // one run, wall clock: x3 or /3 at least
 constexpr double kDiffSpanCostFactor = 3.0;
 constexpr double kDiffSessionShareFloor = 0.01;
 constexpr double kDiffWallClockFloorMs = 30;  // one run a side, wall clock
-constexpr double kDiffIntervalZ = 1.96;  // the printed intervals of sampled figures (95%)
+constexpr double kDiffIntervalZ = 1.96;       // the printed intervals of sampled figures (95%)
 
 // Why the two sides cannot be compared (mode, clock or granularity differ, between the sides
 // or among one side's runs), naming the files; none when they can. `names[i]` names run i.
