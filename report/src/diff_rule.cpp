@@ -73,8 +73,10 @@ bool wall_single_run(const ProfileDiff& diff) {
          (diff.base.clock == "wall" || diff.next.clock == "wall");
 }
 
-void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
-                         const std::vector<Profile>& next) {
+namespace {
+
+Context context_of(const ProfileDiff& diff, const std::vector<Profile>& base,
+                   const std::vector<Profile>& next) {
   Context c{diff.method};
   if (diff.base.sampled) {
     c.base_period_ms = mean_sample_period_ms(base);
@@ -87,27 +89,35 @@ void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
   c.span_cost_ns = span_cost_ns(base, next);
   c.session_ns = std::max(diff.base.session_ms, diff.next.session_ms) * 1e6;
   c.wall_single_run = wall_single_run(diff);
+  return c;
+}
 
+// Every row's p-value, then Holm's adjustment over the rows that have one.
+void test_rows(std::vector<FunctionDiff>& rows, const Context& c) {
   std::vector<double> tested;
   std::vector<size_t> tested_rows;
-  for (size_t i = 0; i < diff.functions.size(); ++i) {
-    FunctionDiff& d = diff.functions[i];
-    d.p = p_value(d, c);
-    if (d.p) {
-      tested.push_back(*d.p);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].p = p_value(rows[i], c);
+    if (rows[i].p) {
+      tested.push_back(*rows[i].p);
       tested_rows.push_back(i);
     }
   }
   std::vector<double> adjusted = holm_adjusted(tested);
-  for (size_t k = 0; k < tested_rows.size(); ++k)
-    diff.functions[tested_rows[k]].p_adjusted = adjusted[k];
+  for (size_t k = 0; k < tested_rows.size(); ++k) rows[tested_rows[k]].p_adjusted = adjusted[k];
+}
 
+}  // namespace
+
+void decide_significance(ProfileDiff& diff, const std::vector<Profile>& base,
+                         const std::vector<Profile>& next) {
+  Context c = context_of(diff, base, next);
+  test_rows(diff.functions, c);
+  bool needs_test = diff.method == DiffMethod::Runs || diff.method == DiffMethod::Samples;
   for (FunctionDiff& d : diff.functions) {
     bool beyond_floor = std::fabs(d.new_ms - d.base_ms) > noise_floor_ms(d, c);
-    bool test_passed = !d.p || (d.p_adjusted && *d.p_adjusted < kDiffAlpha);
-    bool needs_test = diff.method == DiffMethod::Runs || diff.method == DiffMethod::Samples;
-    d.significant = beyond_floor && large_enough(d, c) && test_passed &&
-                    (!needs_test || d.p_adjusted.has_value());
+    bool test_passed = !needs_test || (d.p_adjusted && *d.p_adjusted < kDiffAlpha);
+    d.significant = beyond_floor && large_enough(d, c) && test_passed;
   }
 }
 

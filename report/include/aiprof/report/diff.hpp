@@ -28,8 +28,9 @@
 // more when either side is on the wall clock. Why: two exact runs of one program and input
 // moved a function's self time by up to 1.7x in issue 19 (<gc> 549.8 -> 319.4 ms); here, 10
 // pairs of wall-clock runs on 2 CPUs at load 12 moved <gc> by up to 2.4x (37.7 -> 89.1 ms),
-// while 6 CPU-clock runs kept every function above 1% of the session within 1.16x. A rule
-// that flags less on one run cries wolf. Give several runs a side to see smaller changes.
+// while CPU-clock pairs (pinned to one CPU) moved it by up to 1.34x (13.9 -> 18.7 ms). A rule
+// that flags less on one run cries wolf: with 1.2x, diff_accuracy_test's A/A pairs flagged 17
+// rows. Give several runs a side to see smaller changes.
 #pragma once
 
 #include <cstddef>
