@@ -1,5 +1,6 @@
 // anarchy report IN.json [-o OUT]... [--format NAME]      another format from a JSON report
-// anarchy report diff BASE.json NEW.json [--json] [-o DIFF.folded]
+// anarchy report diff BASE.json NEW.json [--json] [-o DIFF.folded] [--force]
+// anarchy report diff BASE1.json BASE2.json ... --new NEW1.json NEW2.json ... [...]
 // anarchy report merge A.json B.json ... [-o ALL.json]... [--format NAME]
 //
 // Every input is read and checked, and every output's format and folder too, before anything
@@ -11,7 +12,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "aiprof/report/diff.hpp"
 #include "aiprof/report/json_reader.hpp"
@@ -39,8 +43,9 @@ struct ConvertRequest {
 };
 
 struct DiffRequest {
-  std::string base, next;
+  std::vector<std::string> base, next;  // the positionals, and --new's files
   bool json = false;
+  bool force = false;
   std::string folded;
 };
 
@@ -145,11 +150,38 @@ void convert(const ConvertRequest& req) {
   emit(read_input(req.input), req.outputs, req.format);
 }
 
+// The runs of each side: BASE NEW, or BASE... --new NEW...
+std::pair<std::vector<std::string>, std::vector<std::string>> diff_sides(const DiffRequest& req) {
+  if (!req.next.empty()) {
+    if (req.base.empty()) throw ReportError("give the base runs before --new");
+    return {req.base, req.next};
+  }
+  if (req.base.size() != 2)
+    throw ReportError(
+        "give BASE.json NEW.json, or several runs a side: BASE1.json BASE2.json "
+        "... --new NEW1.json NEW2.json ... (" +
+        std::to_string(req.base.size()) + " files given)");
+  return {{req.base[0]}, {req.base[1]}};
+}
+
+std::vector<rep::Profile> read_inputs(const std::vector<std::string>& paths) {
+  std::vector<rep::Profile> profiles;
+  for (const std::string& path : paths) profiles.push_back(read_input(path));
+  return profiles;
+}
+
 void diff(const DiffRequest& req) {
+  auto [base_paths, next_paths] = diff_sides(req);
   if (!req.folded.empty()) check_folder_writable(req.folded);
-  rep::Profile base = read_input(req.base);
-  rep::Profile next = read_input(req.next);
-  rep::ProfileDiff d = rep::diff_profiles(base, next);
+  std::vector<rep::Profile> base = read_inputs(base_paths), next = read_inputs(next_paths);
+  std::optional<std::string> problem =
+      rep::diff_incompatibility(base, base_paths, next, next_paths);
+  if (problem && !req.force) throw ReportError(*problem);
+  rep::ProfileDiff d = rep::diff_runs(base, next);
+  if (problem) {
+    d.warnings.insert(d.warnings.begin(), "compared anyway (--force): " + *problem);
+    std::fprintf(stderr, "anarchy report diff: warning: %s\n", d.warnings.front().c_str());
+  }
   std::string folded = req.folded.empty() ? "" : rep::diff_folded(base, next);
   print(req.json ? rep::diff_json(d) : rep::diff_text(d));
   if (!req.folded.empty()) write_outputs({{req.folded, folded}});
@@ -178,12 +210,23 @@ int run(const char* command, void (*action)(const Request&), const Request& req)
 
 CLI::App* add_diff(CLI::App& report, DiffRequest& req) {
   CLI::App* cmd = report.add_subcommand(
-      "diff", "What got slower or faster, per function: anarchy report diff BASE.json NEW.json");
-  cmd->add_flag("--json", req.json, "Print a JSON list instead of the table");
+      "diff",
+      "What got slower or faster, per function (self time), and whether it is significant.\n"
+      "  anarchy report diff BASE.json NEW.json\n"
+      "  anarchy report diff BASE1.json BASE2.json ... --new NEW1.json NEW2.json ...\n"
+      "Several runs a side are tested across runs (Welch's t, Holm-adjusted p < 0.01, and a\n"
+      "change of 10% or more). With one run a side, run-to-run variation is unknown: only 2x\n"
+      "changes are flagged (3x on the wall clock), sampled ones also by a Poisson test. Profiles\n"
+      "whose mode, clock or granularity differ are refused unless --force. See\n"
+      "docs/report-schema.md");
+  cmd->add_flag("--json", req.json, "Print a JSON object (sides, rule, rows) instead of the table");
+  cmd->add_flag("--force", req.force,
+                "Compare profiles whose mode, clock or granularity differ (refused otherwise)");
   cmd->add_option("-o,--output", req.folded,
                   "Also write the differential folded stacks (for flamegraph.pl) to this file");
-  cmd->add_option("base", req.base, "The earlier profile (JSON report)")->required();
-  cmd->add_option("new", req.next, "The later profile (JSON report)")->required();
+  cmd->add_option("--new", req.next,
+                  "The new runs (JSON reports); the files before are the base runs");
+  cmd->add_option("files", req.base, "BASE.json NEW.json, or the base runs when --new is given");
   return cmd;
 }
 

@@ -1,4 +1,5 @@
-// diff_profiles: per-function self times of two profiles and the significance rule of diff.hpp.
+// diff_runs: per-function self times of each run of two sides, their means and spreads. The
+// significance rule of diff.hpp is in diff_rule.cpp.
 #include "aiprof/report/diff.hpp"
 
 #include <algorithm>
@@ -6,103 +7,89 @@
 #include <map>
 #include <tuple>
 
-#include "call_paths.hpp"
+#include "aiprof/report/diff_statistics.hpp"
 #include "diff_parts.hpp"
 
 namespace aiprof::report {
-
-namespace diff_detail {
-
-bool has_exact_times(const Profile& p) {
-  return p.time_measured &&
-         std::any_of(p.nodes.begin(), p.nodes.end(), [](const CallNode& n) { return n.has_exact; });
-}
-
-bool has_samples(const Profile& p) { return p.sampling && p.sampling->samples > 0; }
-
-DiffMethod choose_method(const Profile& base, const Profile& next) {
-  if (has_exact_times(base) && has_exact_times(next)) return DiffMethod::Exact;
-  if (has_samples(base) && has_samples(next)) return DiffMethod::Samples;
-  return DiffMethod::Mixed;
-}
-
-DiffSide side_of(const Profile& p, DiffMethod method) {
-  DiffSide side;
-  side.exact = method == DiffMethod::Exact || (method == DiffMethod::Mixed && !has_samples(p));
-  if (auto period = sample_period_ns(p))  // counts are in periods of the rate asked for
-    side.seconds_per_sample = *period / 1e9;
-  else if (p.sampling && p.sampling->samples > 0)
-    side.seconds_per_sample =
-        static_cast<double>(p.duration_ns) / 1e9 / static_cast<double>(p.sampling->samples);
-  return side;
-}
-
-double self_time_ns(const DiffSide& side, uint64_t self_ns, uint64_t samples_self) {
-  if (side.exact) return static_cast<double>(self_ns);
-  return static_cast<double>(samples_self) * side.seconds_per_sample * 1e9;
-}
-
-}  // namespace diff_detail
 
 namespace {
 
 using namespace diff_detail;
 
-// One function's figures in one profile (frames of the same name and kind summed).
+// One function's figures in one run (frames of the same name and kind summed).
 struct Totals {
-  uint64_t calls = 0, self_ns = 0, samples_self = 0;
+  double self_ns = 0;  // exact, or estimated from samples
+  uint64_t calls = 0, samples_self = 0;
 };
 using Key = std::tuple<std::string, FrameKind>;
+using RunTotals = std::map<Key, Totals>;
 
-std::map<Key, Totals> totals_by_name(const Profile& p) {
-  std::map<Key, Totals> out;
+RunTotals totals_by_name(const Profile& p, const DiffSide& side) {
+  RunTotals out;
   for (const FunctionTotal& t : function_totals(p)) {
     const Frame& f = p.frames[t.frame];
     Totals& into = out[{f.name, f.kind}];
     into.calls += t.calls;
-    into.self_ns += t.self_ns;
+    into.self_ns += self_time_ns(side, t.self_ns, t.samples_self);
     into.samples_self += t.samples_self;
   }
   return out;
 }
 
-bool relative_change_at_least(double base, double next, double fraction) {
-  if (base <= 0) return next > 0;
-  return std::fabs(next - base) >= fraction * base;
-}
-
-// The Poisson z score of two sampled self times (see diff.hpp).
-double poisson_z(const FunctionDiff& d, const DiffSide& base, const DiffSide& next) {
-  double var =
-      static_cast<double>(d.base_samples) * base.seconds_per_sample * base.seconds_per_sample +
-      static_cast<double>(d.new_samples) * next.seconds_per_sample * next.seconds_per_sample;
-  double delta = static_cast<double>(d.new_samples) * next.seconds_per_sample -
-                 static_cast<double>(d.base_samples) * base.seconds_per_sample;
-  return var > 0 ? delta / std::sqrt(var) : 0;
-}
-
-// What the profiler's own cost and the machine's noise can move a function's self time by.
-double exact_noise_floor_ns(const FunctionDiff& d, const Profile& base, const Profile& next) {
-  double span_cost = std::max(base.profiler.span_cost_ns, next.profiler.span_cost_ns);
-  if (!std::isfinite(span_cost)) span_cost = 0;
-  double by_spans =
-      kDiffSpanCostFactor * span_cost * static_cast<double>(d.base_calls + d.new_calls);
-  double by_session =
-      kDiffSessionShareFloor * static_cast<double>(std::max(base.duration_ns, next.duration_ns));
-  return std::max(by_spans, by_session);
-}
-
-void decide(FunctionDiff& d, DiffMethod method, const Profile& base, const Profile& next,
-            const DiffSide& bs, const DiffSide& ns) {
-  double b = d.base_ms * 1e6, n = d.new_ms * 1e6;
-  if (method == DiffMethod::Samples) {
-    d.z = poisson_z(d, bs, ns);
-    d.significant =
-        std::fabs(*d.z) > kDiffZThreshold && relative_change_at_least(b, n, kDiffMinSampledChange);
-  } else {
-    d.significant = relative_change_at_least(b, n, kDiffMinExactChange) &&
-                    std::fabs(n - b) > exact_noise_floor_ns(d, base, next);
+// Every run's totals, and every function seen in any of them.
+std::vector<RunTotals> side_totals(const std::vector<Profile>& runs, bool exact,
+                                   std::map<Key, bool>& keys) {
+  std::vector<RunTotals> out;
+  for (const Profile& p : runs) {
+    out.push_back(totals_by_name(p, side_of(p, exact)));
+    for (const auto& entry : out.back()) keys[entry.first] = true;
   }
+  return out;
+}
+
+// One side of a row: each run's self time, the mean, calls and samples.
+void fill_side(const std::vector<RunTotals>& runs, const Key& key, std::vector<double>& runs_ms,
+               double& mean_ms, double& calls, uint64_t& samples) {
+  double call_sum = 0;
+  for (const RunTotals& run : runs) {
+    auto it = run.find(key);
+    Totals t = it == run.end() ? Totals{} : it->second;
+    runs_ms.push_back(t.self_ns / 1e6);
+    call_sum += static_cast<double>(t.calls);
+    samples += t.samples_self;
+  }
+  mean_ms = mean_of(runs_ms);
+  calls = runs.empty() ? 0 : call_sum / static_cast<double>(runs.size());
+}
+
+// How sure a side's mean is: the spread across runs, or a sampled run's Poisson interval.
+double spread_ms(const std::vector<double>& runs_ms, uint64_t samples, bool sampled) {
+  if (runs_ms.size() >= 2) return standard_deviation_of(runs_ms);
+  if (!sampled || samples == 0) return 0;
+  double mean = mean_of(runs_ms);  // samples x period: the interval scales with sqrt(samples)
+  return kDiffIntervalZ * mean / std::sqrt(static_cast<double>(samples));
+}
+
+// A profile merged from several runs counts as one (their mean): say so, as its runs'
+// variation is lost.
+void warn_of_merged(const std::vector<Profile>& runs, const char* side,
+                    std::vector<std::string>& warnings) {
+  for (const Profile& p : runs)
+    if (size_t n = merged_runs(p); n > 1)
+      warnings.push_back(std::string(side) + " profile merged from " + std::to_string(n) +
+                         " runs is compared as their mean, one run: its runs' variation is not "
+                         "kept (give the runs themselves to test across them)");
+}
+
+// A side read by its samples with a run that has none compares nothing: say so.
+void warn_of_no_samples(const std::vector<Profile>& runs, bool exact, const char* side,
+                        std::vector<std::string>& warnings) {
+  if (exact) return;
+  size_t empty = 0;
+  for (const Profile& p : runs) empty += has_samples(p) ? 0 : 1;
+  if (empty)
+    warnings.push_back(std::to_string(empty) + " of the " + std::to_string(runs.size()) + " " +
+                       side + " runs has no samples: its functions read 0 ms");
 }
 
 void sort_rows(std::vector<FunctionDiff>& rows) {
@@ -117,40 +104,49 @@ void sort_rows(std::vector<FunctionDiff>& rows) {
 
 const char* diff_method_name(DiffMethod method) {
   switch (method) {
-    case DiffMethod::Exact:
-      return "exact";
+    case DiffMethod::Runs:
+      return "runs";
     case DiffMethod::Samples:
       return "samples";
+    case DiffMethod::Exact:
+      return "exact";
     case DiffMethod::Mixed:
       return "mixed";
   }
   return "mixed";
 }
 
-ProfileDiff diff_profiles(const Profile& base, const Profile& next) {
+ProfileDiff diff_runs(const std::vector<Profile>& base, const std::vector<Profile>& next) {
   ProfileDiff diff;
   diff.method = choose_method(base, next);
-  DiffSide bs = side_of(base, diff.method), ns = side_of(next, diff.method);
-  std::map<Key, Totals> b = totals_by_name(base), n = totals_by_name(next);
-  std::map<Key, std::pair<Totals, Totals>> both;
-  for (const auto& [key, t] : b) both[key].first = t;
-  for (const auto& [key, t] : n) both[key].second = t;
-  for (const auto& [key, pair] : both) {
-    const auto& [bt, nt] = pair;
+  bool base_exact = reads_exact(base, next), next_exact = reads_exact(next, base);
+  diff.base = summarize(base, base_exact);
+  diff.next = summarize(next, next_exact);
+  warn_of_merged(base, "a base", diff.warnings);
+  warn_of_merged(next, "a new", diff.warnings);
+  warn_of_no_samples(base, base_exact, "base", diff.warnings);
+  warn_of_no_samples(next, next_exact, "new", diff.warnings);
+  std::map<Key, bool> keys;
+  std::vector<RunTotals> b = side_totals(base, base_exact, keys);
+  std::vector<RunTotals> n = side_totals(next, next_exact, keys);
+  for (const auto& entry : keys) {
     FunctionDiff d;
-    std::tie(d.name, d.kind) = key;
-    d.base_calls = bt.calls;
-    d.new_calls = nt.calls;
-    d.base_samples = bt.samples_self;
-    d.new_samples = nt.samples_self;
-    d.base_ms = self_time_ns(bs, bt.self_ns, bt.samples_self) / 1e6;
-    d.new_ms = self_time_ns(ns, nt.self_ns, nt.samples_self) / 1e6;
+    std::tie(d.name, d.kind) = entry.first;
+    fill_side(b, entry.first, d.base_runs_ms, d.base_ms, d.base_calls, d.base_samples);
+    fill_side(n, entry.first, d.new_runs_ms, d.new_ms, d.new_calls, d.new_samples);
+    if (d.base_ms <= 0 && d.new_ms <= 0) continue;  // no self time on either side
+    d.base_spread_ms = spread_ms(d.base_runs_ms, d.base_samples, !base_exact);
+    d.new_spread_ms = spread_ms(d.new_runs_ms, d.new_samples, !next_exact);
     if (d.base_ms > 0) d.change_pct = (d.new_ms - d.base_ms) / d.base_ms * 100;
-    decide(d, diff.method, base, next, bs, ns);
     diff.functions.push_back(std::move(d));
   }
+  decide_significance(diff, base, next);
   sort_rows(diff.functions);
   return diff;
+}
+
+ProfileDiff diff_profiles(const Profile& base, const Profile& next) {
+  return diff_runs(std::vector<Profile>{base}, std::vector<Profile>{next});
 }
 
 }  // namespace aiprof::report

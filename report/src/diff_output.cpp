@@ -1,45 +1,98 @@
-// The text table and the JSON list of `anarchy report diff`.
+// The text table of `anarchy report diff`: what was compared, the headline (profiled and wall
+// time, base against new), the rule that decided, and one row per function, in 100 columns.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "aiprof/report/diff.hpp"
+#include "diff_parts.hpp"
+#include "diff_text_parts.hpp"
 
 namespace aiprof::report {
 
-namespace {
+namespace diff_detail {
 
 std::string fixed(const char* format, double value) {
-  char text[64];
+  char text[256];
   std::snprintf(text, sizeof text, format, value);
   return text;
 }
+
+// The printf format of a figure of `reference` ms: 3 significant digits or more.
+const char* ms_format(double reference) {
+  double magnitude = std::fabs(reference);
+  return magnitude >= 100 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f";
+}
+
+std::string milliseconds(double ms) { return ms == 0 ? "0" : fixed(ms_format(ms), ms); }
 
 std::string change_text(const FunctionDiff& d) {
   if (d.change_pct) return fixed("%+.1f%%", *d.change_pct);
   return d.new_ms > 0 ? "new" : "-";
 }
 
-std::string verdict(const FunctionDiff& d) {
-  if (!d.significant) return "";
-  return d.new_ms > d.base_ms ? "yes (slower)" : "yes (faster)";
+std::string side_text(const DiffSideSummary& s) {
+  std::string text = std::to_string(s.runs) + (s.runs == 1 ? " run" : " runs") + " (" + s.mode;
+  if (!s.granularity.empty()) text += ", " + s.granularity + " granularity";
+  text += ", " + s.clock + " clock";
+  return text + (s.sampled ? ", times estimated from samples)" : ")");
 }
 
-std::string rule_text(DiffMethod method) {
-  char text[256];
-  if (method == DiffMethod::Samples)
-    std::snprintf(
-        text, sizeof text,
-        "sampled self time; significant: |z| > %.0f (Poisson) and a change of %.0f%% or more",
-        kDiffZThreshold, kDiffMinSampledChange * 100);
-  else
-    std::snprintf(text, sizeof text,
-                  "%s self time; significant: a change of %.0f%% or more, beyond %.0f x span "
-                  "cost x calls and %.0f%% of the session",
-                  method == DiffMethod::Exact ? "exact" : "exact or sampled",
-                  kDiffMinExactChange * 100, kDiffSpanCostFactor, kDiffSessionShareFloor * 100);
-  return text;
+}  // namespace diff_detail
+
+std::string diff_rule_text(const ProfileDiff& diff) {
+  using namespace diff_detail;
+  bool wall = wall_single_run(diff);
+  std::string floor =
+      fixed("by more than the noise floor (%.0f x span cost x calls, ", kDiffSpanCostFactor) +
+      fixed("%.0f%% of the session", kDiffSessionShareFloor * 100) +
+      (wall ? fixed(", %.0f ms on the wall clock)", kDiffWallClockFloorMs) : ")");
+  std::string twice =
+      wall ? fixed("%.0fx or more (wall clock: waiting for a CPU lands in whatever ran)",
+                   kDiffSingleRunWallRatio)
+           : fixed("%.0fx or more", kDiffSingleRunRatio);
+  DiffMethod method = diff.method;
+  std::string alpha = fixed("%.2g", kDiffAlpha);
+  switch (method) {
+    case DiffMethod::Runs:
+      return "Significant: Welch's t-test across runs, Holm-adjusted p < " + alpha +
+             fixed(", a change of the mean of %.0f%% or more, ", kDiffMinRunsChange * 100) + floor +
+             ".";
+    case DiffMethod::Samples:
+      return "Significant: sampling noise (exact Poisson test, Holm-adjusted p < " + alpha +
+             ") and, as one run per side says nothing of run-to-run variation, a change of " +
+             twice + ", " + floor +
+             ". Give 2 or more runs per side (--new) to see smaller changes.";
+    case DiffMethod::Exact:
+      return "Significant: one run per side says nothing of run-to-run variation, so only a "
+             "change of " +
+             twice + ", " + floor +
+             ". Give 2 or more runs per side (--new) to see smaller changes.";
+    case DiffMethod::Mixed:
+      return "Significant: exact against sampled times (no common test), so only a change of " +
+             twice + ", " + floor + ".";
+  }
+  return "";
+}
+
+namespace diff_detail {
+
+// `text` cut into lines of at most `width` columns at spaces.
+std::string wrapped(const std::string& text, size_t width) {
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + (line.empty() ? "" : line + "\n");
 }
 
 std::string pad(const std::string& text, size_t width, bool right) {
@@ -48,36 +101,82 @@ std::string pad(const std::string& text, size_t width, bool right) {
   return right ? fill + text : text + fill;
 }
 
-}  // namespace
+}  // namespace diff_detail
 
-std::string diff_text(const ProfileDiff& diff) {
-  size_t name_width = 8;
-  for (const FunctionDiff& d : diff.functions) name_width = std::max(name_width, d.name.size());
-  name_width = std::min<size_t>(name_width, 60);
-  std::string out = "Compared by " + rule_text(diff.method) + "\n";
-  out += pad("Function", name_width, false) + pad("Base ms", 14, true) + pad("New ms", 14, true) +
-         pad("Change", 10, true) + "  Significant\n";
-  for (const FunctionDiff& d : diff.functions)
-    out += pad(d.name, name_width, false) + pad(fixed("%.3f", d.base_ms), 14, true) +
-           pad(fixed("%.3f", d.new_ms), 14, true) + pad(change_text(d), 10, true) +
-           (d.significant ? "  " + verdict(d) : "") + "\n";
-  if (diff.functions.empty()) out += "(no functions in either profile)\n";
+namespace {
+
+using namespace diff_detail;
+
+constexpr size_t kWidth = 100;
+constexpr size_t kValueWidth = 17, kChangeWidth = 9, kPWidth = 8;
+
+std::string headline_row(const std::string& label, double base_ms, double next_ms) {
+  std::string change = base_ms > 0 ? fixed("%+.1f%%", (next_ms - base_ms) / base_ms * 100) : "-";
+  return pad(label, 16, false) + pad(milliseconds(base_ms) + " ms", kValueWidth, true) +
+         pad(milliseconds(next_ms) + " ms", kValueWidth, true) + pad(change, kChangeWidth, true) +
+         "\n";
+}
+
+std::string headline(const ProfileDiff& diff) {
+  std::string out = "Base: " + side_text(diff.base) + "\nNew:  " + side_text(diff.next) + "\n";
+  out += pad("", 16, false) + pad("base", kValueWidth, true) + pad("new", kValueWidth, true) +
+         pad("change", kChangeWidth, true) + "\n";
+  out += headline_row("Total time", diff.base.total_ms, diff.next.total_ms);
+  out += headline_row("Wall time", diff.base.wall_ms, diff.next.wall_ms);
   return out;
 }
 
-std::string diff_json(const ProfileDiff& diff) {
-  using Json = nlohmann::ordered_json;
-  Json rows = Json::array();
-  for (const FunctionDiff& d : diff.functions) {
-    Json row;
-    row["name"] = d.name;
-    row["base_ms"] = d.base_ms;
-    row["new_ms"] = d.new_ms;
-    row["change_pct"] = d.change_pct ? Json(*d.change_pct) : Json(nullptr);
-    row["significant"] = d.significant;
-    rows.push_back(std::move(row));
-  }
-  return rows.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+bool has_tests(DiffMethod method) {
+  return method == DiffMethod::Runs || method == DiffMethod::Samples;
+}
+
+// A figure and how sure it is: "787 ±55" (sampled: the 95% interval; runs: the deviation).
+std::string figure(double ms, double spread) {
+  if (spread <= 0) return milliseconds(ms);
+  const char* format = ms_format(std::max(ms, spread));
+  return fixed(format, ms) + " ±" + fixed(format, spread);
+}
+
+std::string p_text(const FunctionDiff& d) {
+  if (!d.p_adjusted) return "";
+  return *d.p_adjusted < 0.001 ? "<0.001" : fixed("%.3f", *d.p_adjusted);
+}
+
+std::string row_text(const FunctionDiff& d, size_t name_width, bool tests) {
+  std::string name = d.name.size() > name_width ? d.name.substr(0, name_width - 3) + "..." : d.name;
+  std::string out = pad(name, name_width, false) +
+                    pad(figure(d.base_ms, d.base_spread_ms), kValueWidth, true) +
+                    pad(figure(d.new_ms, d.new_spread_ms), kValueWidth, true) +
+                    pad(change_text(d), kChangeWidth, true);
+  if (tests) out += pad(p_text(d), kPWidth, true);
+  if (d.significant) out += d.new_ms > d.base_ms ? "  yes (slower)" : "  yes (faster)";
+  return out + "\n";
+}
+
+std::string value_header(const ProfileDiff& diff, const char* side, bool sampled) {
+  if (diff.method == DiffMethod::Runs) return std::string(side) + " ms ±sd";
+  return std::string(side) + (sampled ? " ms ±95%" : " ms");
+}
+
+}  // namespace
+
+std::string diff_text(const ProfileDiff& diff) {
+  bool tests = has_tests(diff.method);
+  size_t fixed_width = 2 * kValueWidth + kChangeWidth + (tests ? kPWidth : 0) + 14;
+  size_t name_width = 8;
+  for (const FunctionDiff& d : diff.functions) name_width = std::max(name_width, d.name.size());
+  name_width = std::min(name_width, kWidth - fixed_width);
+  std::string out;
+  for (const std::string& w : diff.warnings) out += wrapped("WARNING: " + w, kWidth);
+  out += headline(diff) + wrapped(diff_rule_text(diff), kWidth) + "\n";
+  out += pad("Function", name_width, false) +
+         pad(value_header(diff, "Base", diff.base.sampled), kValueWidth, true) +
+         pad(value_header(diff, "New", diff.next.sampled), kValueWidth, true) +
+         pad("Change", kChangeWidth, true) + (tests ? pad("p", kPWidth, true) : "") +
+         "  Significant\n";
+  for (const FunctionDiff& d : diff.functions) out += row_text(d, name_width, tests);
+  if (diff.functions.empty()) out += "(no functions in either profile)\n";
+  return out;
 }
 
 }  // namespace aiprof::report

@@ -1,0 +1,19 @@
+// Text pieces the diff's table (diff_output.cpp) and JSON (diff_json.cpp) share. Private to the
+// report library.
+#pragma once
+
+#include <string>
+
+#include "aiprof/report/diff.hpp"
+
+namespace aiprof::report::diff_detail {
+
+std::string fixed(const char* format, double value);  // snprintf of one number
+const char* ms_format(double reference);              // "%.1f" ... "%.3f" by size
+std::string milliseconds(double ms);                  // 3 significant digits or more
+std::string change_text(const FunctionDiff& d);       // "+12.5%", "new" or "-"
+std::string side_text(const DiffSideSummary& s);      // "2 runs (exact, ..., cpu clock)"
+std::string wrapped(const std::string& text, size_t width);
+std::string pad(const std::string& text, size_t width, bool right);
+
+}  // namespace aiprof::report::diff_detail
