@@ -16,7 +16,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <string>
@@ -165,16 +164,15 @@ TEST(SamplerFallbackTest, ASamplingThreadThatFindsTheThreadOffTheCpuHandsItToSig
   EXPECT_GT(s.samples(), 100u) << notes;  // 400 periods; the signals took the last 300
 }
 
-// The share of samples whose time falls in the middle half of the period, [P/4, 3P/4), counted
-// from the first sample's time (the heap series has one point, with its time, per sample).
-double share_in_middle_of_period(const SampledSession& s, double rate_hz) {
-  double period = 1e9 / rate_hz;
-  uint64_t middle = 0;
-  for (const HeapPoint& p : s.heap) {
-    double phase = std::fmod(static_cast<double>(p.t_ns - s.heap.front().t_ns), period) / period;
-    if (phase >= 0.25 && phase < 0.75) ++middle;
-  }
-  return s.heap.empty() ? 0.0 : static_cast<double>(middle) / static_cast<double>(s.heap.size());
+// The share of intervals between consecutive samples shorter than 3/4 of a period (the heap
+// series has one point, with its time, per sample).
+double share_of_short_intervals(const SampledSession& s, double rate_hz) {
+  double short_ns = 0.75e9 / rate_hz;
+  uint64_t short_ones = 0;
+  for (size_t i = 1; i < s.heap.size(); ++i)
+    if (static_cast<double>(s.heap[i].t_ns - s.heap[i - 1].t_ns) < short_ns) ++short_ones;
+  return s.heap.size() < 2 ? 0.0
+                           : static_cast<double>(short_ones) / static_cast<double>(s.heap.size() - 1);
 }
 
 class JitterTest : public testing::TestWithParam<Delivery> {};
@@ -184,13 +182,14 @@ INSTANTIATE_TEST_SUITE_P(Sampler, JitterTest, testing::Values(Delivery::Signal, 
                            return std::string(to_string(info.param));
                          });
 
-// Breakage: with --jitter every interval is drawn from [0.5, 1.5) periods, so samples fall at
-// every phase of the period, half of them in its middle half; without it, a timer (or the
-// sampling thread) ticks at the same phase every period, and only ticks delivered late fall
-// elsewhere (on an idle machine almost none). At least 30% must. And the mean interval stays
+// Breakage: with --jitter every interval is drawn from [0.5, 1.5) periods of the thread's CPU
+// time, a quarter of them under 3/4 of a period. Without it no interval between samples is that
+// short, loaded machine or not: time off the CPU only lengthens an interval, and a sample is due
+// only once a whole period of CPU time has passed since the last. Here 10-14% came out with
+// jitter, under 0.3% without (load average 15); at least 4% must. And the mean interval stays
 // one period: the periods the samples stand for come to the thread's CPU time within 40%.
 // (CPU clock: with signals that is the perf counter here, whose period is redrawn each sample.)
-TEST_P(JitterTest, JitteredSamplesFallAtEveryPhaseOfThePeriod) {
+TEST_P(JitterTest, JitteredIntervalsAreDrawnAroundThePeriod) {
   SamplerConfig c;
   c.delivery = GetParam();
   c.jitter = true;
@@ -198,7 +197,7 @@ TEST_P(JitterTest, JitteredSamplesFallAtEveryPhaseOfThePeriod) {
   SampledSession s = sampled_spin(c, 400'000'000, &live_bytes);
   std::string notes = notes_of(s);
   ASSERT_GT(s.heap.size(), 100u) << notes;
-  EXPECT_GT(share_in_middle_of_period(s, c.rate_hz), 0.30) << s.threads[0].source << notes;
+  EXPECT_GT(share_of_short_intervals(s, c.rate_hz), 0.04) << s.threads[0].source << notes;
   const ThreadFigures& t = s.threads[0];
   double periods = static_cast<double>(t.samples + t.missed);
   double cpu_periods = static_cast<double>(t.cpu_ns) * 1e-9 * c.rate_hz;
