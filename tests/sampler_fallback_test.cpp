@@ -185,8 +185,9 @@ INSTANTIATE_TEST_SUITE_P(Sampler, JitterTest, testing::Values(Delivery::Signal, 
 // Breakage: with --jitter every interval is drawn from [0.5, 1.5) periods of the thread's CPU
 // time, a quarter of them under 3/4 of a period. Without it no interval between samples is that
 // short, loaded machine or not: time off the CPU only lengthens an interval, and a sample is due
-// only once a whole period of CPU time has passed since the last. Here 10-14% came out with
-// jitter, under 0.3% without (load average 15); at least 4% must. And the mean interval stays
+// only once a whole period of CPU time has passed since the last. Here 3.4-14% came out with
+// jitter (fewer the more the thread is preempted: a preemption stretches the interval it falls
+// in), under 0.3% without (load average 15-20); at least 1.5% must. And the mean interval stays
 // one period: the periods the samples stand for come to the thread's CPU time within 40%.
 // (CPU clock: with signals that is the perf counter here, whose period is redrawn each sample.)
 TEST_P(JitterTest, JitteredIntervalsAreDrawnAroundThePeriod) {
@@ -194,10 +195,10 @@ TEST_P(JitterTest, JitteredIntervalsAreDrawnAroundThePeriod) {
   c.delivery = GetParam();
   c.jitter = true;
   std::atomic<uint64_t> live_bytes{1};
-  SampledSession s = sampled_spin(c, 400'000'000, &live_bytes);
+  SampledSession s = sampled_spin(c, 600'000'000, &live_bytes);
   std::string notes = notes_of(s);
-  ASSERT_GT(s.heap.size(), 100u) << notes;
-  EXPECT_GT(share_of_short_intervals(s, c.rate_hz), 0.04) << s.threads[0].source << notes;
+  ASSERT_GT(s.heap.size(), 200u) << notes;
+  EXPECT_GT(share_of_short_intervals(s, c.rate_hz), 0.015) << s.threads[0].source << notes;
   const ThreadFigures& t = s.threads[0];
   double periods = static_cast<double>(t.samples + t.missed);
   double cpu_periods = static_cast<double>(t.cpu_ns) * 1e-9 * c.rate_hz;
