@@ -41,7 +41,8 @@ struct SamplerConfig {
   uint32_t drain_interval_ms = 10;     // how often the reader thread empties the rings
   // The delivered-rate check (Sampler, check_delivered_rate). A CPU-time signal source must
   // deliver at least this share of rate_hz once the thread has run rate_check_cpu_ms of CPU
-  // time on it (checked once per source), or the thread moves to the next source: from the
+  // time on it and 10 samples are due (checked once per source; with jitter the perf counter is
+  // held to 80% of this share, see sampler.cpp), or the thread moves to the next source: from the
   // CPU-clock timer to a perf task-clock counter, and from that (or where perf_event_open is
   // refused) to a CLOCK_MONOTONIC timer that samples once per period of the thread's CPU time.
   // A sampling thread (thread delivery, CPU clock) is checked at every drain once the thread
