@@ -24,18 +24,41 @@ bool cpu_has_invariant_tsc() {
 namespace {
 
 #if AIPROF_HAVE_RDTSC
+// A steady_clock reading and the TSC at the same moment: the TSC is read on both sides of the
+// clock, and of a few tries the tightest pair is kept. (A thread preempted between the two
+// reads of one try, on a loaded machine, would skew a 10 ms window by milliseconds.)
+struct ClockPair {
+  int64_t ns;
+  uint64_t ticks;
+};
+
+ClockPair read_together() {
+  ClockPair best{0, 0};
+  uint64_t best_gap = UINT64_MAX;
+  for (int i = 0; i < 8; ++i) {
+    uint64_t before = __rdtsc();
+    auto now = std::chrono::steady_clock::now();
+    uint64_t after = __rdtsc();
+    if (after - before < best_gap) {
+      best_gap = after - before;
+      best = {std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+              before + (after - before) / 2};
+    }
+  }
+  return best;
+}
+
 // Ticks per steady_clock nanosecond over a short sleep. Two windows, the later one kept: the
 // first warms up the frequency governor. 10 ms gives a factor good to well under 0.1%.
 double measure_ns_per_tick() {
   double ns_per_tick = 1.0;
   for (int round = 0; round < 2; ++round) {
-    auto t0 = std::chrono::steady_clock::now();
-    uint64_t c0 = __rdtsc();
+    ClockPair start = read_together();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    auto t1 = std::chrono::steady_clock::now();
-    uint64_t c1 = __rdtsc();
-    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
-    if (c1 > c0 && ns > 0) ns_per_tick = static_cast<double>(ns) / static_cast<double>(c1 - c0);
+    ClockPair end = read_together();
+    int64_t ns = end.ns - start.ns;
+    if (end.ticks > start.ticks && ns > 0)
+      ns_per_tick = static_cast<double>(ns) / static_cast<double>(end.ticks - start.ticks);
   }
   return ns_per_tick;
 }

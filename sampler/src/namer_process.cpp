@@ -24,7 +24,6 @@ namespace {
 //   request  "<offset in hex> <module path, or - for the main program>\n"
 //   answer   "1\t<name>\t<file>\t<line>\n", or "0\n" when the helper cannot name it.
 constexpr const char* kMainProgram = "-";
-constexpr int kAnswerTimeoutMs = 5000;  // the first answer waits for the debug information
 
 // The module holding `address`, from the loader's list (the real dl_iterate_phdr: this never
 // runs in a handler).
@@ -130,6 +129,7 @@ struct Helper {
   std::mutex mutex;
   std::string executable;
   std::vector<std::string> arguments;
+  int answer_timeout_ms = 5000;
   bool enabled = false;
   bool failed = false;  // could not start, died or stopped answering: name in-process
   bool used = false;
@@ -194,7 +194,7 @@ struct Helper {
                   static_cast<unsigned long long>(address - module.base));
     std::string line;
     if (!write_all(fd, request + (module.path.empty() ? kMainProgram : module.path) + "\n") ||
-        !read_line(fd, buffer, line, kAnswerTimeoutMs)) {
+        !read_line(fd, buffer, line, answer_timeout_ms)) {
       give_up();
       return std::nullopt;
     }
@@ -217,12 +217,17 @@ Helper& helper() {
 
 }  // namespace
 
-void enable_namer_process(std::string executable, std::vector<std::string> arguments) {
+void enable_namer_process(std::string executable, std::vector<std::string> arguments,
+                          int answer_timeout_ms) {
   Helper& h = helper();
   std::lock_guard<std::mutex> lock(h.mutex);
+  if (h.fd >= 0) h.give_up();  // the previous helper
   h.executable = std::move(executable);
   h.arguments = std::move(arguments);
+  h.answer_timeout_ms = answer_timeout_ms;
   h.enabled = true;
+  h.failed = false;
+  h.buffer.clear();
 }
 
 int run_namer_server(int in_fd, int out_fd) {

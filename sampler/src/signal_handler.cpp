@@ -5,7 +5,9 @@
 
 #include "module_snapshot.hpp"
 
+#include <linux/perf_event.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -102,10 +104,17 @@ uint64_t next_random(uint64_t& state) {
   return state * 0x2545F4914F6CDD1Dull;
 }
 
-// Jitter: the next interval is uniform in [0.5, 1.5) periods, so the mean rate is kept.
+// Jitter: the next interval is uniform in [0.5, 1.5) periods, so the mean rate is kept. A POSIX
+// timer is re-armed as a one-shot; a perf counter is given its next period (the kernel restarts
+// its count from now: one ioctl, a kernel entry, per sample, only with --jitter).
 void rearm_jittered(ThreadSlot& s) {
   uint64_t period = s.period_ns.load(std::memory_order_relaxed);
   uint64_t next = period / 2 + next_random(s.rng_state) % (period ? period : 1);
+  if (s.source.load(std::memory_order_relaxed) == TimerSource::PerfTaskClock) {
+    if (int fd = s.perf_fd.load(std::memory_order_relaxed); fd >= 0)
+      ioctl(fd, PERF_EVENT_IOC_PERIOD, &next);
+    return;
+  }
   itimerspec spec{};
   spec.it_value.tv_sec = static_cast<time_t>(next / 1000000000u);
   spec.it_value.tv_nsec = static_cast<long>(next % 1000000000u);
@@ -128,6 +137,13 @@ bool delivered_late(ThreadSlot& s, uint64_t now_ns) {
                              left.it_value.tv_nsec);
   }
   return since_expiry > period / 4;
+}
+
+// A one-shot (jittered) timer: whole periods between its expiry and now.
+int periods_late(ThreadSlot& s, uint64_t now_ns) {
+  uint64_t expiry = s.expiry_ns.load(std::memory_order_relaxed);
+  uint64_t period = s.period_ns.load(std::memory_order_relaxed);
+  return now_ns > expiry && period ? static_cast<int>(std::min<uint64_t>((now_ns - expiry) / period, INT32_MAX)) : 0;
 }
 
 // The CPU filter: a wall tick samples only once the thread ran a period of CPU time since the
@@ -255,10 +271,15 @@ void take_sample(ThreadSlot& s, const void* interrupted_pc, int overrun) {
   if (start - s.last_exit_ns < s.last_cost_ns) {
     bump(s.throttled);
     s.last_cost_ns /= 2;  // decays, so one slow sample does not silence the ticks after it
+    if (s.jitter) rearm_jittered(s);  // (a one-shot timer left alone would never tick again)
     return;
   }
   // Filtered ticks are weighed by CPU time instead: an overrun there is time off the CPU.
-  bool filtered = s.source.load(std::memory_order_acquire) == TimerSource::WallFilteredByCpu;
+  TimerSource source = s.source.load(std::memory_order_acquire);
+  bool filtered = source == TimerSource::WallFilteredByCpu;
+  // A jittered wall timer is one-shot, so the kernel counts no overrun: the periods it was
+  // delivered late by (the thread was off the CPU) are what the sample stands for beside itself.
+  if (s.jitter && source == TimerSource::WallTimer) overrun = periods_late(s, start);
   uint32_t weight = filtered || overrun <= 0 ? 1 : 1 + static_cast<uint32_t>(overrun);
   if (weight > 1) bump(s.missed, weight - 1);
   // A filtered tick delivered late came when the thread got the CPU back, so it would sample

@@ -26,8 +26,12 @@
 namespace aiprof::sampler {
 
 // How to start the helper: `executable` run with `arguments`, which must lead it into
-// run_namer_server(). Call once, early (before any Symbolizer names a PC).
-void enable_namer_process(std::string executable, std::vector<std::string> arguments);
+// run_namer_server(). A helper that gives no answer within answer_timeout_ms (the first answer
+// waits for the debug information) is killed, and from then on PCs are named in-process.
+// Call early (before any Symbolizer names a PC); a later call replaces the helper, and a
+// failed one is tried again.
+void enable_namer_process(std::string executable, std::vector<std::string> arguments,
+                          int answer_timeout_ms = 5000);
 
 // The helper's side: answers requests from `in` on `out` until `in` closes. Returns the exit
 // status for the helper's main().

@@ -1,6 +1,6 @@
 // What a sampling session produced: the aggregated stacks, per-thread figures, the live-heap
-// time series, and what the sampler cost and could not see. Plain data, filled by
-// Sampler::results(); the report library turns it into a Profile.
+// time series, and what the sampler cost and could not see. Plain data, handed over by
+// Sampler::take_results(); the report library turns it into a Profile.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,9 @@ struct ThreadFigures {
   uint64_t handler_ns = 0;        // time spent in the handler (or the sampling thread's time)
   uint64_t cpu_ns = 0;            // the thread's CPU time while sampled
   uint64_t wall_ns = 0;           // wall time while sampled
-  std::string source;             // which timer fed it (see Sampler::describe_source)
+  std::string source;             // what fed it at the end, in words (a timer, the perf
+                                  // task-clock counter or the sampling thread; see notes for
+                                  // the sources it left and why)
   bool signalled = true;          // its ticks were signals (not a sampling thread's passes)
   double delivered_hz() const;    // samples per second of the configured clock
   SampleClock clock = SampleClock::Cpu;

@@ -39,8 +39,16 @@ struct SamplerConfig {
   bool jitter = false;                 // randomise each interval in [0.5, 1.5) periods
   uint32_t ring_records = 1024;        // per-thread ring capacity: 1 s at 1 kHz, drained each 10 ms
   uint32_t drain_interval_ms = 10;     // how often the reader thread empties the rings
-  // A CPU-clock timer must deliver at least this share of rate_hz, once the thread has run
-  // for rate_check_cpu_ms, or the thread moves to the wall-timer-filtered-by-CPU source.
+  // The delivered-rate check (Sampler, check_delivered_rate). A CPU-time signal source must
+  // deliver at least this share of rate_hz once the thread has run rate_check_cpu_ms of CPU
+  // time on it and 10 samples are due (checked once per source; with jitter the perf counter is
+  // held to 80% of this share, see sampler.cpp), or the thread moves to the next source: from the
+  // CPU-clock timer to a perf task-clock counter, and from that (or where perf_event_open is
+  // refused) to a CLOCK_MONOTONIC timer that samples once per period of the thread's CPU time.
+  // A sampling thread (thread delivery, CPU clock) is checked at every drain once the thread
+  // has run max(rate_check_cpu_ms, 100) ms on it: under this share, or the thread found off the
+  // CPU at over 5% of its due samples, and the thread moves to signals (the CPU-time source
+  // the sampler is on at that moment, the CPU-clock timer first).
   double min_delivered_share = 0.9;
   uint32_t rate_check_cpu_ms = 20;
 };
