@@ -111,12 +111,13 @@ TEST(Reconcile, TooFewSamplesAreNotJudged) {
   ReconcileResult r = h.run();
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(r.judged, 0u);
-  EXPECT_EQ(r.not_judged, 16u);
+  EXPECT_EQ(r.not_judged, 4u);  // both shares of main and of fib (its levels collapsed)
   EXPECT_EQ(h.marked(), 0u);
   EXPECT_EQ(h.notes_containing("no share judged, too few samples (4;"), 1u) << h.notes();
 }
 
-// The recursion levels of a function that disagrees: one finding, one note, one marked node.
+// The recursion levels of a function that disagrees: one call path (the outermost, marked), one
+// finding, one note.
 TEST(Reconcile, TheRecursionLevelsOfAFunctionAreOneFinding) {
   HybridProfile h(1000);
   uint32_t main = h.exact(0, "m.main", 1, 1000, 100, 1000, 600);
@@ -130,15 +131,48 @@ TEST(Reconcile, TheRecursionLevelsOfAFunctionAreOneFinding) {
   ReconcileResult r = h.run();
   const Disagreement* fib = finding_for(h, r, "m.fib");
   ASSERT_NE(fib, nullptr) << h.notes();
-  EXPECT_EQ(fib->call_paths, 7u);
+  EXPECT_EQ(fib->call_paths, 1u);
   EXPECT_TRUE(fib->inclusive_flagged);
+  EXPECT_TRUE(fib->self_flagged);
   EXPECT_EQ(fib->node, outermost);
   EXPECT_TRUE(h.p.nodes[outermost].disagreement);
   EXPECT_EQ(h.notes_containing("disagreement at m.fib:"), 1u) << h.notes();
-  EXPECT_EQ(h.notes_containing("(7 call paths)"), 1u) << h.notes();
   // main (its self share) and fib: two findings, two marked nodes.
   EXPECT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(h.marked(), 2u);
+  EXPECT_EQ(r.judged, 4u);
+}
+
+// Each side draws the line between two recursion levels differently (a thread descheduled
+// inside a call counts as the caller's time in the spans and the callee's in the samples): the
+// levels disagree, the function does not.
+TEST(Reconcile, TimeMovingBetweenRecursionLevelsIsNotADisagreement) {
+  HybridProfile h(1000);
+  uint32_t main = h.exact(0, "m.main", 1, 1000, 0, 1000, 0);
+  uint32_t outer = h.exact(main, "m.fib", 1, 1000, 300, 1000, 100);
+  h.exact(outer, "m.fib", 2, 700, 700, 900, 900);
+  ReconcileResult r = h.run();
+  EXPECT_TRUE(r.findings.empty()) << h.notes();
+}
+
+// A function that disagrees under two callers: one finding naming two call paths, marked once.
+TEST(Reconcile, AFunctionFlaggedUnderTwoCallersIsOneFinding) {
+  HybridProfile h(1000);
+  uint32_t main = h.exact(0, "m.main", 1, 1000, 0, 1000, 0);
+  uint32_t a = h.exact(main, "m.a", 1, 500, 100, 500, 300);
+  uint32_t b = h.exact(main, "m.b", 1, 500, 100, 500, 300);
+  h.exact(a, "m.helper", 10, 400, 400, 200, 200);
+  h.exact(b, "m.helper", 10, 400, 400, 200, 200);
+  ReconcileResult r = h.run();
+  const Disagreement* helper = finding_for(h, r, "m.helper");
+  ASSERT_NE(helper, nullptr) << h.notes();
+  EXPECT_EQ(helper->call_paths, 2u);
+  EXPECT_EQ(h.notes_containing("disagreement at m.helper:"), 1u) << h.notes();
+  EXPECT_EQ(h.notes_containing("(2 call paths)"), 1u) << h.notes();
+  uint32_t marked_helpers = 0;
+  for (const CallNode& n : h.p.nodes)
+    marked_helpers += n.disagreement && h.p.frames[n.frame].name == "m.helper";
+  EXPECT_EQ(marked_helpers, 1u);
 }
 
 // Issue 19: parseLine's inclusive share agrees while its self share does not (exact 22.8%,

@@ -22,7 +22,8 @@ struct Judging {
 };
 
 // Judges one share when enough samples were seen or are expected; else counts it as not judged.
-void judge(Judging& out, uint32_t node, ShareKind kind, double exact, double sampled) {
+void judge(Judging& out, uint32_t node, ShareKind kind, double exact, double sampled,
+           uint64_t spans) {
   double n = static_cast<double>(out.draws);
   if (std::max(exact, sampled) * n < kMinJudgedSamples) {
     ++out.not_judged;
@@ -30,7 +31,8 @@ void judge(Judging& out, uint32_t node, ShareKind kind, double exact, double sam
   }
   Interval ci = wilson_interval(static_cast<uint64_t>(sampled * n + 0.5), out.draws);
   out.shares.push_back(ShareJudgement{node, kind, exact, sampled, ci.low, ci.high,
-                                      share_gap_p_value(sampled, out.draws, exact, kMarginShare)});
+                                      share_gap_p_value(sampled, out.draws, exact, kMarginShare),
+                                      spans});
 }
 
 Judging judge_all(const Profile& p, const ProjectedProfile& proj) {
@@ -40,13 +42,11 @@ Judging judge_all(const Profile& p, const ProjectedProfile& proj) {
   // samples actually drawn: the confidence is that of the draws.
   out.draws = std::min<uint64_t>(p.sampling->samples, static_cast<uint64_t>(weights + 0.5));
   if (out.draws == 0 || proj.exact_total_ns <= 0) return out;
-  for (uint32_t i = 1; i < p.nodes.size(); ++i) {
-    if (!proj.judgeable[i]) continue;
-    const CallNode& n = p.nodes[i];
-    judge(out, i, ShareKind::Inclusive, static_cast<double>(n.inclusive_ns) / proj.exact_total_ns,
-          proj.sampled_inclusive[i] / weights);
-    judge(out, i, ShareKind::Self, proj.exact_self_ns[i] / proj.exact_total_ns,
-          proj.sampled_self[i] / weights);
+  for (const detail::JudgedUnit& u : detail::judged_units(p, proj)) {
+    judge(out, u.node, ShareKind::Inclusive, u.exact_inclusive_ns / proj.exact_total_ns,
+          u.sampled_inclusive / weights, u.inclusive_spans);
+    judge(out, u.node, ShareKind::Self, u.exact_self_ns / proj.exact_total_ns,
+          u.sampled_self / weights, u.self_spans);
   }
   std::vector<double> raw;
   for (const ShareJudgement& s : out.shares) raw.push_back(s.p_value);

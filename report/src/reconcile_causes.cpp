@@ -62,10 +62,9 @@ std::optional<LikelyCause> clock_cause(const Profile& p, double gap_ns) {
                   sampler_cpu ? "exact" : "sampled", duration(gap_ns))};
 }
 
-std::optional<LikelyCause> span_cost_cause(const Profile& p, const ProjectedProfile& proj,
-                                           const ShareJudgement& j, double gap_ns) {
-  uint64_t spans = j.kind == ShareKind::Inclusive ? proj.subtree_spans[j.node]
-                                                  : proj.self_spans[j.node];
+std::optional<LikelyCause> span_cost_cause(const Profile& p, const ShareJudgement& j,
+                                           double gap_ns) {
+  uint64_t spans = j.spans;
   double cost = p.profiler.span_cost_ns * static_cast<double>(spans);
   if (cost <= 0 || cost < kCovers * gap_ns) return std::nullopt;
   return LikelyCause{
@@ -93,8 +92,8 @@ LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj, const S
                         "figures: time the exact side cannot see, which the samples still count",
                         p.profiler.filtered_spans, duration(static_cast<double>(p.profiler.min_duration_ns)))};
   if (auto cause = clock_cause(p, gap_ns)) return *cause;
-  if (auto cause = span_cost_cause(p, proj, j, gap_ns)) return *cause;
-  uint64_t spans = j.kind == ShareKind::Inclusive ? proj.subtree_spans[j.node] : proj.self_spans[j.node];
+  if (auto cause = span_cost_cause(p, j, gap_ns)) return *cause;
+  uint64_t spans = j.spans;
   return {DisagreementCause::Unexplained,
           fmt::format("no cause the run can check explains the gap of {} (its {} spans cost "
                       "about {}, no span was filtered, both sides count {} time); periodic work "

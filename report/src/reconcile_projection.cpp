@@ -1,6 +1,8 @@
 #include "reconcile_projection.hpp"
 
+#include <map>
 #include <set>
+#include <utility>
 
 namespace aiprof::report::detail {
 
@@ -107,7 +109,64 @@ class Projector {
   std::vector<double> own_self_;  // self samples placed at each exact node
 };
 
+// Groups the judgeable nodes into units (JudgedUnit), walking the exact tree from the root.
+class UnitBuilder {
+ public:
+  UnitBuilder(const Profile& p, const ProjectedProfile& proj) : p_(p), proj_(proj) {}
+
+  std::vector<JudgedUnit> run() {
+    walk(0, kNone);
+    return std::move(units_);
+  }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  void walk(uint32_t node, uint32_t enclosing) {
+    for (uint32_t c : p_.nodes[node].children) {
+      if (!p_.nodes[c].has_exact) continue;
+      if (!proj_.judgeable[c]) {
+        walk(c, enclosing);
+        continue;
+      }
+      uint32_t frame = p_.nodes[c].frame;
+      bool recursion = enclosing != kNone && units_[enclosing].frame == frame;
+      uint32_t unit = recursion ? enclosing : unit_for(enclosing, c);
+      add(units_[unit], c, recursion);
+      walk(c, unit);
+    }
+  }
+
+  uint32_t unit_for(uint32_t enclosing, uint32_t node) {
+    auto key = std::make_pair(enclosing, p_.nodes[node].frame);
+    auto [it, fresh] = index_.try_emplace(key, static_cast<uint32_t>(units_.size()));
+    if (fresh) units_.push_back(JudgedUnit{node, p_.nodes[node].frame});
+    return it->second;
+  }
+
+  // A recursive member's inclusive figures are inside its outermost activation's already, and
+  // its own calls were counted as its caller's children.
+  void add(JudgedUnit& u, uint32_t node, bool recursion) {
+    u.exact_self_ns += proj_.exact_self_ns[node];
+    u.sampled_self += proj_.sampled_self[node];
+    u.self_spans += proj_.self_spans[node] - (recursion ? p_.nodes[node].calls : 0);
+    if (recursion) return;
+    u.exact_inclusive_ns += static_cast<double>(p_.nodes[node].inclusive_ns);
+    u.sampled_inclusive += proj_.sampled_inclusive[node];
+    u.inclusive_spans += proj_.subtree_spans[node];
+  }
+
+  const Profile& p_;
+  const ProjectedProfile& proj_;
+  std::vector<JudgedUnit> units_;
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> index_;  // (enclosing unit, frame) -> unit
+};
+
 }  // namespace
+
+std::vector<JudgedUnit> judged_units(const Profile& profile, const ProjectedProfile& projected) {
+  return UnitBuilder(profile, projected).run();
+}
 
 ProjectedProfile project(const Profile& profile) {
   ProjectedProfile out;

@@ -36,4 +36,20 @@ struct ProjectedProfile {
 
 ProjectedProfile project(const Profile& profile);
 
+// What is judged: a call path with its direct recursion collapsed. The nested activations of a
+// function called by itself (fib -> fib -> ...) join their outermost one, and their callees
+// join by frame (the filter callbacks of every quicksort level are one unit), so time moving
+// across a recursive call (where each side draws the line between two levels differently, as
+// a thread descheduled inside the call shows) is not a disagreement.
+struct JudgedUnit {
+  uint32_t node = 0;   // its outermost call path (the one a finding marks)
+  uint32_t frame = 0;
+  double exact_inclusive_ns = 0, exact_self_ns = 0;
+  double sampled_inclusive = 0, sampled_self = 0;
+  uint64_t inclusive_spans = 0;  // spans beneath it, its own included
+  uint64_t self_spans = 0;       // spans starting or ending in its self time
+};
+
+std::vector<JudgedUnit> judged_units(const Profile& profile, const ProjectedProfile& projected);
+
 }  // namespace aiprof::report::detail

@@ -4,13 +4,15 @@
 // - Frames only one side records (built-ins, native frames, import spans, the collector while
 //   only the spans see it) are folded into their nearest frame both sides record first
 //   (reconcile_projection.hpp), so they never cause a flag.
+// - Call paths are judged with direct recursion collapsed (a function's nested activations and
+//   their callees join its outermost activation: reconcile_projection.hpp, JudgedUnit).
 // - Each call path's inclusive share and self share is judged only when at least
 //   kMinJudgedSamples samples were seen there or are expected from its exact share; the others
 //   are counted as not judged (too few samples to support an interval).
 // - A judged share disagrees when the sampled share lies more than kMarginShare (1 point of the
 //   run) from the exact share, by a score test whose p-values are adjusted with Holm's method
 //   over all judged shares, at a family-wise error rate of kFamilyAlpha (5%).
-// - Flagged call paths of one function (its recursion levels, its callers) are one finding:
+// - Flagged call paths of one function (its callers) are one finding:
 //   one note, and CallNode::disagreement set on the finding's outermost flagged node only.
 // - Each finding names its likeliest cause from what the run recorded (DisagreementCause).
 // Not async-signal-safe.
@@ -48,14 +50,15 @@ enum class DisagreementCause : uint8_t {
 
 const char* cause_name(DisagreementCause cause);  // "span cost", "clock", ...
 
-// One judged share (a call path's inclusive or self share).
+// One judged share (a call path's inclusive or self share, its direct recursion collapsed).
 struct ShareJudgement {
-  uint32_t node = 0;
+  uint32_t node = 0;         // the call path (its outermost node when recursion was collapsed)
   ShareKind kind = ShareKind::Inclusive;
   double exact_share = 0;    // of the exact total, in [0, 1]
   double sampled_share = 0;  // of the sample weights beneath the root's exact children
   double low = 0, high = 0;  // the sampled share's 95% Wilson interval
   double p_value = 1;        // Holm-adjusted
+  uint64_t spans = 0;        // spans whose cost lands in this share (SpanCost)
 };
 
 // One function the two sides disagree on.
@@ -63,7 +66,7 @@ struct Disagreement {
   uint32_t node = 0;   // the outermost flagged call path of the function (the one marked)
   uint32_t frame = 0;
   ShareJudgement worst;                // the flagged share with the smallest p-value
-  uint32_t call_paths = 0;             // flagged call paths of this function
+  uint32_t call_paths = 0;             // flagged call paths of this function (its callers)
   bool inclusive_flagged = false, self_flagged = false;
   DisagreementCause cause = DisagreementCause::Unexplained;
   std::string explanation;             // the cause, with the figures that decided it
