@@ -318,6 +318,25 @@ TEST(ReconcileCause, SpansDroppedByMinDurationAreTimeTheExactSideCannotSee) {
       << d->explanation;
 }
 
+// The demo's quicksort: 1.9 million calls of a one-comparison callback. The callback reads low in
+// the spans and its caller high, by as much: the work of making each call moved across it.
+TEST(ReconcileCause, ManyShortCallsMovingTimeAcrossTheCallAreACallBoundary) {
+  HybridProfile h(2000);
+  h.p.profiler.span_cost_ns = 10;
+  uint32_t main = h.exact(0, "m.main", 1, 1000, 400, 2000, 800);
+  uint32_t sort = h.exact(main, "m.quicksort", 1, 600, 480, 1200, 840);
+  h.exact(sort, "m.quicksort.<anonymous>", 1900000, 120, 120, 360, 360);
+  ReconcileResult r = h.run();
+  const Disagreement* callback = finding_for(h, r, "m.quicksort.<anonymous>");
+  ASSERT_NE(callback, nullptr) << h.notes();
+  EXPECT_EQ(callback->cause, DisagreementCause::CallBoundary) << callback->explanation;
+  EXPECT_NE(callback->explanation.find("its caller m.quicksort (1900000 calls)"), std::string::npos)
+      << callback->explanation;
+  const Disagreement* sort_finding = finding_for(h, r, "m.quicksort");
+  ASSERT_NE(sort_finding, nullptr) << h.notes();
+  EXPECT_EQ(sort_finding->cause, DisagreementCause::CallBoundary) << sort_finding->explanation;
+}
+
 // A collector frame both sides record, bracketed differently.
 TEST(ReconcileCause, ACollectorFrameBothSidesRecordIsNamedAsSuch) {
   HybridProfile h(1000);

@@ -16,13 +16,15 @@ namespace {
 using detail::ProjectedProfile;
 
 struct Judging {
+  std::vector<detail::JudgedUnit> units;
   std::vector<ShareJudgement> shares;  // the judged ones, p-values raw until adjusted
+  std::vector<uint32_t> unit_of;       // per judged share: its unit
   uint32_t not_judged = 0;
   uint64_t draws = 0;
 };
 
 // Judges one share when enough samples were seen or are expected; else counts it as not judged.
-void judge(Judging& out, uint32_t node, ShareKind kind, double exact, double sampled,
+void judge(Judging& out, uint32_t unit, ShareKind kind, double exact, double sampled,
            uint64_t spans) {
   double n = static_cast<double>(out.draws);
   if (std::max(exact, sampled) * n < kMinJudgedSamples) {
@@ -30,7 +32,8 @@ void judge(Judging& out, uint32_t node, ShareKind kind, double exact, double sam
     return;
   }
   Interval ci = wilson_interval(static_cast<uint64_t>(sampled * n + 0.5), out.draws);
-  out.shares.push_back(ShareJudgement{node, kind, exact, sampled, ci.low, ci.high,
+  out.unit_of.push_back(unit);
+  out.shares.push_back(ShareJudgement{out.units[unit].node, kind, exact, sampled, ci.low, ci.high,
                                       share_gap_p_value(sampled, out.draws, exact, kMarginShare),
                                       spans});
 }
@@ -42,10 +45,12 @@ Judging judge_all(const Profile& p, const ProjectedProfile& proj) {
   // samples actually drawn: the confidence is that of the draws.
   out.draws = std::min<uint64_t>(p.sampling->samples, static_cast<uint64_t>(weights + 0.5));
   if (out.draws == 0 || proj.exact_total_ns <= 0) return out;
-  for (const detail::JudgedUnit& u : detail::judged_units(p, proj)) {
-    judge(out, u.node, ShareKind::Inclusive, u.exact_inclusive_ns / proj.exact_total_ns,
+  out.units = detail::judged_units(p, proj);
+  for (uint32_t k = 0; k < out.units.size(); ++k) {
+    const detail::JudgedUnit& u = out.units[k];
+    judge(out, k, ShareKind::Inclusive, u.exact_inclusive_ns / proj.exact_total_ns,
           u.sampled_inclusive / weights, u.inclusive_spans);
-    judge(out, u.node, ShareKind::Self, u.exact_self_ns / proj.exact_total_ns,
+    judge(out, k, ShareKind::Self, u.exact_self_ns / proj.exact_total_ns,
           u.sampled_self / weights, u.self_spans);
   }
   std::vector<double> raw;
@@ -64,13 +69,18 @@ uint32_t depth_of(const Profile& p, uint32_t node) {
 // Flagged shares grouped by function: one finding each, marked on its outermost call path.
 std::vector<Disagreement> findings_of(Profile& p, const ProjectedProfile& proj, const Judging& j) {
   std::map<uint32_t, Disagreement> by_frame;
+  std::map<uint32_t, uint32_t> worst_unit;          // per frame: the unit of its worst share
   std::map<uint32_t, std::vector<uint32_t>> paths;  // flagged nodes per frame
-  for (const ShareJudgement& s : j.shares) {
+  for (size_t k = 0; k < j.shares.size(); ++k) {
+    const ShareJudgement& s = j.shares[k];
     if (s.p_value > kFamilyAlpha) continue;
     uint32_t frame = p.nodes[s.node].frame;
     auto [it, fresh] = by_frame.try_emplace(frame);
     Disagreement& d = it->second;
-    if (fresh || s.p_value < d.worst.p_value) d.worst = s;
+    if (fresh || s.p_value < d.worst.p_value) {
+      d.worst = s;
+      worst_unit[frame] = j.unit_of[k];
+    }
     d.frame = frame;
     (s.kind == ShareKind::Inclusive ? d.inclusive_flagged : d.self_flagged) = true;
     std::vector<uint32_t>& nodes = paths[frame];
@@ -83,7 +93,7 @@ std::vector<Disagreement> findings_of(Profile& p, const ProjectedProfile& proj, 
     d.node = *std::min_element(nodes.begin(), nodes.end(), [&](uint32_t a, uint32_t b) {
       return depth_of(p, a) < depth_of(p, b);
     });
-    detail::LikelyCause cause = detail::likely_cause(p, proj, d.worst);
+    detail::LikelyCause cause = detail::likely_cause(p, proj, j.units, worst_unit[frame], d.worst);
     d.cause = cause.cause;
     d.explanation = std::move(cause.explanation);
     p.nodes[d.node].disagreement = true;

@@ -20,6 +20,8 @@ const char* cause_name(DisagreementCause cause) {
       return "the sampler's clock versus the spans' clock";
     case DisagreementCause::SpanCost:
       return "span cost";
+    case DisagreementCause::CallBoundary:
+      return "time at a call boundary";
     case DisagreementCause::Unexplained:
       return "unexplained";
   }
@@ -32,6 +34,9 @@ namespace {
 
 // A cause "covers" a gap when the time it can move between the two sides is at least half of it.
 constexpr double kCovers = 0.5;
+// The most time making one call can plausibly move across it (binding arguments, pushing a
+// frame, a short preemption in between): a gap of more per call is not a call boundary's.
+constexpr double kMaxBoundaryNsPerCall = 10000;
 
 std::string duration(double ns) { return format_duration(static_cast<uint64_t>(std::max(0.0, ns))); }
 
@@ -77,9 +82,64 @@ std::optional<LikelyCause> span_cost_cause(const Profile& p, const ShareJudgemen
                         "(try --compensate)")};
 }
 
+// The gaps (exact share - sampled share) of a unit's two shares.
+struct Gaps {
+  const ProjectedProfile& proj;
+  const std::vector<JudgedUnit>& units;
+  double inclusive(uint32_t u) const {
+    return units[u].exact_inclusive_ns / proj.exact_total_ns -
+           units[u].sampled_inclusive / proj.sampled_total;
+  }
+  double self(uint32_t u) const {
+    return units[u].exact_self_ns / proj.exact_total_ns - units[u].sampled_self / proj.sampled_total;
+  }
+  double callees_inclusive(uint32_t u) const {
+    double sum = 0;
+    for (uint32_t c = 0; c < units.size(); ++c)
+      if (units[c].enclosing == u) sum += inclusive(c);
+    return sum;
+  }
+  uint64_t callee_calls(uint32_t u) const {
+    uint64_t sum = 0;
+    for (const JudgedUnit& c : units)
+      if (c.enclosing == u) sum += c.calls;
+    return sum;
+  }
+};
+
+bool offsets(double gap, double other) { return gap * other < 0 && std::fabs(other) >= kCovers * std::fabs(gap); }
+
+std::optional<LikelyCause> boundary_cause(const Profile& p, const Gaps& g, uint32_t u,
+                                          const ShareJudgement& j, double gap_ns) {
+  const JudgedUnit& unit = g.units[u];
+  double gap = j.exact_share - j.sampled_share;
+  uint32_t caller = unit.enclosing;
+  auto few_ns_per_call = [&](uint64_t calls) {
+    return calls > 0 && gap_ns / static_cast<double>(calls) <= kMaxBoundaryNsPerCall;
+  };
+  std::string between;
+  if (j.kind == ShareKind::Self && offsets(gap, g.callees_inclusive(u)) &&
+      few_ns_per_call(g.callee_calls(u)))
+    between = fmt::format("{} and its callees ({} calls)", p.frames[unit.frame].name,
+                          g.callee_calls(u));
+  else if (caller != UINT32_MAX && offsets(gap, g.self(caller)) && few_ns_per_call(unit.calls))
+    between = fmt::format("{} and its caller {} ({} calls)", p.frames[unit.frame].name,
+                          p.frames[g.units[caller].frame].name, unit.calls);
+  if (between.empty()) return std::nullopt;
+  return LikelyCause{
+      DisagreementCause::CallBoundary,
+      fmt::format("time moved across the calls between {}: the share on the other side of those "
+                  "calls is off the other way; the spans count the work of making a call "
+                  "(binding arguments, pushing the frame) as the caller's, the samples as the "
+                  "callee's, which shows where calls are many and short",
+                  between)};
+}
+
 }  // namespace
 
-LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj, const ShareJudgement& j) {
+LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj,
+                         const std::vector<JudgedUnit>& units, uint32_t unit,
+                         const ShareJudgement& j) {
   double gap_ns = std::fabs(j.exact_share - j.sampled_share) * proj.exact_total_ns;
   FrameKind kind = p.frames[p.nodes[j.node].frame].kind;
   if (kind == FrameKind::GC || kind == FrameKind::Builtin)
@@ -93,10 +153,12 @@ LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj, const S
                         p.profiler.filtered_spans, duration(static_cast<double>(p.profiler.min_duration_ns)))};
   if (auto cause = clock_cause(p, gap_ns)) return *cause;
   if (auto cause = span_cost_cause(p, j, gap_ns)) return *cause;
+  if (auto cause = boundary_cause(p, Gaps{proj, units}, unit, j, gap_ns)) return *cause;
   uint64_t spans = j.spans;
   return {DisagreementCause::Unexplained,
           fmt::format("no cause the run can check explains the gap of {} (its {} spans cost "
-                      "about {}, no span was filtered, both sides count {} time); periodic work "
+                      "about {}, no span was filtered, both sides count {} time, no share across "
+                      "a call makes up for it); periodic work "
                       "in step with the sampling timer can do this{}",
                       duration(gap_ns), spans, duration(p.profiler.span_cost_ns * static_cast<double>(spans)),
                       spans_count_cpu_time(p) ? "CPU" : "wall",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "aiprof/report/profile.hpp"
 #include "aiprof/report/reconcile.hpp"
@@ -16,7 +17,9 @@ struct LikelyCause {
   std::string explanation;
 };
 
+// `units` are the judged units and `unit` the one `judged` belongs to.
 LikelyCause likely_cause(const Profile& profile, const ProjectedProfile& projected,
+                         const std::vector<JudgedUnit>& units, uint32_t unit,
                          const ShareJudgement& judged);
 
 }  // namespace aiprof::report::detail

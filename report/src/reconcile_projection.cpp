@@ -140,7 +140,10 @@ class UnitBuilder {
   uint32_t unit_for(uint32_t enclosing, uint32_t node) {
     auto key = std::make_pair(enclosing, p_.nodes[node].frame);
     auto [it, fresh] = index_.try_emplace(key, static_cast<uint32_t>(units_.size()));
-    if (fresh) units_.push_back(JudgedUnit{node, p_.nodes[node].frame});
+    if (fresh) {
+      units_.push_back(JudgedUnit{node, p_.nodes[node].frame});
+      units_.back().enclosing = enclosing;
+    }
     return it->second;
   }
 
@@ -151,6 +154,7 @@ class UnitBuilder {
     u.sampled_self += proj_.sampled_self[node];
     u.self_spans += proj_.self_spans[node] - (recursion ? p_.nodes[node].calls : 0);
     if (recursion) return;
+    u.calls += p_.nodes[node].calls;
     u.exact_inclusive_ns += static_cast<double>(p_.nodes[node].inclusive_ns);
     u.sampled_inclusive += proj_.sampled_inclusive[node];
     u.inclusive_spans += proj_.subtree_spans[node];

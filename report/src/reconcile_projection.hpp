@@ -48,6 +48,8 @@ struct JudgedUnit {
   double sampled_inclusive = 0, sampled_self = 0;
   uint64_t inclusive_spans = 0;  // spans beneath it, its own included
   uint64_t self_spans = 0;       // spans starting or ending in its self time
+  uint64_t calls = 0;            // calls into it from its caller (recursive calls not counted)
+  uint32_t enclosing = UINT32_MAX;  // the unit it is called from (UINT32_MAX: the root)
 };
 
 std::vector<JudgedUnit> judged_units(const Profile& profile, const ProjectedProfile& projected);

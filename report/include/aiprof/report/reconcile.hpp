@@ -44,6 +44,12 @@ enum class DisagreementCause : uint8_t {
   // The measured cost of the spans involved (calls x cost per span: of the subtree for an
   // inclusive share, of the node and its children for a self share) covers half the gap.
   SpanCost,
+  // Time moved across one call: the share's gap is offset, the other way and by at least half,
+  // by the adjacent share on the other side of a call (an inclusive share against its caller's
+  // self share; a self share against its callees' inclusive shares, or its caller's self
+  // share), and the gap is at most 10 us per call across that boundary. The spans put the work
+  // of making a call on the caller, the samples on the callee.
+  CallBoundary,
   // None of the above fits: periodic work in step with the sampling timer can do this.
   Unexplained,
 };
