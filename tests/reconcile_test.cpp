@@ -337,6 +337,21 @@ TEST(ReconcileCause, ManyShortCallsMovingTimeAcrossTheCallAreACallBoundary) {
   EXPECT_EQ(sort_finding->cause, DisagreementCause::CallBoundary) << sort_finding->explanation;
 }
 
+// The sampling thread was descheduled: 600 periods went by without a sample and their weight
+// went to whatever stack came next (here: m.two's, 10 points more than its exact share).
+TEST(ReconcileCause, WeightOfMissedPeriodsIsSamplerStalls) {
+  HybridProfile h(1400);  // samples drawn; the weights below add up to 2000
+  uint32_t main = h.exact(0, "m.main", 1, 1000, 0, 2000, 0);
+  h.exact(main, "m.five", 10, 500, 500, 900, 900);
+  h.exact(main, "m.three", 10, 300, 300, 500, 500);
+  h.exact(main, "m.two", 10, 200, 200, 600, 600);
+  ReconcileResult r = h.run();
+  const Disagreement* d = finding_for(h, r, "m.two");
+  ASSERT_NE(d, nullptr) << h.notes();
+  EXPECT_EQ(d->cause, DisagreementCause::SamplerStalls) << d->explanation;
+  EXPECT_NE(d->explanation.find("missed 600 periods"), std::string::npos) << d->explanation;
+}
+
 // A collector frame both sides record, bracketed differently.
 TEST(ReconcileCause, ACollectorFrameBothSidesRecordIsNamedAsSuch) {
   HybridProfile h(1000);

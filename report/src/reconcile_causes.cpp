@@ -22,6 +22,8 @@ const char* cause_name(DisagreementCause cause) {
       return "span cost";
     case DisagreementCause::CallBoundary:
       return "time at a call boundary";
+    case DisagreementCause::SamplerStalls:
+      return "sampler stalls";
     case DisagreementCause::Unexplained:
       return "unexplained";
   }
@@ -135,6 +137,19 @@ std::optional<LikelyCause> boundary_cause(const Profile& p, const Gaps& g, uint3
                   between)};
 }
 
+std::optional<LikelyCause> stall_cause(const Profile& p, const ProjectedProfile& proj,
+                                       const ShareJudgement& j) {
+  double missed = proj.sampled_total - static_cast<double>(p.sampling->samples);
+  double gap_weight = std::fabs(j.exact_share - j.sampled_share) * proj.sampled_total;
+  if (missed <= 0 || missed < kCovers * gap_weight) return std::nullopt;
+  return LikelyCause{
+      DisagreementCause::SamplerStalls,
+      fmt::format("the sampler missed {:.0f} periods (descheduled or woken late: a loaded "
+                  "machine) and gave their weight to the next sample's stack, which need not be "
+                  "where that time went; the gap is {:.0f} periods",
+                  missed, gap_weight)};
+}
+
 }  // namespace
 
 LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj,
@@ -154,11 +169,12 @@ LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj,
   if (auto cause = clock_cause(p, gap_ns)) return *cause;
   if (auto cause = span_cost_cause(p, j, gap_ns)) return *cause;
   if (auto cause = boundary_cause(p, Gaps{proj, units}, unit, j, gap_ns)) return *cause;
+  if (auto cause = stall_cause(p, proj, j)) return *cause;
   uint64_t spans = j.spans;
   return {DisagreementCause::Unexplained,
           fmt::format("no cause the run can check explains the gap of {} (its {} spans cost "
                       "about {}, no span was filtered, both sides count {} time, no share across "
-                      "a call makes up for it); periodic work "
+                      "a call makes up for it, the sampler missed too few periods); periodic work "
                       "in step with the sampling timer can do this{}",
                       duration(gap_ns), spans, duration(p.profiler.span_cost_ns * static_cast<double>(spans)),
                       spans_count_cpu_time(p) ? "CPU" : "wall",

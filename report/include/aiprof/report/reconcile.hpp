@@ -50,6 +50,10 @@ enum class DisagreementCause : uint8_t {
   // share), and the gap is at most 10 us per call across that boundary. The spans put the work
   // of making a call on the caller, the samples on the callee.
   CallBoundary,
+  // The sampler missed periods (it was descheduled or woke late: a loaded machine) and gave
+  // their weight to the next sample's stack, which need not be where that time went; decided
+  // when the missed weight (sample weights - samples drawn) is at least half the gap in weight.
+  SamplerStalls,
   // None of the above fits: periodic work in step with the sampling timer can do this.
   Unexplained,
 };
