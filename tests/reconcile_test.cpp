@@ -1,12 +1,13 @@
 // The merger's check of hybrid profiles (report/reconcile.cpp) on profiles built by hand: what
 // is judged, the correction for judging many shares, one finding per function, the folding of
 // frames only one side records, and one profile per stated cause.
+#include "aiprof/report/reconcile.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "aiprof/report/profile.hpp"
-#include "aiprof/report/reconcile.hpp"
 #include "aiprof/report/statistics.hpp"
 
 namespace aiprof::report {

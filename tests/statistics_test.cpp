@@ -2,11 +2,11 @@
 // "Two-sided confidence intervals for the single proportion: comparison of seven methods",
 // Statistics in Medicine 17:857-872, Table I, method 3), the normal tail, the score test the
 // interval inverts, and Holm's adjustment (checked against R's p.adjust(method = "holm")).
+#include "aiprof/report/statistics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "aiprof/report/statistics.hpp"
 
 namespace aiprof::report {
 namespace {
@@ -15,7 +15,10 @@ namespace {
 constexpr double kPrinted = 0.00005;
 
 TEST(Statistics, WilsonIntervalMatchesNewcombeTableI) {
-  struct Case { uint64_t k, n; double low, high; };
+  struct Case {
+    uint64_t k, n;
+    double low, high;
+  };
   const Case cases[] = {{81, 263, 0.2553, 0.3662},
                         {15, 148, 0.0624, 0.1605},
                         {0, 20, 0.0000, 0.1611},
@@ -56,17 +59,18 @@ TEST(Statistics, ScoreTestAgainstAShare) {
   // The Wilson interval is the set of shares this test does not reject at 5%.
   Interval ci = wilson_interval(81, 263);
   EXPECT_NEAR(share_gap_p_value(81.0 / 263, 263, ci.low, 0), 0.05, 1e-5);
-  EXPECT_NEAR(share_gap_p_value(81.0 / 263, 263, ci.high, 0), 0.05, 1e-5);  // z = 1.96, not 1.959964
+  EXPECT_NEAR(share_gap_p_value(81.0 / 263, 263, ci.high, 0), 0.05,
+              1e-5);  // z = 1.96, not 1.959964
 }
 
 TEST(Statistics, ScoreTestAgainstABandTestsTheNearerEdge) {
   // 60% of 400 against 50% +- 1 point: the edge is 51%, z = 0.09 / sqrt(.51 * .49 / 400).
   EXPECT_NEAR(share_gap_p_value(0.60, 400, 0.50, 0.01), 3.17337e-4, 1e-8);
-  EXPECT_NEAR(share_gap_p_value(0.40, 400, 0.50, 0.01),
-              share_gap_p_value(0.60, 400, 0.50, 0.01), 1e-12);  // 49% is as far below
-  EXPECT_EQ(share_gap_p_value(0.505, 400, 0.50, 0.01), 1);        // inside the band
-  EXPECT_EQ(share_gap_p_value(0.9, 0, 0.50, 0.01), 1);            // no samples, no evidence
-  EXPECT_EQ(share_gap_p_value(0.5, 1000, 0.0, 0), 0);             // 0% cannot give samples
+  EXPECT_NEAR(share_gap_p_value(0.40, 400, 0.50, 0.01), share_gap_p_value(0.60, 400, 0.50, 0.01),
+              1e-12);                                       // 49% is as far below
+  EXPECT_EQ(share_gap_p_value(0.505, 400, 0.50, 0.01), 1);  // inside the band
+  EXPECT_EQ(share_gap_p_value(0.9, 0, 0.50, 0.01), 1);      // no samples, no evidence
+  EXPECT_EQ(share_gap_p_value(0.5, 1000, 0.0, 0), 0);       // 0% cannot give samples
 }
 
 TEST(Statistics, HolmAdjustmentMatchesR) {

@@ -50,8 +50,8 @@ Judging judge_all(const Profile& p, const ProjectedProfile& proj) {
     const detail::JudgedUnit& u = out.units[k];
     judge(out, k, ShareKind::Inclusive, u.exact_inclusive_ns / proj.exact_total_ns,
           u.sampled_inclusive / weights, u.inclusive_spans);
-    judge(out, k, ShareKind::Self, u.exact_self_ns / proj.exact_total_ns,
-          u.sampled_self / weights, u.self_spans);
+    judge(out, k, ShareKind::Self, u.exact_self_ns / proj.exact_total_ns, u.sampled_self / weights,
+          u.self_spans);
   }
   std::vector<double> raw;
   for (const ShareJudgement& s : out.shares) raw.push_back(s.p_value);
@@ -110,8 +110,8 @@ std::string p_text(double p) { return p < 0.001 ? "p < 0.001" : fmt::format("p =
 std::string finding_note(const Profile& p, const Disagreement& d) {
   const ShareJudgement& w = d.worst;
   std::string which = d.inclusive_flagged && d.self_flagged ? "inclusive and self shares"
-                      : d.inclusive_flagged              ? "inclusive share"
-                                                         : "self share";
+                      : d.inclusive_flagged                 ? "inclusive share"
+                                                            : "self share";
   return fmt::format(
       "disagreement at {}: {} ({} call path{}); {} share exact {:.1f}% vs sampled {:.1f}% "
       "(95% CI {:.1f}-{:.1f}%, Holm-adjusted {}); likely cause: {}: {}",
@@ -129,15 +129,18 @@ std::string summary_note(const ReconcileResult& r) {
       "over the {} shares judged)",
       kMinJudgedSamples, r.draws, 100 * kMarginShare, 100 * kFamilyAlpha, r.judged);
   if (r.judged == 0)
-    return fmt::format("hybrid check: no share judged, too few samples ({}; {}); run longer or "
-                       "raise --rate", r.draws, rule);
-  std::string verdict =
-      r.findings.empty()
-          ? std::string("exact and sampled shares agree on every node judged")
-          : fmt::format("{} function(s) where exact and sampled shares disagree", r.findings.size());
-  return fmt::format("hybrid check: {}: {} shares judged (inclusive and self, by call path), "
-                     "{} not judged for too few samples; {}",
-                     verdict, r.judged, r.not_judged, rule);
+    return fmt::format(
+        "hybrid check: no share judged, too few samples ({}; {}); run longer or "
+        "raise --rate",
+        r.draws, rule);
+  std::string verdict = r.findings.empty()
+                            ? std::string("exact and sampled shares agree on every node judged")
+                            : fmt::format("{} function(s) where exact and sampled shares disagree",
+                                          r.findings.size());
+  return fmt::format(
+      "hybrid check: {}: {} shares judged (inclusive and self, by call path), "
+      "{} not judged for too few samples; {}",
+      verdict, r.judged, r.not_judged, rule);
 }
 
 }  // namespace

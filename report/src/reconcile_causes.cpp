@@ -40,7 +40,9 @@ constexpr double kCovers = 0.5;
 // frame, a short preemption in between): a gap of more per call is not a call boundary's.
 constexpr double kMaxBoundaryNsPerCall = 10000;
 
-std::string duration(double ns) { return format_duration(static_cast<uint64_t>(std::max(0.0, ns))); }
+std::string duration(double ns) {
+  return format_duration(static_cast<uint64_t>(std::max(0.0, ns)));
+}
 
 bool spans_count_cpu_time(const Profile& p) {
   return p.profiler.clock.find("CPU time") != std::string::npos;
@@ -76,12 +78,13 @@ std::optional<LikelyCause> span_cost_cause(const Profile& p, const ShareJudgemen
   if (cost <= 0 || cost < kCovers * gap_ns) return std::nullopt;
   return LikelyCause{
       DisagreementCause::SpanCost,
-      fmt::format("span cost: {} spans at {:.0f}ns each cost about {}, against a gap of {}; {}",
-                  spans, p.profiler.span_cost_ns, duration(cost), duration(gap_ns),
-                  p.profiler.compensated
-                      ? "--compensate subtracted it from the exact figures, the samples still count it"
-                      : "not compensated, the spans and the samples charge it to different frames "
-                        "(try --compensate)")};
+      fmt::format(
+          "span cost: {} spans at {:.0f}ns each cost about {}, against a gap of {}; {}", spans,
+          p.profiler.span_cost_ns, duration(cost), duration(gap_ns),
+          p.profiler.compensated
+              ? "--compensate subtracted it from the exact figures, the samples still count it"
+              : "not compensated, the spans and the samples charge it to different frames "
+                "(try --compensate)")};
 }
 
 // The gaps (exact share - sampled share) of a unit's two shares.
@@ -93,7 +96,8 @@ struct Gaps {
            units[u].sampled_inclusive / proj.sampled_total;
   }
   double self(uint32_t u) const {
-    return units[u].exact_self_ns / proj.exact_total_ns - units[u].sampled_self / proj.sampled_total;
+    return units[u].exact_self_ns / proj.exact_total_ns -
+           units[u].sampled_self / proj.sampled_total;
   }
   double callees_inclusive(uint32_t u) const {
     double sum = 0;
@@ -109,7 +113,9 @@ struct Gaps {
   }
 };
 
-bool offsets(double gap, double other) { return gap * other < 0 && std::fabs(other) >= kCovers * std::fabs(gap); }
+bool offsets(double gap, double other) {
+  return gap * other < 0 && std::fabs(other) >= kCovers * std::fabs(gap);
+}
 
 std::optional<LikelyCause> boundary_cause(const Profile& p, const Gaps& g, uint32_t u,
                                           const ShareJudgement& j, double gap_ns) {
@@ -122,8 +128,8 @@ std::optional<LikelyCause> boundary_cause(const Profile& p, const Gaps& g, uint3
   std::string between;
   if (j.kind == ShareKind::Self && offsets(gap, g.callees_inclusive(u)) &&
       few_ns_per_call(g.callee_calls(u)))
-    between = fmt::format("{} and its callees ({} calls)", p.frames[unit.frame].name,
-                          g.callee_calls(u));
+    between =
+        fmt::format("{} and its callees ({} calls)", p.frames[unit.frame].name, g.callee_calls(u));
   else if (caller != UINT32_MAX && offsets(gap, g.self(caller)) && few_ns_per_call(unit.calls))
     between = fmt::format("{} and its caller {} ({} calls)", p.frames[unit.frame].name,
                           p.frames[g.units[caller].frame].name, unit.calls);
@@ -165,7 +171,8 @@ LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj,
     return {DisagreementCause::FilteredSpans,
             fmt::format("{} spans shorter than min_duration ({}) were left out of the exact "
                         "figures: time the exact side cannot see, which the samples still count",
-                        p.profiler.filtered_spans, duration(static_cast<double>(p.profiler.min_duration_ns)))};
+                        p.profiler.filtered_spans,
+                        duration(static_cast<double>(p.profiler.min_duration_ns)))};
   if (auto cause = clock_cause(p, gap_ns)) return *cause;
   if (auto cause = span_cost_cause(p, j, gap_ns)) return *cause;
   if (auto cause = boundary_cause(p, Gaps{proj, units}, unit, j, gap_ns)) return *cause;
@@ -176,7 +183,8 @@ LikelyCause likely_cause(const Profile& p, const ProjectedProfile& proj,
                       "about {}, no span was filtered, both sides count {} time, no share across "
                       "a call makes up for it, the sampler missed too few periods); periodic work "
                       "in step with the sampling timer can do this{}",
-                      duration(gap_ns), spans, duration(p.profiler.span_cost_ns * static_cast<double>(spans)),
+                      duration(gap_ns), spans,
+                      duration(p.profiler.span_cost_ns * static_cast<double>(spans)),
                       spans_count_cpu_time(p) ? "CPU" : "wall",
                       p.sampling->jitter ? " (but jitter was on)" : " (try --jitter)")};
 }

@@ -22,8 +22,8 @@ namespace aiprof::report::detail {
 
 struct ProjectedProfile {
   // Per node of the profile (valid for exact nodes):
-  std::vector<bool> judgeable;          // exact, called, of a kind both sides record
-  std::vector<uint32_t> unit;           // the judgeable node (or root) its self time counts to
+  std::vector<bool> judgeable;            // exact, called, of a kind both sides record
+  std::vector<uint32_t> unit;             // the judgeable node (or root) its self time counts to
   std::vector<double> sampled_inclusive;  // sample weights on its exact subtree
   // Per judgeable node (indexed by node; 0 elsewhere):
   std::vector<double> exact_self_ns;    // its self time plus that of the nodes folded into it
@@ -42,13 +42,13 @@ ProjectedProfile project(const Profile& profile);
 // across a recursive call (where each side draws the line between two levels differently, as
 // a thread descheduled inside the call shows) is not a disagreement.
 struct JudgedUnit {
-  uint32_t node = 0;   // its outermost call path (the one a finding marks)
+  uint32_t node = 0;  // its outermost call path (the one a finding marks)
   uint32_t frame = 0;
   double exact_inclusive_ns = 0, exact_self_ns = 0;
   double sampled_inclusive = 0, sampled_self = 0;
-  uint64_t inclusive_spans = 0;  // spans beneath it, its own included
-  uint64_t self_spans = 0;       // spans starting or ending in its self time
-  uint64_t calls = 0;            // calls into it from its caller (recursive calls not counted)
+  uint64_t inclusive_spans = 0;     // spans beneath it, its own included
+  uint64_t self_spans = 0;          // spans starting or ending in its self time
+  uint64_t calls = 0;               // calls into it from its caller (recursive calls not counted)
   uint32_t enclosing = UINT32_MAX;  // the unit it is called from (UINT32_MAX: the root)
 };
 

@@ -62,7 +62,7 @@ const char* cause_name(DisagreementCause cause);  // "span cost", "clock", ...
 
 // One judged share (a call path's inclusive or self share, its direct recursion collapsed).
 struct ShareJudgement {
-  uint32_t node = 0;         // the call path (its outermost node when recursion was collapsed)
+  uint32_t node = 0;  // the call path (its outermost node when recursion was collapsed)
   ShareKind kind = ShareKind::Inclusive;
   double exact_share = 0;    // of the exact total, in [0, 1]
   double sampled_share = 0;  // of the sample weights beneath the root's exact children
@@ -73,13 +73,13 @@ struct ShareJudgement {
 
 // One function the two sides disagree on.
 struct Disagreement {
-  uint32_t node = 0;   // the outermost flagged call path of the function (the one marked)
+  uint32_t node = 0;  // the outermost flagged call path of the function (the one marked)
   uint32_t frame = 0;
-  ShareJudgement worst;                // the flagged share with the smallest p-value
-  uint32_t call_paths = 0;             // flagged call paths of this function (its callers)
+  ShareJudgement worst;     // the flagged share with the smallest p-value
+  uint32_t call_paths = 0;  // flagged call paths of this function (its callers)
   bool inclusive_flagged = false, self_flagged = false;
   DisagreementCause cause = DisagreementCause::Unexplained;
-  std::string explanation;             // the cause, with the figures that decided it
+  std::string explanation;  // the cause, with the figures that decided it
 };
 
 struct ReconcileResult {

@@ -9,7 +9,7 @@
 namespace aiprof::report {
 
 struct Interval {
-  double low = 0;   // shares in [0, 1]
+  double low = 0;  // shares in [0, 1]
   double high = 0;
 };
 
