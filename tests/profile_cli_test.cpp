@@ -333,7 +333,9 @@ TEST_F(ProfileCliTest, HybridOnKnownSharesAgreesEverywhere) {
 }
 
 // Two halves of every millisecond, in step with a 1000 Hz timer: the samples land in one half.
-// Nothing the run knows explains it: the stated cause says so and suggests --jitter.
+// Nothing the run knows explains it: the stated cause says so and suggests --jitter. (On a
+// loaded machine the sampling thread may miss as many periods as the gap; then "sampler stalls"
+// is as good an explanation as the data allows, and is accepted too.)
 TEST_F(ProfileCliTest, HybridFlagsAProgramInLockStepWithTheTimer) {
   write("lockstep.ai",
         "m{\n  busy(until){ while (clock() < until) {} return 0; }\n"
@@ -346,7 +348,10 @@ TEST_F(ProfileCliTest, HybridFlagsAProgramInLockStepWithTheTimer) {
   EXPECT_NE(text.find("DISAGREE"), std::string::npos) << text;
   size_t note = text.find("disagreement at m.first");
   ASSERT_NE(note, std::string::npos) << text;
-  EXPECT_NE(text.find("likely cause: unexplained", note), std::string::npos) << text;
+  std::string cause = text.substr(note, text.find('\n', note) - note);
+  EXPECT_TRUE(cause.find("likely cause: unexplained") != std::string::npos ||
+              cause.find("likely cause: sampler stalls") != std::string::npos)
+      << cause;
 }
 
 // Time the exact side cannot see: --min-duration drops the short calls of work (the long ones

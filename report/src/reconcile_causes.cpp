@@ -147,7 +147,8 @@ std::optional<LikelyCause> stall_cause(const Profile& p, const ProjectedProfile&
                                        const ShareJudgement& j) {
   double missed = proj.sampled_total - static_cast<double>(p.sampling->samples);
   double gap_weight = std::fabs(j.exact_share - j.sampled_share) * proj.sampled_total;
-  if (missed <= 0 || missed < kCovers * gap_weight) return std::nullopt;
+  // A stall moves at most its own weight: it must cover the whole gap.
+  if (missed <= 0 || missed < gap_weight) return std::nullopt;
   return LikelyCause{
       DisagreementCause::SamplerStalls,
       fmt::format("the sampler missed {:.0f} periods (descheduled or woken late: a loaded "

@@ -52,7 +52,7 @@ enum class DisagreementCause : uint8_t {
   CallBoundary,
   // The sampler missed periods (it was descheduled or woke late: a loaded machine) and gave
   // their weight to the next sample's stack, which need not be where that time went; decided
-  // when the missed weight (sample weights - samples drawn) is at least half the gap in weight.
+  // when the missed weight (sample weights - samples drawn) covers the gap, in weight.
   SamplerStalls,
   // None of the above fits: periodic work in step with the sampling timer can do this.
   Unexplained,
