@@ -36,6 +36,11 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
   p.labels = job.settings.labels;
   if (job.settings.profiler.output.include_system_info) p.system_info = rep::collect_system_info();
   p.memory = memory_from_heap(interp.heap());
+  p.memory.gc_runs = gc_runs_from_heap(interp.heap(), clock);
+  if (p.memory.gc_runs.size() < p.memory.gc_collections)
+    p.profiler.notes.push_back(std::to_string(p.memory.gc_collections - p.memory.gc_runs.size()) +
+                               " GC runs past the first " + std::to_string(Heap::kMaxGcRecords) +
+                               " are counted but not marked on the timeline");
   p.operations.measured = false;
   rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
                            job.settings.profiler.output.include_source_locations};

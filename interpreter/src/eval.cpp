@@ -280,13 +280,18 @@ static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj*
           std::string(name->view()) + " is not defined in module " + m->node->name, at);
 }
 
-// The built-in methods and the length property a member name can mean, found once per site.
-static const MemberExpr* resolved(const MemberExpr* m) {
+// The built-in methods and the length property a member name can mean, found once per site,
+// with the frame ids their calls push.
+static const MemberExpr* resolved(Interpreter::Impl& I, const MemberExpr* m) {
   if (!m->methods_resolved) {
     std::string_view name = str_of(m->name)->view();
     m->array_method = find_array_method(name);
     m->string_method = find_string_method(name);
     m->number_method = find_number_method(name);
+    std::string method(name);
+    if (m->array_method) m->array_frame = I.builtin_frame("Array." + method);
+    if (m->string_method) m->string_frame = I.builtin_frame("String." + method);
+    if (m->number_method) m->number_frame = I.builtin_frame("Number." + method);
     m->is_length = name == "length" || name == "len";
     m->methods_resolved = true;
   }
@@ -573,15 +578,23 @@ class ArgBuffer {
 static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
   Value receiver = I.eval(m->object);
   NativeFn method = nullptr;
+  uint32_t frame_id = 0;
   Value callee;
-  resolved(m);
+  resolved(I, m);
   switch (receiver.tag()) {
     case Tag::Array:
       AIPROF_HOOK(kHookArray, on_array_op(2));
       method = m->array_method;
+      frame_id = m->array_frame;
       break;
-    case Tag::String: method = m->string_method; break;
-    case Tag::Number: method = m->number_method; break;
+    case Tag::String:
+      method = m->string_method;
+      frame_id = m->string_frame;
+      break;
+    case Tag::Number:
+      method = m->number_method;
+      frame_id = m->number_frame;
+      break;
     default: break;
   }
   if (method == nullptr) callee = get_member(I, receiver, m->name, m);
@@ -594,6 +607,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   I.set_position(c);
   try {
+    aiprof::instrumentation::OptionalFrame frame(I.frames, frame_id, c->line, c->column);
     return method(I.in, receiver, Args(args.data(), args.size()));
   } catch (NativeError& e) {
     I.raise(e.kind, e.message, c);
@@ -664,6 +678,14 @@ Value Interpreter::Impl::call_value(const Value& callee, const Value* args, size
 Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t argc, const Node* site) {
   set_position(site);
   try {
+    // Where the frame stands: its call, or (a native called back by a built-in) where the
+    // innermost frame stands, so errors raised without a node keep their position.
+    uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
+    if (!site && frames.depth() > 0) {
+      line = frames.top().line;
+      column = frames.top().column;
+    }
+    aiprof::instrumentation::OptionalFrame frame(frames, native_frame(n), line, column);
     return n->fn(in, n->self, Args(args, argc));
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
@@ -969,7 +991,7 @@ Value eval_binary_general(Impl& I, const Node* n);
 }
 
 [[gnu::noinline]] Value eval_member(Impl& I, const Node* n) {
-  auto* m = resolved(static_cast<const MemberExpr*>(n));
+  auto* m = resolved(I, static_cast<const MemberExpr*>(n));
   Value obj = I.eval(m->object);
   if (m->is_length && obj.is_array()) return Value::number(static_cast<double>(arr_of(obj)->items.size()));
   return get_member(I, obj, m->name, n);

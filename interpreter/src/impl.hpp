@@ -141,12 +141,19 @@ struct Interpreter::Impl {
     }
   }
 
+  // The frame id of the built-in named `name` ("String.split", "print"): registered (kind
+  // Builtin) on first use, so ids cost nothing for built-ins a program never calls.
+  uint32_t builtin_frame(const std::string& name);
+  // The frame id a native function value's calls push (cached in the object).
+  uint32_t native_frame(NativeObj* n);
+
   Interpreter& in;
   Heap& heap;
   aiprof::instrumentation::FrameStack& frames;
   std::vector<std::unique_ptr<FileNode>> files;  // the import graph, main file first
   std::vector<Value> globals;
   std::unordered_map<std::string, uint32_t> global_index;
+  std::unordered_map<std::string, uint32_t> builtin_frames;  // name -> frame id
   std::vector<std::string> variable_names;
   Env* env = nullptr;  // the innermost environment of the running code
   Value ret;           // the value of a Flow::Return in flight
