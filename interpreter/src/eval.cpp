@@ -575,6 +575,25 @@ class ArgBuffer {
 
 }  // namespace
 
+namespace {
+
+// A built-in call: its frame on the stack the sampler reads (when there is room) and, with an
+// exact profiler listening, its span.
+struct BuiltinCall {
+  aiprof::instrumentation::OptionalFrame frame;
+  uint32_t id;
+  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, uint32_t line,
+                                     uint32_t column)
+      : frame(I.frames, frame_id, line, column), id(frame_id) {
+    AIPROF_HOOK(kHookBuiltin, on_builtin_enter(id));
+  }
+  [[gnu::always_inline]] ~BuiltinCall() { AIPROF_HOOK(kHookBuiltin, on_builtin_exit(id)); }
+  BuiltinCall(const BuiltinCall&) = delete;
+  BuiltinCall& operator=(const BuiltinCall&) = delete;
+};
+
+}  // namespace
+
 static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
   Value receiver = I.eval(m->object);
   NativeFn method = nullptr;
@@ -607,7 +626,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   I.set_position(c);
   try {
-    aiprof::instrumentation::OptionalFrame frame(I.frames, frame_id, c->line, c->column);
+    BuiltinCall call(I, frame_id, c->line, c->column);
     return method(I.in, receiver, Args(args.data(), args.size()));
   } catch (NativeError& e) {
     I.raise(e.kind, e.message, c);
@@ -685,7 +704,7 @@ Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t arg
       line = frames.top().line;
       column = frames.top().column;
     }
-    aiprof::instrumentation::OptionalFrame frame(frames, native_frame(n), line, column);
+    BuiltinCall call(*this, native_frame(n), line, column);
     return n->fn(in, n->self, Args(args, argc));
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
