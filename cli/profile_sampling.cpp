@@ -53,7 +53,9 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
 // Runs on the large-stack thread: the interpreter, sampled from its first statement to its last.
 int sampling_job(void* p) {
   auto* job = static_cast<SamplingJob*>(p);
-  Interpreter interp(run_options_for(job->program));
+  RunOptions options = run_options_for(job->program);
+  options.builtin_frames = true;  // the sampler reads them
+  Interpreter interp(options);
   sam::Sampler sampler(job->settings.sampler);
   RunClock clock;
   int status;

@@ -577,19 +577,43 @@ class ArgBuffer {
 
 namespace {
 
-// A built-in call: its frame on the stack the sampler reads (when there is room) and, with an
-// exact profiler listening, its span.
-struct BuiltinCall {
-  aiprof::instrumentation::OptionalFrame frame;
-  uint32_t id;
+// A built-in call: its frame on the stack a sampler reads (when there is room) and, with an
+// exact profiler listening, its span. Unless one of them wants it, one predictable branch on
+// entry and one on exit.
+class BuiltinCall {
+ public:
   [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, uint32_t line,
                                      uint32_t column)
-      : frame(I.frames, frame_id, line, column), id(frame_id) {
-    AIPROF_HOOK(kHookBuiltin, on_builtin_enter(id));
+      : I_(I), id_(frame_id) {
+    using namespace aiprof::instrumentation;
+#if AIPROF_ENABLE_HOOKS
+    uint32_t bits = g_hook_mask | I.builtin_frame_bits;
+#else
+    uint32_t bits = I.builtin_frame_bits;
+#endif
+    if (AIPROF_UNLIKELY(bits & (kHookBuiltin | kHookBuiltinFrame))) enter(bits, line, column);
   }
-  [[gnu::always_inline]] ~BuiltinCall() { AIPROF_HOOK(kHookBuiltin, on_builtin_exit(id)); }
+  [[gnu::always_inline]] ~BuiltinCall() {
+    if (AIPROF_UNLIKELY(entered_)) leave();
+  }
   BuiltinCall(const BuiltinCall&) = delete;
   BuiltinCall& operator=(const BuiltinCall&) = delete;
+
+ private:
+  [[gnu::noinline]] void enter(uint32_t bits, uint32_t line, uint32_t column) {
+    entered_ = true;
+    pushed_ = I_.frames.try_push(id_, line, column);
+    if (bits & aiprof::instrumentation::kHookBuiltin)
+      aiprof::instrumentation::g_observer->on_builtin_enter(id_);
+  }
+  [[gnu::noinline]] void leave() {
+    AIPROF_HOOK(kHookBuiltin, on_builtin_exit(id_));
+    if (pushed_) I_.frames.pop();
+  }
+
+  Interpreter::Impl& I_;
+  uint32_t id_;
+  bool entered_ = false, pushed_ = false;
 };
 
 }  // namespace

@@ -160,6 +160,9 @@ struct Interpreter::Impl {
   std::atomic<bool> budget_limited{false};  // there is a step budget
   const std::atomic<bool>* attention = &budget_limited;
   bool step_limited = false;
+  // Hook bits that make a built-in call push its frame (kHookBuiltinFrame when
+  // RunOptions::builtin_frames), or'ed with g_hook_mask at each built-in call.
+  uint32_t builtin_frame_bits = 0;
   uint64_t budget = 0;
   const std::atomic<bool>* interrupt = nullptr;
   const char* stack_limit = nullptr;  // below this the native stack is nearly exhausted

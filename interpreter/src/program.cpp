@@ -112,6 +112,8 @@ Interpreter::Impl::Impl(Interpreter& owner) : in(owner), heap(owner.heap_), fram
   // Reserved, not touched: pages are committed only as deep as calls really go.
   value_stack_size = size_t{owner.options().max_depth + 64} * 512;
   value_stack.reset(new unsigned char[value_stack_size]);
+  if (owner.options().builtin_frames)
+    builtin_frame_bits = aiprof::instrumentation::kHookBuiltinFrame;
   heap.set_collector_frame(
       &frames, owner.functions_.add({"<gc>", "", 0, 0, aiprof::instrumentation::FrameKind::GC}));
   auto named = make_globals(owner);

@@ -39,6 +39,9 @@ enum HookBit : uint32_t {
   kHookVariable = 1u << 12,   // variable accesses
   kHookDictionary = 1u << 13, // string-dictionary operations
   kHookBuiltin = 1u << 14,    // built-in function / method enter / exit
+  // Not an observer's: the interpreter's own bit (never in g_hook_mask) for "push a frame per
+  // built-in call", tested with kHookBuiltin in one branch.
+  kHookBuiltinFrame = 1u << 31,
 };
 
 // Kinds of heap objects and operations, shared by the interpreter and the collectors.
