@@ -184,17 +184,19 @@ TEST_F(FramesCliTest, ExactAndHybridModesSpanBuiltinsUnderTheSameNames) {
 }
 
 // A guest traceback names the guest code, at the call of the built-in, as before built-ins
-// had frames.
+// had frames (with them pushed, in sampling mode, as without, in a plain run).
 TEST_F(FramesCliTest, TracebacksLeaveBuiltinFramesOut) {
   write("boom.ai",
         "m{\n  main(){ return [1, 2].map(x => boom(x)); }\n  boom(x){ return x.nope.deeper; }\n}\n");
-  Result r = anarchy("run boom.ai");
-  EXPECT_EQ(r.status, 70);
-  EXPECT_NE(r.err.find("boom.ai:2:25: in m.main\n  boom.ai:2:34: in m.main.<anonymous>\n"
-                       "  boom.ai:3:26: in m.boom"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(r.err.find("Array.map"), std::string::npos) << r.err;
+  for (const char* command : {"run boom.ai", "profile --mode sampling -o p.json boom.ai"}) {
+    Result r = anarchy(command);
+    EXPECT_EQ(r.status, 70) << command;
+    EXPECT_NE(r.err.find("boom.ai:2:25: in m.main\n  boom.ai:2:34: in m.main.<anonymous>\n"
+                         "  boom.ai:3:26: in m.boom"),
+              std::string::npos)
+        << command << "\n" << r.err;
+    EXPECT_EQ(r.err.find("Array.map"), std::string::npos) << command << "\n" << r.err;
+  }
 }
 
 }  // namespace

@@ -579,11 +579,13 @@ namespace {
 
 // A built-in call: its frame on the stack a sampler reads (when there is room) and, with an
 // exact profiler listening, its span. Unless one of them wants it, one predictable branch on
-// entry and one on exit.
+// entry and one on exit: the frame's id and position are worked out only when it is pushed.
 class BuiltinCall {
  public:
-  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, uint32_t line,
-                                     uint32_t column)
+  // A built-in method (frame_id) or a native function value (native, whose id it caches),
+  // called from site (null: called back by a built-in).
+  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, NativeObj* native,
+                                     const Node* site)
       : I_(I), id_(frame_id) {
     using namespace aiprof::instrumentation;
 #if AIPROF_ENABLE_HOOKS
@@ -591,7 +593,7 @@ class BuiltinCall {
 #else
     uint32_t bits = I.builtin_frame_bits;
 #endif
-    if (AIPROF_UNLIKELY(bits & (kHookBuiltin | kHookBuiltinFrame))) enter(bits, line, column);
+    if (AIPROF_UNLIKELY(bits & (kHookBuiltin | kHookBuiltinFrame))) enter(bits, native, site);
   }
   [[gnu::always_inline]] ~BuiltinCall() {
     if (AIPROF_UNLIKELY(entered_)) leave();
@@ -600,8 +602,16 @@ class BuiltinCall {
   BuiltinCall& operator=(const BuiltinCall&) = delete;
 
  private:
-  [[gnu::noinline]] void enter(uint32_t bits, uint32_t line, uint32_t column) {
+  [[gnu::noinline]] void enter(uint32_t bits, NativeObj* native, const Node* site) {
     entered_ = true;
+    if (native) id_ = I_.native_frame(native);
+    // Where the frame stands: its call, or (called back by a built-in) where the innermost
+    // frame stands, so errors raised without a node keep their position.
+    uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
+    if (!site && I_.frames.depth() > 0) {
+      line = I_.frames.top().line;
+      column = I_.frames.top().column;
+    }
     pushed_ = I_.frames.try_push(id_, line, column);
     if (bits & aiprof::instrumentation::kHookBuiltin)
       aiprof::instrumentation::g_observer->on_builtin_enter(id_);
@@ -650,7 +660,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   I.set_position(c);
   try {
-    BuiltinCall call(I, frame_id, c->line, c->column);
+    BuiltinCall call(I, frame_id, nullptr, c);
     return method(I.in, receiver, Args(args.data(), args.size()));
   } catch (NativeError& e) {
     I.raise(e.kind, e.message, c);
@@ -721,14 +731,7 @@ Value Interpreter::Impl::call_value(const Value& callee, const Value* args, size
 Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t argc, const Node* site) {
   set_position(site);
   try {
-    // Where the frame stands: its call, or (a native called back by a built-in) where the
-    // innermost frame stands, so errors raised without a node keep their position.
-    uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
-    if (!site && frames.depth() > 0) {
-      line = frames.top().line;
-      column = frames.top().column;
-    }
-    BuiltinCall call(*this, native_frame(n), line, column);
+    BuiltinCall call(*this, 0, n, site);
     return n->fn(in, n->self, Args(args, argc));
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
