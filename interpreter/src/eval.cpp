@@ -280,21 +280,24 @@ static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj*
           std::string(name->view()) + " is not defined in module " + m->node->name, at);
 }
 
-// The built-in methods and the length property a member name can mean, found once per site,
-// with the frame ids their calls push.
-static const MemberExpr* resolved(Interpreter::Impl& I, const MemberExpr* m) {
-  if (!m->methods_resolved) {
-    std::string_view name = str_of(m->name)->view();
-    m->array_method = find_array_method(name);
-    m->string_method = find_string_method(name);
-    m->number_method = find_number_method(name);
-    std::string method(name);
-    if (m->array_method) m->array_frame = I.builtin_frame("Array." + method);
-    if (m->string_method) m->string_frame = I.builtin_frame("String." + method);
-    if (m->number_method) m->number_frame = I.builtin_frame("Number." + method);
-    m->is_length = name == "length" || name == "len";
-    m->methods_resolved = true;
-  }
+// The built-in methods and the length property a member name can mean, with the frame ids
+// their calls push (once per site, out of line: resolved() is on every member access).
+[[gnu::noinline, gnu::cold]] static void resolve_methods(Interpreter::Impl& I, const MemberExpr* m) {
+  std::string_view name = str_of(m->name)->view();
+  m->array_method = find_array_method(name);
+  m->string_method = find_string_method(name);
+  m->number_method = find_number_method(name);
+  std::string method(name);
+  if (m->array_method) m->array_frame = I.builtin_frame("Array." + method);
+  if (m->string_method) m->string_frame = I.builtin_frame("String." + method);
+  if (m->number_method) m->number_frame = I.builtin_frame("Number." + method);
+  m->is_length = name == "length" || name == "len";
+  m->methods_resolved = true;
+}
+
+[[gnu::always_inline]] static inline const MemberExpr* resolved(Interpreter::Impl& I,
+                                                                const MemberExpr* m) {
+  if (AIPROF_UNLIKELY(!m->methods_resolved)) resolve_methods(I, m);
   return m;
 }
 
