@@ -588,15 +588,15 @@ class BuiltinCall {
   // A built-in method (frame_id) or a native function value (native, whose id it caches),
   // called from site (null: called back by a built-in).
   [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, NativeObj* native,
-                                     const Node* site)
-      : I_(I), id_(frame_id) {
+                                     const Node* site) {
     using namespace aiprof::instrumentation;
 #if AIPROF_ENABLE_HOOKS
     uint32_t bits = g_hook_mask | I.builtin_frame_bits;
 #else
     uint32_t bits = I.builtin_frame_bits;
 #endif
-    if (AIPROF_UNLIKELY(bits & (kHookBuiltin | kHookBuiltinFrame))) enter(bits, native, site);
+    entered_ = bits & (kHookBuiltin | kHookBuiltinFrame);
+    if (AIPROF_UNLIKELY(entered_)) enter(I, frame_id, bits, native, site);
   }
   [[gnu::always_inline]] ~BuiltinCall() {
     if (AIPROF_UNLIKELY(entered_)) leave();
@@ -605,28 +605,31 @@ class BuiltinCall {
   BuiltinCall& operator=(const BuiltinCall&) = delete;
 
  private:
-  [[gnu::noinline]] void enter(uint32_t bits, NativeObj* native, const Node* site) {
-    entered_ = true;
-    if (native) id_ = I_.native_frame(native);
+  // Everything but the test of entered_ is here, so the path without a listener stores one bool.
+  [[gnu::noinline]] void enter(Interpreter::Impl& I, uint32_t frame_id, uint32_t bits,
+                               NativeObj* native, const Node* site) {
+    I_ = &I;
+    id_ = native ? I.native_frame(native) : frame_id;
     // Where the frame stands: its call, or (called back by a built-in) where the innermost
     // frame stands, so errors raised without a node keep their position.
     uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
-    if (!site && I_.frames.depth() > 0) {
-      line = I_.frames.top().line;
-      column = I_.frames.top().column;
+    if (!site && I.frames.depth() > 0) {
+      line = I.frames.top().line;
+      column = I.frames.top().column;
     }
-    pushed_ = I_.frames.try_push(id_, line, column);
+    pushed_ = I.frames.try_push(id_, line, column);
     if (bits & aiprof::instrumentation::kHookBuiltin)
       aiprof::instrumentation::g_observer->on_builtin_enter(id_);
   }
   [[gnu::noinline]] void leave() {
     AIPROF_HOOK(kHookBuiltin, on_builtin_exit(id_));
-    if (pushed_) I_.frames.pop();
+    if (pushed_) I_->frames.pop();
   }
 
-  Interpreter::Impl& I_;
-  uint32_t id_;
-  bool entered_ = false, pushed_ = false;
+  bool entered_;
+  bool pushed_;           // set by enter()
+  Interpreter::Impl* I_;  // set by enter()
+  uint32_t id_;           // set by enter()
 };
 
 }  // namespace
