@@ -94,4 +94,8 @@ struct RunClock {
   uint64_t duration_ns() const;
 };
 
+// The collector runs the heap logged, timed from the run's start (for modes that do not
+// observe the collector: sampling).
+std::vector<aiprof::report::GcEvent> gc_runs_from_heap(const Heap& heap, const RunClock& clock);
+
 }  // namespace anarchy::cli

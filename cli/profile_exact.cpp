@@ -60,7 +60,9 @@ void add_hybrid_samples(aiprof::report::Profile& profile, const sam::SampledSess
 // sampler), and the conversion.
 int exact_job(void* p) {
   auto* job = static_cast<ExactJob*>(p);
-  Interpreter interp(run_options_for(job->program));
+  RunOptions options = run_options_for(job->program);
+  options.builtin_frames = job->sampled;  // the sampler reads them (module granularity too)
+  Interpreter interp(options);
   std::optional<sam::Sampler> sampler;
   sam::ThreadRegistration registration;
   if (job->sampled) {

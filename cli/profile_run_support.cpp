@@ -82,4 +82,15 @@ aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap) {
   return m;
 }
 
+std::vector<aiprof::report::GcEvent> gc_runs_from_heap(const Heap& heap, const RunClock& clock) {
+  std::vector<aiprof::report::GcEvent> out;
+  for (const GcRecord& r : heap.gc_records()) {
+    if (r.start < clock.steady_start) continue;  // before the profiled run (none today)
+    auto start = std::chrono::duration_cast<std::chrono::nanoseconds>(r.start - clock.steady_start);
+    out.push_back({static_cast<uint64_t>(start.count()), r.duration_ns, r.reclaimed_bytes,
+                   r.reclaimed_objects});
+  }
+  return out;
+}
+
 }  // namespace anarchy::cli

@@ -36,6 +36,11 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
   p.labels = job.settings.labels;
   if (job.settings.profiler.output.include_system_info) p.system_info = rep::collect_system_info();
   p.memory = memory_from_heap(interp.heap());
+  p.memory.gc_runs = gc_runs_from_heap(interp.heap(), clock);
+  if (p.memory.gc_runs.size() < p.memory.gc_collections)
+    p.profiler.notes.push_back(std::to_string(p.memory.gc_collections - p.memory.gc_runs.size()) +
+                               " GC runs past the first " + std::to_string(Heap::kMaxGcRecords) +
+                               " are counted but not marked on the timeline");
   p.operations.measured = false;
   rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
                            job.settings.profiler.output.include_source_locations};
@@ -48,7 +53,9 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
 // Runs on the large-stack thread: the interpreter, sampled from its first statement to its last.
 int sampling_job(void* p) {
   auto* job = static_cast<SamplingJob*>(p);
-  Interpreter interp(run_options_for(job->program));
+  RunOptions options = run_options_for(job->program);
+  options.builtin_frames = true;  // the sampler reads them
+  Interpreter interp(options);
   sam::Sampler sampler(job->settings.sampler);
   RunClock clock;
   int status;

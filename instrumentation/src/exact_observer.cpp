@@ -12,7 +12,7 @@ static_assert(std::size(kTrackedFor) == static_cast<size_t>(OperationType::Count
 uint32_t time_bits(const ProfilerConfig& config) {
   if (!config.time_profiling.enabled) return 0;
   uint32_t bits = kHookModule | kHookImport | kHookCollect;
-  if (config.granularity != Granularity::Module) bits |= kHookCall;
+  if (config.granularity != Granularity::Module) bits |= kHookCall | kHookBuiltin;
   if (config.granularity == Granularity::Expression) bits |= kHookNode | kHookBlock;
   return bits;
 }
@@ -105,7 +105,7 @@ SourceLocation ExactObserver::location_of(uint32_t function_id) const {
 
 SpanDescription ExactObserver::describe(SpanKey key) const {
   SpanType type = span_type_of(key);
-  if (type == SpanType::Function || type == SpanType::Module) {
+  if (type == SpanType::Function || type == SpanType::Module || type == SpanType::Builtin) {
     auto id = static_cast<uint32_t>(span_payload(key));
     return SpanDescription{function_name(id), type, location_of(id)};
   }

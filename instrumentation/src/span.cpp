@@ -22,6 +22,8 @@ std::string_view span_type_name(SpanType type) {
       return "custom";
     case SpanType::Root:
       return "root";
+    case SpanType::Builtin:
+      return "builtin";
   }
   return "custom";
 }

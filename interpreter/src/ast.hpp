@@ -114,6 +114,8 @@ struct MemberExpr : Node {
   // Built-in methods of this name by receiver kind, looked up on first use (evaluator).
   mutable bool methods_resolved = false;
   mutable NativeMethod array_method = nullptr, string_method = nullptr, number_method = nullptr;
+  // The frame ids their calls push ("Array.push", ...; FunctionRegistry), with the methods.
+  mutable uint32_t array_frame = 0, string_frame = 0, number_frame = 0;
   mutable bool is_length = false;  // "length" / "len"
   MemberExpr() : Node(NodeKind::Member) {}
 };

@@ -280,16 +280,24 @@ static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj*
           std::string(name->view()) + " is not defined in module " + m->node->name, at);
 }
 
-// The built-in methods and the length property a member name can mean, found once per site.
-static const MemberExpr* resolved(const MemberExpr* m) {
-  if (!m->methods_resolved) {
-    std::string_view name = str_of(m->name)->view();
-    m->array_method = find_array_method(name);
-    m->string_method = find_string_method(name);
-    m->number_method = find_number_method(name);
-    m->is_length = name == "length" || name == "len";
-    m->methods_resolved = true;
-  }
+// The built-in methods and the length property a member name can mean, with the frame ids
+// their calls push (once per site, out of line: resolved() is on every member access).
+[[gnu::noinline, gnu::cold]] static void resolve_methods(Interpreter::Impl& I, const MemberExpr* m) {
+  std::string_view name = str_of(m->name)->view();
+  m->array_method = find_array_method(name);
+  m->string_method = find_string_method(name);
+  m->number_method = find_number_method(name);
+  std::string method(name);
+  if (m->array_method) m->array_frame = I.builtin_frame("Array." + method);
+  if (m->string_method) m->string_frame = I.builtin_frame("String." + method);
+  if (m->number_method) m->number_frame = I.builtin_frame("Number." + method);
+  m->is_length = name == "length" || name == "len";
+  m->methods_resolved = true;
+}
+
+[[gnu::always_inline]] static inline const MemberExpr* resolved(Interpreter::Impl& I,
+                                                                const MemberExpr* m) {
+  if (AIPROF_UNLIKELY(!m->methods_resolved)) resolve_methods(I, m);
   return m;
 }
 
@@ -570,18 +578,82 @@ class ArgBuffer {
 
 }  // namespace
 
+namespace {
+
+// A built-in call: its frame on the stack a sampler reads (when there is room) and, with an
+// exact profiler listening, its span. Unless one of them wants it, one predictable branch on
+// entry and one on exit: the frame's id and position are worked out only when it is pushed.
+class BuiltinCall {
+ public:
+  // A built-in method (frame_id) or a native function value (native, whose id it caches),
+  // called from site (null: called back by a built-in).
+  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, uint32_t frame_id, NativeObj* native,
+                                     const Node* site) {
+    using namespace aiprof::instrumentation;
+#if AIPROF_ENABLE_HOOKS
+    uint32_t bits = g_hook_mask | I.builtin_frame_bits;
+#else
+    uint32_t bits = I.builtin_frame_bits;
+#endif
+    entered_ = bits & (kHookBuiltin | kHookBuiltinFrame);
+    if (AIPROF_UNLIKELY(entered_)) enter(I, frame_id, bits, native, site);
+  }
+  [[gnu::always_inline]] ~BuiltinCall() {
+    if (AIPROF_UNLIKELY(entered_)) leave();
+  }
+  BuiltinCall(const BuiltinCall&) = delete;
+  BuiltinCall& operator=(const BuiltinCall&) = delete;
+
+ private:
+  // Everything but the test of entered_ is here, so the path without a listener stores one bool.
+  [[gnu::noinline]] void enter(Interpreter::Impl& I, uint32_t frame_id, uint32_t bits,
+                               NativeObj* native, const Node* site) {
+    I_ = &I;
+    id_ = native ? I.native_frame(native) : frame_id;
+    // Where the frame stands: its call, or (called back by a built-in) where the innermost
+    // frame stands, so errors raised without a node keep their position.
+    uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
+    if (!site && I.frames.depth() > 0) {
+      line = I.frames.top().line;
+      column = I.frames.top().column;
+    }
+    pushed_ = I.frames.try_push(id_, line, column);
+    if (bits & aiprof::instrumentation::kHookBuiltin)
+      aiprof::instrumentation::g_observer->on_builtin_enter(id_);
+  }
+  [[gnu::noinline]] void leave() {
+    AIPROF_HOOK(kHookBuiltin, on_builtin_exit(id_));
+    if (pushed_) I_->frames.pop();
+  }
+
+  bool entered_;
+  bool pushed_;           // set by enter()
+  Interpreter::Impl* I_;  // set by enter()
+  uint32_t id_;           // set by enter()
+};
+
+}  // namespace
+
 static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
   Value receiver = I.eval(m->object);
   NativeFn method = nullptr;
+  uint32_t frame_id = 0;
   Value callee;
-  resolved(m);
+  resolved(I, m);
   switch (receiver.tag()) {
     case Tag::Array:
       AIPROF_HOOK(kHookArray, on_array_op(2));
       method = m->array_method;
+      frame_id = m->array_frame;
       break;
-    case Tag::String: method = m->string_method; break;
-    case Tag::Number: method = m->number_method; break;
+    case Tag::String:
+      method = m->string_method;
+      frame_id = m->string_frame;
+      break;
+    case Tag::Number:
+      method = m->number_method;
+      frame_id = m->number_frame;
+      break;
     default: break;
   }
   if (method == nullptr) callee = get_member(I, receiver, m->name, m);
@@ -594,6 +666,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   I.set_position(c);
   try {
+    BuiltinCall call(I, frame_id, nullptr, c);
     return method(I.in, receiver, Args(args.data(), args.size()));
   } catch (NativeError& e) {
     I.raise(e.kind, e.message, c);
@@ -664,6 +737,7 @@ Value Interpreter::Impl::call_value(const Value& callee, const Value* args, size
 Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t argc, const Node* site) {
   set_position(site);
   try {
+    BuiltinCall call(*this, 0, n, site);
     return n->fn(in, n->self, Args(args, argc));
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
@@ -969,7 +1043,7 @@ Value eval_binary_general(Impl& I, const Node* n);
 }
 
 [[gnu::noinline]] Value eval_member(Impl& I, const Node* n) {
-  auto* m = resolved(static_cast<const MemberExpr*>(n));
+  auto* m = resolved(I, static_cast<const MemberExpr*>(n));
   Value obj = I.eval(m->object);
   if (m->is_length && obj.is_array()) return Value::number(static_cast<double>(arr_of(obj)->items.size()));
   return get_member(I, obj, m->name, n);

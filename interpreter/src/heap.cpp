@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <new>
+#include <optional>
+
+#include "aiprof/instrumentation/frame_stack.hpp"
 
 #include "anarchy/interpreter/objects.hpp"
 
@@ -249,11 +252,30 @@ void clear_contents(HeapObj* o) {
 // Trial deletion (as CPython's gc does): subtract references that containers hold to each
 // other; whatever keeps a positive count is referenced from outside (the evaluator's values,
 // the globals) and is live, as is everything reachable from it. The rest is cyclic garbage.
+// A run of the collector: under its own frame (when a frame stack was given), timed, logged.
 size_t Heap::collect() {
   if (collecting_) return 0;
   collecting_ = true;
+  std::optional<aiprof::instrumentation::OptionalFrame> frame;
+  if (collector_frames_) frame.emplace(*collector_frames_, collector_frame_id_, 0, 0);
   auto t0 = std::chrono::steady_clock::now();
+  uint64_t bytes_before = stats_.collected_bytes, objects_before = stats_.collected_objects;
   AIPROF_HOOK(kHookCollect, on_collect_begin());
+  size_t freed = collect_cycles();
+  auto ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count());
+  stats_.collection_ns += ns;
+  if (gc_records_.size() < kMaxGcRecords)
+    gc_records_.push_back(GcRecord{t0, ns, stats_.collected_bytes - bytes_before,
+                                   stats_.collected_objects - objects_before});
+  AIPROF_HOOK(kHookCollect, on_collect_end(freed, stats_.collected_bytes - bytes_before));
+  collecting_ = false;
+  return freed;
+}
+
+// Trial deletion over every container: what only other garbage refers to is garbage.
+size_t Heap::collect_cycles() {
   HeapObj* head = &containers_;
   for (HeapObj* o = head->gc_next; o != head; o = o->gc_next) {
     o->gc_refs = o->refcount;
@@ -282,14 +304,9 @@ size_t Heap::collect() {
   ++stats_.collections;
   stats_.collected_objects += garbage.size();
   stats_.collected_bytes += bytes;
-  stats_.collection_ns += static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
-          .count());
   containers_since_collect_ = 0;
   // Collect again after as many new containers as there are live ones (amortised O(1)).
   collect_threshold_ = std::max<size_t>(20000, container_count_);
-  AIPROF_HOOK(kHookCollect, on_collect_end(garbage.size(), bytes));
-  collecting_ = false;
   return garbage.size();
 }
 

@@ -141,18 +141,28 @@ struct Interpreter::Impl {
     }
   }
 
+  // The frame id of the built-in named `name` ("String.split", "print"): registered (kind
+  // Builtin) on first use, so ids cost nothing for built-ins a program never calls.
+  uint32_t builtin_frame(const std::string& name);
+  // The frame id a native function value's calls push (cached in the object).
+  uint32_t native_frame(NativeObj* n);
+
   Interpreter& in;
   Heap& heap;
   aiprof::instrumentation::FrameStack& frames;
   std::vector<std::unique_ptr<FileNode>> files;  // the import graph, main file first
   std::vector<Value> globals;
   std::unordered_map<std::string, uint32_t> global_index;
+  std::unordered_map<std::string, uint32_t> builtin_frames;  // name -> frame id
   std::vector<std::string> variable_names;
   Env* env = nullptr;  // the innermost environment of the running code
   Value ret;           // the value of a Flow::Return in flight
   std::atomic<bool> budget_limited{false};  // there is a step budget
   const std::atomic<bool>* attention = &budget_limited;
   bool step_limited = false;
+  // Hook bits that make a built-in call push its frame (kHookBuiltinFrame when
+  // RunOptions::builtin_frames), or'ed with g_hook_mask at each built-in call.
+  uint32_t builtin_frame_bits = 0;
   uint64_t budget = 0;
   const std::atomic<bool>* interrupt = nullptr;
   const char* stack_limit = nullptr;  // below this the native stack is nearly exhausted

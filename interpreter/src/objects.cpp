@@ -77,6 +77,7 @@ Value make_native(NativeFn fn, const char* name, Value self) {
   n->fn = fn;
   n->name = name;
   n->self = std::move(self);
+  n->frame_id = kNoFrameId;
   return Value::adopt(Tag::Native, n);
 }
 

@@ -43,16 +43,44 @@ void throw_error(ErrorKind kind, std::string message) { throw NativeError{kind, 
 
 // ---------------------------------------------------------------- errors
 
+// The guest frames only: built-in and collector frames are for the profiler (a guest traceback
+// names the guest code that called a built-in, at the call).
 std::vector<TraceEntry> Interpreter::Impl::traceback(uint32_t line, uint32_t column) const {
+  using aiprof::instrumentation::FrameKind;
   std::vector<TraceEntry> out;
   uint32_t depth = frames.depth();
   for (uint32_t i = 0; i < depth; ++i) {
     const auto& f = frames.frame(i);
     const auto& info = in.functions().at(f.function_id());
-    bool innermost = i + 1 == depth;
-    out.push_back({info.name, info.file, innermost ? line : f.line, innermost ? column : f.column});
+    if (info.kind == FrameKind::Builtin || info.kind == FrameKind::GC) continue;
+    out.push_back({info.name, info.file, f.line, f.column});
+  }
+  if (!out.empty()) {
+    out.back().line = line;
+    out.back().column = column;
   }
   return out;
+}
+
+uint32_t Interpreter::Impl::builtin_frame(const std::string& name) {
+  auto [it, inserted] = builtin_frames.emplace(name, 0);
+  if (inserted)
+    it->second = in.functions_.add(
+        {name, "", 0, 0, aiprof::instrumentation::FrameKind::Builtin});
+  return it->second;
+}
+
+// A bound method (`f = s.split`) is named by its receiver's type, as a method call is.
+uint32_t Interpreter::Impl::native_frame(NativeObj* n) {
+  if (n->frame_id != kNoFrameId) return n->frame_id;
+  std::string name = n->name ? n->name : "<native>";
+  switch (n->self.tag()) {
+    case Tag::Array: name = "Array." + name; break;
+    case Tag::String: name = "String." + name; break;
+    case Tag::Number: name = "Number." + name; break;
+    default: break;
+  }
+  return n->frame_id = builtin_frame(name);
 }
 
 static Value error_object(ErrorKind kind, const std::string& message, uint32_t line, uint32_t column) {
@@ -84,6 +112,10 @@ Interpreter::Impl::Impl(Interpreter& owner) : in(owner), heap(owner.heap_), fram
   // Reserved, not touched: pages are committed only as deep as calls really go.
   value_stack_size = size_t{owner.options().max_depth + 64} * 512;
   value_stack.reset(new unsigned char[value_stack_size]);
+  if (owner.options().builtin_frames)
+    builtin_frame_bits = aiprof::instrumentation::kHookBuiltinFrame;
+  heap.set_collector_frame(
+      &frames, owner.functions_.add({"<gc>", "", 0, 0, aiprof::instrumentation::FrameKind::GC}));
   auto named = make_globals(owner);
   for (auto& [name, value] : named) {
     global_index.emplace(name, static_cast<uint32_t>(globals.size()));
@@ -93,6 +125,7 @@ Interpreter::Impl::Impl(Interpreter& owner) : in(owner), heap(owner.heap_), fram
 
 Interpreter::Impl::~Impl() {
   Heap::set_current(&heap);
+  heap.set_collector_frame(nullptr, 0);
   ret = Value();
   globals.clear();
   files.clear();

@@ -34,6 +34,8 @@ FrameKind frame_kind_of(inst::SpanType type) {
       return FrameKind::Custom;
     case inst::SpanType::Root:
       return FrameKind::Root;
+    case inst::SpanType::Builtin:
+      return FrameKind::Builtin;
   }
   return FrameKind::Custom;
 }

@@ -23,6 +23,8 @@ FrameKind frame_kind_of(inst::FrameKind kind) {
       return FrameKind::Native;
     case inst::FrameKind::Builtin:
       return FrameKind::Builtin;
+    case inst::FrameKind::GC:
+      return FrameKind::GC;
   }
   return FrameKind::Function;
 }

@@ -50,6 +50,14 @@ class ExactObserver final : public InterpreterObserver, public SpanDescriber {
   void on_call_exit(uint32_t) override {
     if (function_spans_) tree_->exit();
   }
+  // Built-ins are spans as guest functions are (cProfile lists them too), so exact and sampled
+  // self times split alike in hybrid mode. They are not counted as function calls.
+  void on_builtin_enter(uint32_t frame_id) override {
+    if (function_spans_) tree_->enter(span_key(SpanType::Builtin, frame_id));
+  }
+  void on_builtin_exit(uint32_t) override {
+    if (function_spans_) tree_->exit();
+  }
   void on_node_enter(uint16_t kind, SourcePos pos) override {
     tree_->enter(expression_key(SpanType::Expression, kind, pos.line, pos.column));
   }

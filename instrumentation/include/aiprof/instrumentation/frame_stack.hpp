@@ -1,7 +1,10 @@
 // The guest call stack, kept in a form a SIGPROF handler, or a sampling thread on another
 // core, can read.
 //
-// The interpreter pushes one Frame per guest call; the sampler copies the frame ids out,
+// The interpreter pushes one Frame per guest call, per built-in call and per run of the cycle
+// collector (their ids name them in the FunctionRegistry, kinds Builtin and GC, so sampled time
+// lands in `String.split` or `<gc>` rather than in the guest function that called them); the
+// sampler copies the frame ids out,
 // either from a signal handler on the owning thread or from its own thread. Pushes are
 // numbered: the state word holds the depth (low 32 bits) and the number of the last push (high
 // 32 bits), and each frame carries the number of the push that wrote it beside its function id
@@ -20,6 +23,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+
+#if defined(__GNUC__)
+#define AIPROF_FRAME_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define AIPROF_FRAME_UNLIKELY(x) (x)
+#endif
 
 namespace aiprof::instrumentation {
 
@@ -62,6 +71,15 @@ class FrameStack {
     f.column = column;
     // The depth and push number, last; a reader that sees them sees the frame.
     state_.store(push << 32 | (static_cast<uint32_t>(state) + 1), std::memory_order_release);
+  }
+
+  // Owner thread only: push() when there is room, else nothing (returns whether it pushed, so
+  // the caller pops only what it pushed). For frames that must never fail a call (built-ins,
+  // the collector): a full stack loses them from the samples, not the program.
+  bool try_push(uint32_t function_id, uint32_t line, uint32_t column) {
+    if (AIPROF_FRAME_UNLIKELY(depth() >= capacity_)) return false;
+    push(function_id, line, column);
+    return true;
   }
 
   // Owner thread only. (A pop rewrites no frame, so it leaves the push number alone.)
@@ -124,6 +142,23 @@ class FrameStack {
   std::unique_ptr<Frame[]> frames_;
   uint32_t capacity_;
   std::atomic<uint64_t> state_{0};  // last push number << 32 | depth
+};
+
+// A frame for a scope that may be left out when the stack is full (a built-in call, a collector
+// run): pushed with try_push(), popped only if it was pushed. Owner thread only.
+class OptionalFrame {
+ public:
+  OptionalFrame(FrameStack& stack, uint32_t function_id, uint32_t line, uint32_t column)
+      : stack_(stack), pushed_(stack.try_push(function_id, line, column)) {}
+  ~OptionalFrame() {
+    if (pushed_) stack_.pop();
+  }
+  OptionalFrame(const OptionalFrame&) = delete;
+  OptionalFrame& operator=(const OptionalFrame&) = delete;
+
+ private:
+  FrameStack& stack_;
+  bool pushed_;
 };
 
 // Pushes a frame for a scope (native code that keeps its own frame stack for the sampler):

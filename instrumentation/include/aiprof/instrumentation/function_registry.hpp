@@ -10,10 +10,12 @@
 
 namespace aiprof::instrumentation {
 
-enum class FrameKind : uint8_t { Function, Module, Native, Builtin };
+// Builtin: a built-in function or method ("String.split", "Array.push", "print"), no file.
+// GC: the cycle collector ("<gc>", the name exact mode's GC spans carry).
+enum class FrameKind : uint8_t { Function, Module, Native, Builtin, GC };
 
 struct FunctionInfo {
-  std::string name;  // qualified: "module.function" ("m.fib"), or "module.<init>"
+  std::string name;  // qualified: "module.function" ("m.fib"), "module.<init>", "Array.push"
   std::string file;
   uint32_t line = 0;
   uint32_t column = 0;

@@ -38,6 +38,10 @@ enum HookBit : uint32_t {
   kHookCall = 1u << 11,       // guest function enter / exit
   kHookVariable = 1u << 12,   // variable accesses
   kHookDictionary = 1u << 13, // string-dictionary operations
+  kHookBuiltin = 1u << 14,    // built-in function / method enter / exit
+  // Not an observer's: the interpreter's own bit (never in g_hook_mask) for "push a frame per
+  // built-in call", tested with kHookBuiltin in one branch.
+  kHookBuiltinFrame = 1u << 31,
 };
 
 // Kinds of heap objects and operations, shared by the interpreter and the collectors.
@@ -74,6 +78,9 @@ class InterpreterObserver {
   virtual void on_import_end(const char* /*path*/) {}
   virtual void on_call_enter(uint32_t /*function_id*/) {}
   virtual void on_call_exit(uint32_t /*function_id*/) {}
+  // A built-in called by guest code; frame_id names it in the FunctionRegistry (kind Builtin).
+  virtual void on_builtin_enter(uint32_t /*frame_id*/) {}
+  virtual void on_builtin_exit(uint32_t /*frame_id*/) {}
   virtual void on_variable(uint32_t /*variable_id*/) {}
   virtual void on_dictionary(uint16_t /*op*/) {}
 };

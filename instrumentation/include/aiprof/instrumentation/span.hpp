@@ -12,7 +12,8 @@
 
 namespace aiprof::instrumentation {
 
-enum class SpanType : uint8_t { Function, Expression, Block, Module, GC, Import, Custom, Root };
+// Builtin: a built-in function or method called by guest code (payload: its frame id).
+enum class SpanType : uint8_t { Function, Expression, Block, Module, GC, Import, Custom, Root, Builtin };
 
 std::string_view span_type_name(SpanType type);
 

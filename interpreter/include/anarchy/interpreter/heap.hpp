@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <unordered_map>
 #include <cstddef>
@@ -15,6 +16,10 @@
 #include <vector>
 
 #include "anarchy/interpreter/value.hpp"
+
+namespace aiprof::instrumentation {
+class FrameStack;
+}
 
 namespace anarchy {
 
@@ -32,6 +37,14 @@ struct HeapStats {
   uint64_t collection_ns = 0;
   uint64_t collected_objects = 0;
   uint64_t collected_bytes = 0;
+};
+
+// One run of the cycle collector, as the heap logged it (steady_clock time).
+struct GcRecord {
+  std::chrono::steady_clock::time_point start;
+  uint64_t duration_ns = 0;
+  uint64_t reclaimed_bytes = 0;
+  uint64_t reclaimed_objects = 0;
 };
 
 class Heap;
@@ -80,6 +93,17 @@ class Heap {
   // Frees every container still alive (end of the interpreter's life).
   void collect_all_at_exit();
 
+  // While the collector runs, a frame `frame_id` (the registry's "<gc>") sits on `frames`, so
+  // a sampler charges collection time to the collector, not to the guest function below it.
+  void set_collector_frame(aiprof::instrumentation::FrameStack* frames, uint32_t frame_id) {
+    collector_frames_ = frames;
+    collector_frame_id_ = frame_id;
+  }
+  // The collector's runs in order, the first kMaxGcRecords of them (stats().collections
+  // counts them all), for the reports of modes that do not observe the collector themselves.
+  static constexpr size_t kMaxGcRecords = 100000;
+  const std::vector<GcRecord>& gc_records() const { return gc_records_; }
+
   const HeapStats& stats() const { return stats_; }
   uint64_t live_bytes() const { return live_bytes_.load(std::memory_order_relaxed); }
   // The counter itself, for a sampler's signal handler to read on each tick.
@@ -96,6 +120,7 @@ class Heap {
   void unlink(HeapObj* o);
   void destroy(HeapObj* o);
   void drain_pending();
+  size_t collect_cycles();
 
   HeapStats stats_;
   std::atomic<uint64_t> live_bytes_{0};
@@ -112,6 +137,9 @@ class Heap {
   uint32_t free_counts_[kClassCount] = {};
   std::unordered_map<std::string, Value> interned_;
   std::vector<HeapObj*> pending_;
+  std::vector<GcRecord> gc_records_;
+  aiprof::instrumentation::FrameStack* collector_frames_ = nullptr;
+  uint32_t collector_frame_id_ = 0;
   bool draining_ = false;
   bool collecting_ = false;
 };

@@ -34,6 +34,10 @@ struct RunOptions {
   FILE* out = stdout;             // where print writes
   FILE* err = stderr;             // where errors are reported
   FILE* in = stdin;               // what input() reads
+  // Built-in calls push frames of their own onto frames() ("String.split"), for a sampler that
+  // reads it; off, they cost one predictable branch. (An exact profiler listening to built-ins
+  // turns them on too; the collector's "<gc>" frame is always pushed.)
+  bool builtin_frames = false;
 };
 
 class Program;  // parsed + resolved import graph (private)

@@ -89,10 +89,14 @@ struct FuncObj : HeapObj {
 using Args = std::span<const Value>;
 using NativeFn = Value (*)(Interpreter&, const Value& self, Args args);
 
+// No frame id assigned yet (NativeObj::frame_id).
+constexpr uint32_t kNoFrameId = UINT32_MAX;
+
 struct NativeObj : HeapObj {
   NativeFn fn;
   const char* name;
   Value self;  // the receiver for a bound method, else Unset
+  uint32_t frame_id;  // the frame its calls push (FunctionRegistry), set on the first call
 };
 
 struct ModuleObj : HeapObj {
