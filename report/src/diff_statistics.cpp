@@ -105,20 +105,4 @@ WelchTest welch_t_test(const std::vector<double>& a, const std::vector<double>& 
   return out;
 }
 
-std::vector<double> holm_adjusted(const std::vector<double>& p) {
-  std::vector<size_t> order(p.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t i, size_t j) { return p[i] < p[j]; });
-  std::vector<double> adjusted(p.size());
-  double running = 0;
-  auto m = static_cast<double>(p.size());
-  for (size_t rank = 0; rank < order.size(); ++rank) {
-    // The (rank+1)-th smallest p is compared with alpha / (m - rank): scale it instead, and
-    // keep the adjusted values monotone.
-    running = std::max(running, std::min(1.0, (m - static_cast<double>(rank)) * p[order[rank]]));
-    adjusted[order[rank]] = running;
-  }
-  return adjusted;
-}
-
 }  // namespace aiprof::report

@@ -1,10 +1,13 @@
 // The tests `anarchy report diff` decides with (diff.hpp says when each is used): Welch's t-test
-// across runs, the exact test of two Poisson sample counts, and Holm's correction over the rows
-// of a diff. Pure functions; not async-signal-safe only because nothing here needs to be.
+// across runs and the exact test of two Poisson sample counts (Holm's correction over the rows
+// of a diff is statistics.hpp's, shared with the merger). Pure functions; not async-signal-safe
+// only because nothing here needs to be.
 #pragma once
 
 #include <cstdint>
 #include <vector>
+
+#include "aiprof/report/statistics.hpp"  // holm_adjusted, shared with the merger
 
 namespace aiprof::report {
 
@@ -36,10 +39,6 @@ struct WelchTest {
 // different means with no variance at all give p = 0.
 WelchTest welch_t_test(const std::vector<double>& a, const std::vector<double>& b,
                        double min_variance_a = 0, double min_variance_b = 0);
-
-// Holm's step-down adjustment: p-values that keep the family-wise error rate when compared with
-// the same alpha, in the order given.
-std::vector<double> holm_adjusted(const std::vector<double>& p);
 
 double mean_of(const std::vector<double>& values);
 // The sample standard deviation (n - 1); 0 for fewer than two values.
