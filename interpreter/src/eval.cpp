@@ -576,10 +576,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   Value callee;
   resolved(m);
   switch (receiver.tag()) {
-    case Tag::Array:
-      AIPROF_HOOK(kHookArray, on_array_op(2));
-      method = m->array_method;
-      break;
+    case Tag::Array: method = m->array_method; break;  // (counted by the method itself)
     case Tag::String: method = m->string_method; break;
     case Tag::Number: method = m->number_method; break;
     default: break;
