@@ -116,6 +116,7 @@ TEST_F(ProfileMetricsCliTest, SampledTimesAreEstimatesNeverZeros) {
                 1e-6)
         << f.dump();
     EXPECT_GT(f["percentage"].get<double>(), 0.0) << f.dump();
+    ASSERT_TRUE(f.contains("duration_ms_ci95")) << f.dump();
     // (1e-9: a function in every sample has the interval's top at its estimate, rounded.)
     EXPECT_LE(f["duration_ms_ci95"][0].get<double>(), f["duration_ms"].get<double>() + 1e-9);
     EXPECT_GE(f["duration_ms_ci95"][1].get<double>() + 1e-9, f["duration_ms"].get<double>());

@@ -234,6 +234,7 @@ TEST(ReportTest, SampledTimesAreEstimatesWithIntervals) {
   EXPECT_DOUBLE_EQ(row["self_ms"].get<double>(), 80.0);
   EXPECT_DOUBLE_EQ(row["percentage"].get<double>(), 60.0);
   // Wilson's 95% interval for 60 of 100: 50.2% to 69.1%.
+  ASSERT_TRUE(row.contains("percentage_ci95") && row.contains("duration_ms_ci95")) << row.dump();
   EXPECT_NEAR(row["percentage_ci95"][0].get<double>(), 50.2, 0.1);
   EXPECT_NEAR(row["percentage_ci95"][1].get<double>(), 69.1, 0.1);
   EXPECT_NEAR(row["duration_ms_ci95"][0].get<double>(), 100.4, 0.2);
