@@ -55,7 +55,6 @@ MemoryPoller::~MemoryPoller() {
 }
 
 void MemoryPoller::start() {
-  start_ = std::chrono::steady_clock::now();
   points_.clear();
   stopping_ = false;
   take_point(true);
@@ -84,6 +83,7 @@ void MemoryPoller::run() {
 
 void MemoryPoller::take_point(bool with_rss) {
   auto now = std::chrono::steady_clock::now();
+  if (points_.empty()) start_ = now;  // the first point is t = 0
   MemoryPoint point;
   point.t_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(now - start_).count());
