@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
+#include "aiprof/instrumentation/memory_collector.hpp"
+#include "aiprof/instrumentation/memory_poller.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
@@ -83,7 +85,11 @@ class InterruptToStop {
 
 // Shared by the modes (profile_run_support.cpp).
 RunOptions run_options_for(const ProgramRun& program);
-aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap);
+aiprof::instrumentation::HeapSnapshot heap_snapshot(const Heap& heap);
+aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap,
+                                               const aiprof::instrumentation::ProfilerConfig& config);
+void add_polled_memory(aiprof::report::MemoryMetrics& memory,
+                       const aiprof::instrumentation::MemoryPoller& poller);
 
 // When the profiled run started and ended.
 struct RunClock {

@@ -19,24 +19,6 @@ namespace sam = aiprof::sampler;
 
 namespace {
 
-// What the heap says at the end of the run: live bytes and objects, the reference counts of
-// live containers. Bucket labels follow Heap::refcount_histogram's powers of two.
-inst::HeapSnapshot snapshot_of(const Heap& heap) {
-  static constexpr const char* kBuckets[] = {"1",    "2",     "3-4",   "5-8",
-                                             "9-16", "17-32", "33-64", ">64"};
-  inst::HeapSnapshot s;
-  s.taken = true;
-  s.live_bytes = heap.live_bytes();
-  s.live_objects = heap.live_objects();
-  const HeapStats& stats = heap.stats();
-  for (size_t k = 0; k < kObjKinds && k < inst::kObjectTypeCount; ++k)
-    s.live_objects_by_type[k] = stats.objects_created[k] - stats.objects_freed[k];
-  std::vector<uint64_t> histogram = heap.refcount_histogram();
-  for (size_t b = 0; b < histogram.size() && b < std::size(kBuckets); ++b)
-    if (histogram[b]) s.refcount_histogram.emplace_back(kBuckets[b], histogram[b]);
-  return s;
-}
-
 struct ExactJob {
   const ProgramRun& program;
   const ProfileSettings& settings;
@@ -65,7 +47,7 @@ int exact_job(void* p) {
   Interpreter interp(options);
   std::optional<sam::Sampler> sampler;
   sam::ThreadRegistration registration;
-  if (job->sampled) {
+  if (job->sampled && job->settings.profiler.enabled) {  // enabled = false: no sampler either
     sampler.emplace(job->settings.sampler);
     registration = sampler->register_current_thread("main", &interp.frames(),
                                                     &interp.heap().live_bytes_counter());
@@ -74,19 +56,30 @@ int exact_job(void* p) {
   inst::ExactObserver observer(
       profiler,
       inst::InterpreterNames{&interp.functions(), &interp.variable_names(), node_kind_name});
+  const inst::ProfilerConfig& config = job->settings.profiler;
+  std::optional<inst::MemoryPoller> poller;
+  // Every millisecond in exact mode; beside a sampler (which records the heap at every sample)
+  // 100 Hz, so it stays out of the sampling thread's way on the other core.
+  if (config.enabled && config.memory_profiling.enabled)
+    poller.emplace(&interp.heap().live_bytes_counter(),
+                   std::chrono::milliseconds(sampler ? 10 : 1));
   profiler.start_session(std::filesystem::path(job->program.file).stem().string());
   profiler.memory().set_baseline(interp.heap().live_bytes());
   observer.attach();
+  if (poller) poller->start();
   if (sampler) sampler->start();
   int status = interp.run_file(job->program.file);
   if (sampler) sampler->stop();
+  if (poller) poller->stop();
   observer.detach();
   registration = sam::ThreadRegistration();
-  profiler.memory().set_heap_snapshot(snapshot_of(interp.heap()));
+  profiler.memory().set_heap_snapshot(heap_snapshot(interp.heap()));
   inst::ProfilingSession session = profiler.end_session();
   job->outcome.exit_status = status;
   job->outcome.profile =
       aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
+  if (poller) add_polled_memory(job->outcome.profile.memory, *poller);
+  if (job->sampled) job->outcome.profile.mode = "hybrid";
   if (sampler)
     add_hybrid_samples(job->outcome.profile, sampler->take_results(), interp, job->settings);
   return status;

@@ -2,6 +2,7 @@
 // guest stacks on every tick; the Profile comes from the samples plus the heap's own figures.
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "aiprof/report/from_exact.hpp"
 #include "aiprof/report/from_samples.hpp"
@@ -14,6 +15,7 @@ namespace anarchy::cli {
 
 namespace rep = aiprof::report;
 namespace sam = aiprof::sampler;
+namespace inst = aiprof::instrumentation;
 
 namespace {
 
@@ -23,8 +25,12 @@ struct SamplingJob {
   ProfileOutcome outcome;
 };
 
+// What the configuration leaves measured. Sampling mode takes no spans and counts no
+// operations; `enabled = false` switches the sampler off too (the program still runs).
 rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
-                             const sam::SampledSession& session, const RunClock& clock) {
+                             const sam::SampledSession* session, const RunClock& clock,
+                             const inst::MemoryPoller* poller) {
+  const inst::ProfilerConfig& config = job.settings.profiler;
   rep::Profile p;
   p.session_name = std::filesystem::path(job.program.file).stem().string();
   p.mode = "sampling";
@@ -34,43 +40,68 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
   p.duration_ns = clock.duration_ns();
   p.time_measured = false;  // no exact spans: times are estimated from samples
   p.labels = job.settings.labels;
-  if (job.settings.profiler.output.include_system_info) p.system_info = rep::collect_system_info();
-  p.memory = memory_from_heap(interp.heap());
-  p.memory.gc_runs = gc_runs_from_heap(interp.heap(), clock);
-  if (p.memory.gc_runs.size() < p.memory.gc_collections)
-    p.profiler.notes.push_back(std::to_string(p.memory.gc_collections - p.memory.gc_runs.size()) +
-                               " GC runs past the first " + std::to_string(Heap::kMaxGcRecords) +
-                               " are counted but not marked on the timeline");
+  if (config.output.include_system_info) p.system_info = rep::collect_system_info();
+  p.memory = memory_from_heap(interp.heap(), config);
+  if (poller) add_polled_memory(p.memory, *poller);
+  if (p.memory.measured) {
+    p.memory.gc_runs = gc_runs_from_heap(interp.heap(), clock);
+    if (p.memory.gc_runs.size() < p.memory.gc_collections)
+      p.profiler.notes.push_back(std::to_string(p.memory.gc_collections - p.memory.gc_runs.size()) +
+                                 " GC runs past the first " + std::to_string(Heap::kMaxGcRecords) +
+                                 " are counted but not marked on the timeline");
+  }
   p.operations.measured = false;
-  rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
-                           job.settings.profiler.output.include_source_locations};
-  rep::add_samples(p, session, naming);
-  p.profiler.overhead_percent = p.sampling->overhead_percent;
+  if (session) {
+    rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
+                             config.output.include_source_locations};
+    rep::add_samples(p, *session, naming);
+    p.profiler.overhead_percent = p.sampling->overhead_percent;
+  } else {
+    p.profiler.notes.push_back(
+        "profiling was disabled (enabled = false): the program ran without the sampler");
+  }
   p.profiler.notes.push_back("operation counts are measured in exact and hybrid modes only");
+  if (!p.memory.measured)
+    p.profiler.notes.push_back("memory was not measured (memory_profiling.enabled = false)");
   return p;
 }
 
-// Runs on the large-stack thread: the interpreter, sampled from its first statement to its last.
+// Runs on the large-stack thread: the interpreter, sampled from its first statement to its
+// last (unless profiling is disabled), with the heap and RSS polled beside it.
 int sampling_job(void* p) {
   auto* job = static_cast<SamplingJob*>(p);
+  const inst::ProfilerConfig& config = job->settings.profiler;
+  bool sampled = config.enabled;
+  bool memory = config.enabled && config.memory_profiling.enabled;
   RunOptions options = run_options_for(job->program);
-  options.builtin_frames = true;  // the sampler reads them
+  options.builtin_frames = sampled;  // the sampler reads them
   Interpreter interp(options);
-  sam::Sampler sampler(job->settings.sampler);
+  std::optional<sam::Sampler> sampler;
+  if (sampled) sampler.emplace(job->settings.sampler);
+  std::optional<inst::MemoryPoller> poller;
+  // The sampler records the heap at every sample; the poller adds RSS, at 100 Hz so it stays
+  // out of the sampling thread's way on the other core.
+  if (memory) poller.emplace(&interp.heap().live_bytes_counter(), std::chrono::milliseconds(10));
   RunClock clock;
   int status;
   {
-    sam::ThreadRegistration registration = sampler.register_current_thread(
-        "main", &interp.frames(), &interp.heap().live_bytes_counter());
+    sam::ThreadRegistration registration;
+    if (sampler)
+      registration = sampler->register_current_thread(
+          "main", &interp.frames(), memory ? &interp.heap().live_bytes_counter() : nullptr);
     clock.begin();
-    sampler.start();
+    if (poller) poller->start();
+    if (sampler) sampler->start();
     status = interp.run_file(job->program.file);
-    sampler.stop();
+    if (sampler) sampler->stop();
+    if (poller) poller->stop();
     clock.finish();
   }
-  sam::SampledSession session = sampler.take_results();
+  std::optional<sam::SampledSession> session;
+  if (sampler) session.emplace(sampler->take_results());
   job->outcome.exit_status = status;
-  job->outcome.profile = sampled_profile(*job, interp, session, clock);
+  job->outcome.profile = sampled_profile(*job, interp, session ? &*session : nullptr, clock,
+                                         poller ? &*poller : nullptr);
   job->outcome.profile.exit_status = status;
   return status;
 }

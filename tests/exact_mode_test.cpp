@@ -20,12 +20,90 @@ namespace {
 namespace inst = aiprof::instrumentation;
 namespace rep = aiprof::report;
 
+// An account of the heap kept by the test itself, through the hooks: every allocation and
+// free the interpreter announces is counted here and then passed on to the profiler's
+// observer. It owes nothing to the profiler's collectors or to the heap's own statistics, so
+// the profile's memory figures can be checked against it.
+class AllocationCounter final : public inst::InterpreterObserver {
+ public:
+  static constexpr uint32_t kOwnBits = inst::kHookAllocate | inst::kHookValueCreate;
+
+  // Stands between the interpreter and the observer attached now.
+  void install(uint64_t live_bytes_at_start) {
+    inner_ = inst::g_observer;
+    inner_mask_ = inst::g_hook_mask;
+    live_ = peak_ = live_bytes_at_start;
+    inst::attach_observer(this, inner_mask_ | kOwnBits);
+  }
+  void remove() { inst::attach_observer(inner_, inner_mask_); }
+
+  void on_allocate(inst::ObjectType type, size_t bytes) override {
+    ++allocations;
+    allocation_bytes += bytes;
+    ++allocations_by_type[static_cast<size_t>(type)];
+    live_ += bytes;
+    peak_ = std::max(peak_, live_);
+    if (passes(inst::kHookAllocate)) inner_->on_allocate(type, bytes);
+  }
+  void on_free(inst::ObjectType type, size_t bytes, uint32_t refcount) override {
+    ++frees;
+    free_bytes += bytes;
+    ++frees_by_type[static_cast<size_t>(type)];
+    live_ -= bytes;
+    if (passes(inst::kHookAllocate)) inner_->on_free(type, bytes, refcount);
+  }
+  void on_value_create(inst::ObjectType type) override {
+    ++created_by_type[static_cast<size_t>(type)];
+    if (passes(inst::kHookValueCreate)) inner_->on_value_create(type);
+  }
+  // Everything else goes straight on.
+  void on_node_enter(uint16_t k, inst::SourcePos p) override { inner_->on_node_enter(k, p); }
+  void on_node_exit(uint16_t k) override { inner_->on_node_exit(k); }
+  void on_block_enter(inst::SourcePos p) override { inner_->on_block_enter(p); }
+  void on_block_exit() override { inner_->on_block_exit(); }
+  void on_operation(inst::OperationType t, uint16_t op) override { inner_->on_operation(t, op); }
+  void on_collect_begin() override { inner_->on_collect_begin(); }
+  void on_collect_end(size_t o, size_t b) override { inner_->on_collect_end(o, b); }
+  void on_refcount(int d, uint32_t c) override { inner_->on_refcount(d, c); }
+  void on_property(inst::ObjectType r, const char* k, size_t n) override {
+    inner_->on_property(r, k, n);
+  }
+  void on_array_op(uint16_t op) override { inner_->on_array_op(op); }
+  void on_module_enter(uint32_t id) override { inner_->on_module_enter(id); }
+  void on_module_exit(uint32_t id) override { inner_->on_module_exit(id); }
+  void on_import_begin(const char* path) override { inner_->on_import_begin(path); }
+  void on_import_end(const char* path) override { inner_->on_import_end(path); }
+  void on_call_enter(uint32_t id) override { inner_->on_call_enter(id); }
+  void on_call_exit(uint32_t id) override { inner_->on_call_exit(id); }
+  void on_variable(uint32_t id) override { inner_->on_variable(id); }
+  void on_dictionary(uint16_t op) override { inner_->on_dictionary(op); }
+
+  uint64_t live_bytes() const { return live_; }
+  uint64_t peak_bytes() const { return peak_; }
+  // Objects of `type` created minus freed while installed (their headers are the only blocks
+  // of that type for objects and functions; arrays' and strings' buffers count as arrays).
+  int64_t net_objects(inst::ObjectType type) const {
+    size_t t = static_cast<size_t>(type);
+    return static_cast<int64_t>(created_by_type[t]) - static_cast<int64_t>(frees_by_type[t]);
+  }
+
+  uint64_t allocations = 0, allocation_bytes = 0, frees = 0, free_bytes = 0;
+  inst::PerObjectType allocations_by_type{}, frees_by_type{}, created_by_type{};
+
+ private:
+  bool passes(uint32_t bit) const { return inner_ && (inner_mask_ & bit); }
+  inst::InterpreterObserver* inner_ = nullptr;
+  uint32_t inner_mask_ = 0;
+  uint64_t live_ = 0, peak_ = 0;
+};
+
 struct ExactRun {
   int status = 0;
   rep::Profile profile;
   uint64_t heap_live_bytes = 0;       // the heap's own count at the end
   uint64_t heap_blocks_at_start = 0;  // allocations - deallocations by the heap's statistics
   uint64_t heap_blocks_at_end = 0;
+  AllocationCounter counted;          // the test's own account, through the hooks
 };
 
 uint64_t live_blocks(const Heap& heap) {
@@ -47,7 +125,9 @@ ExactRun profile_program(const std::string& path, const std::string* source,
     profiler.memory().set_baseline(interp.heap().live_bytes());
     run.heap_blocks_at_start = live_blocks(interp.heap());
     observer.attach();
+    run.counted.install(interp.heap().live_bytes());
     run.status = source ? interp.run_source(*source, path) : interp.run_file(path);
+    run.counted.remove();
     observer.detach();
     run.heap_live_bytes = interp.heap().live_bytes();
     run.heap_blocks_at_end = live_blocks(interp.heap());
@@ -172,35 +252,73 @@ ExactRun profile_keep_program(bool keep) {
   return profile_source(source);
 }
 
+// The profile's figures against the test's own count through the hooks (AllocationCounter),
+// and the heap's live bytes against both: three accounts kept apart must agree.
 TEST(ExactModeTest, MemoryFiguresAddUpAgainstTheHeap) {
   ExactRun run = profile_keep_program(true);
   const rep::MemoryMetrics& m = run.profile.memory;
+  const AllocationCounter& counted = run.counted;
   ASSERT_EQ(run.status, 0);
-  // Bytes: what was live at the start, plus allocated, minus freed, is what the heap holds.
-  uint64_t live_at_start = m.heap_bytes.front().value;
-  EXPECT_EQ(live_at_start + m.total_allocation_bytes - m.total_deallocation_bytes,
-            run.heap_live_bytes);
-  EXPECT_EQ(m.live_bytes_at_end, run.heap_live_bytes);
-  // Blocks: allocations - deallocations counted by the hooks = the heap's own count.
-  EXPECT_EQ(m.total_allocations - m.total_deallocations,
+  ASSERT_GT(counted.allocations, 1000u);
+  EXPECT_EQ(m.total_allocations, counted.allocations);
+  EXPECT_EQ(m.total_allocation_bytes, counted.allocation_bytes);
+  EXPECT_EQ(m.total_deallocations, counted.frees);
+  EXPECT_EQ(m.total_deallocation_bytes, counted.free_bytes);
+  EXPECT_EQ(m.peak_memory_bytes, counted.peak_bytes());
+  // What the heap says it holds at the end is what it held at the start plus what the hooks
+  // saw allocated minus what they saw freed.
+  EXPECT_EQ(m.live_bytes_at_end, counted.live_bytes());
+  EXPECT_EQ(run.heap_live_bytes, counted.live_bytes());
+  EXPECT_EQ(counted.allocations - counted.frees,
             run.heap_blocks_at_end - run.heap_blocks_at_start);
+  for (size_t t = 0; t < inst::kObjectTypeCount; ++t) {
+    std::string name(inst::object_type_name(static_cast<inst::ObjectType>(t)));
+    auto created = m.objects_by_type.find(name);
+    EXPECT_EQ(created == m.objects_by_type.end() ? 0 : created->second,
+              counted.created_by_type[t])
+        << name;
+    auto allocated = m.allocations_by_type.find(name);
+    EXPECT_EQ(allocated == m.allocations_by_type.end() ? 0 : allocated->second,
+              counted.allocations_by_type[t])
+        << name;
+  }
   uint64_t by_type = 0;
   for (const auto& [type, count] : m.live_objects_by_type) by_type += count;
   EXPECT_EQ(by_type, m.live_objects_at_end);
 }
 
+// Allocations by type are reported and add up to the totals, in count and in bytes.
+TEST(ExactModeTest, AllocationsByTypeAddUpToTheTotals) {
+  ExactRun run = profile_keep_program(true);
+  const rep::MemoryMetrics& m = run.profile.memory;
+  uint64_t count = 0, bytes = 0;
+  for (const auto& [type, n] : m.allocations_by_type) count += n;
+  for (const auto& [type, n] : m.allocation_bytes_by_type) bytes += n;
+  EXPECT_EQ(count, m.total_allocations);
+  EXPECT_EQ(bytes, m.total_allocation_bytes);
+  EXPECT_GE(m.allocations_by_type.at("object"), 1000u);  // one {v: t} per iteration
+}
+
+// The program keeps 100 objects, each holding one array. The hooks' own count of objects
+// created minus freed says so, and so must the profile's live objects.
 TEST(ExactModeTest, LiveObjectsAreExactlyWhatTheProgramKept) {
   ExactRun kept = profile_keep_program(true);
   ExactRun dropped = profile_keep_program(false);
-  // 100 objects kept, each holding one array.
-  EXPECT_EQ(kept.profile.memory.live_objects_at_end - dropped.profile.memory.live_objects_at_end,
-            200u);
+  using inst::ObjectType;
+  EXPECT_EQ(kept.counted.net_objects(ObjectType::Object) -
+                dropped.counted.net_objects(ObjectType::Object),
+            100);
   EXPECT_EQ(kept.profile.memory.live_objects_by_type["object"] -
                 dropped.profile.memory.live_objects_by_type["object"],
             100u);
   EXPECT_EQ(kept.profile.memory.live_objects_by_type["array"] -
                 dropped.profile.memory.live_objects_by_type["array"],
             100u);
+  EXPECT_EQ(kept.profile.memory.live_objects_at_end - dropped.profile.memory.live_objects_at_end,
+            200u);
+  // The 100 kept objects and arrays hold bytes the dropped run gave back.
+  EXPECT_EQ(kept.profile.memory.live_bytes_at_end - dropped.profile.memory.live_bytes_at_end,
+            kept.counted.live_bytes() - dropped.counted.live_bytes());
   EXPECT_GE(kept.profile.memory.objects_by_type["object"], 1000u);
 }
 
@@ -266,6 +384,20 @@ TEST_F(ExactModeFilesTest, ModuleLoadingAndImportsAreSpans) {
   EXPECT_EQ(total_of(run.profile, "util.twice").calls, 2u);
 }
 
+// The import span starts before the path is resolved and the file read: an import that
+// cannot be read, or one already loaded, still has its span (before, only parsing was one).
+TEST_F(ExactModeFilesTest, TheImportSpanCoversResolvingAndReading) {
+  std::ofstream(dir_ / "twice.ai") << "import \"lib.ai\";\nimport \"./lib.ai\";\n"
+                                      "m{ main(){ return util.twice(1); } }\n";
+  ExactRun twice = profile_program(path("twice.ai"), nullptr);
+  ASSERT_EQ(twice.status, 2);
+  EXPECT_EQ(total_of(twice.profile, "import " + path("lib.ai")).calls, 2u);
+  std::ofstream(dir_ / "missing.ai") << "import \"nowhere.ai\";\nm{ main(){ return 0; } }\n";
+  ExactRun missing = profile_program(path("missing.ai"), nullptr);
+  EXPECT_EQ(missing.status, 70);
+  EXPECT_EQ(total_of(missing.profile, "import " + path("nowhere.ai")).calls, 1u);
+}
+
 TEST_F(ExactModeFilesTest, ModuleGranularityHasNoFunctionSpans) {
   inst::ProfilerConfig config;
   config.granularity = inst::Granularity::Module;
@@ -298,6 +430,73 @@ TEST(ExactModeTest, OperationCountsMatchTheProgram) {
   EXPECT_GE(o.property_accesses_by_type.at("object"), 10u);
   EXPECT_GE(o.array, 10u);
   EXPECT_GE(o.accesses_by_variable.at("m.main.s"), 10u);
+}
+
+// Each category is reported only when it was tracked: a property access on an object feeds
+// both "object" and "property_accesses", and tracking one must not report the other (issue 13).
+TEST(ExactModeTest, TrackingOneCategoryNeverReportsAnother) {
+  const char* source = R"(m{ main(){
+    o = {k: 1}; a = [1, 2]; s = 0;
+    for (i = 0; i < 20; i++) { s = s + o.k + a[0]; a.push(i); }
+    return 0;
+  } })";
+  auto only = [&](inst::TrackedOperation op) {
+    inst::ProfilerConfig config;
+    config.operation_profiling.tracked_operations = inst::OperationSet::none();
+    config.operation_profiling.tracked_operations.add(op);
+    return profile_source(source, config).profile.operations;
+  };
+  rep::OperationMetrics properties = only(inst::TrackedOperation::PropertyAccess);
+  EXPECT_GE(properties.property_accesses, 20u);
+  EXPECT_EQ(properties.object, 0u);
+  EXPECT_EQ(properties.array, 0u);
+  EXPECT_FALSE(properties.counted("object"));
+  rep::OperationMetrics objects = only(inst::TrackedOperation::Object);
+  EXPECT_GE(objects.object, 20u);
+  EXPECT_EQ(objects.property_accesses, 0u);
+  EXPECT_TRUE(objects.property_accesses_by_type.empty());
+  EXPECT_FALSE(objects.counted("property_accesses"));
+  rep::OperationMetrics arrays = only(inst::TrackedOperation::Array);
+  EXPECT_GE(arrays.array, 40u);
+  EXPECT_EQ(arrays.property_accesses, 0u);
+  EXPECT_EQ(arrays.object, 0u);
+  EXPECT_EQ(arrays.arithmetic, 0u);
+}
+
+// Built-in array methods are array operations: each call counts once, like an element access.
+TEST(ExactModeTest, ArrayMethodsAreCountedAsArrayOperations) {
+  auto array_count = [](const std::string& body) {
+    std::string source = "m{ main(){ a = [3, 1, 2]; " + body + " return 0; } }";
+    return profile_source(source).profile.operations.array;
+  };
+  uint64_t none = array_count("");
+  EXPECT_EQ(array_count("a.push(4); a.push(5);") - none, 2u);
+  EXPECT_EQ(array_count("b = a.slice(1); c = a.map(function(x){ return x; });") - none, 2u);
+  // A method taken as a value and called later is the same operation.
+  EXPECT_EQ(array_count("f = a.push; f(9);") - none, 1u);
+  EXPECT_EQ(array_count("n = a.length; x = a[0];") - none, 1u);  // length is not a method call
+}
+
+// Anonymous functions are named by their line, so two in one function are two rows.
+TEST(ExactModeTest, AnonymousFunctionsAreNamedByTheirLine) {
+  const char* source =
+      "m{\n"
+      "  main(){\n"
+      "    up = function(x){ return x + 1; };\n"
+      "    down = function(x){ return x - 1; };\n"
+      "    return up(1) + down(1) - 2;\n"
+      "  }\n"
+      "}\n";
+  ExactRun run = profile_source(source);
+  EXPECT_EQ(total_of(run.profile, "m.main.<anonymous:3>").calls, 1u);
+  EXPECT_EQ(total_of(run.profile, "m.main.<anonymous:4>").calls, 1u);
+  EXPECT_FALSE(has_frame(run.profile, "m.main.<anonymous>", rep::FrameKind::Function));
+  EXPECT_EQ(run.profile.operations.calls_by_function["m.main.<anonymous:3>"], 1u);
+  // Two on one line are told apart by their columns.
+  ExactRun same_line = profile_source(
+      "m{\n  main(){\n    a = [1, 2].map(x => x + 1).map(x => x * 2);\n    return 0;\n  }\n}\n");
+  EXPECT_EQ(total_of(same_line.profile, "m.main.<anonymous:3:20>").calls, 2u);
+  EXPECT_EQ(total_of(same_line.profile, "m.main.<anonymous:3:36>").calls, 2u);
 }
 
 }  // namespace

@@ -61,7 +61,14 @@ Profile exact_profile() {
   m.gc_reclaimed_objects = 640;
   m.heap_bytes = {{0, 1000}, {600000000, 786432}, {1234000000, 24288}};
   m.gc_runs = {{700000000, 5000000, 262144, 640}};
+  m.allocations_by_type = {{"array", 24}, {"string", 1000}};
+  m.allocation_bytes_by_type = {{"array", 24288}, {"string", 500000}};
+  m.peak_rss_bytes = 9437184;
+  m.rss_bytes = {{0, 8388608}, {600000000, 9437184}, {1234000000, 9175040}};
   OperationMetrics& o = p.operations;
+  o.tracked = {"arithmetic",     "comparison",        "logical",           "string",
+               "array",          "object",            "function_calls",    "variable_accesses",
+               "property_accesses", "string_dictionary"};
   o.arithmetic = 5432;
   o.function_calls = 7;
   o.calls_by_function = {{"m.fib", 3}, {"m.load", 3}, {"m.main", 1}};
@@ -313,6 +320,29 @@ TEST(HtmlReportTest, InvalidUtf8InANameDoesNotStopTheReport) {
   ASSERT_NO_THROW(page = render(p));
   Json d = blob(page);
   EXPECT_EQ(d["frames"].back()[0], "bad\xEF\xBF\xBD\xEF\xBF\xBD name");  // U+FFFD each
+}
+
+// Allocations by type and the process's RSS are in the memory table, RSS in the graph's data;
+// categories not tracked and a histogram not taken read as not measured.
+TEST(HtmlReportTest, MemoryByTypeAndRssAreShownAndUntrackedIsNotMeasured) {
+  Profile p = exact_profile();
+  std::string page = render(p);
+  EXPECT_NE(page.find("<tr><th>Allocations by type</th><td>string: 1000 (488.3KB), array: 24 "
+                      "(23.7KB)</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<tr><th>Process memory (RSS)</th><td>peak 9.0MB, 8.0MB at start"),
+            std::string::npos);
+  EXPECT_EQ(blob(page)["memory"]["rss_bytes"].size(), 3u);
+  p.operations.tracked = {"arithmetic"};
+  p.memory.refcount_measured = false;
+  page = render(p);
+  EXPECT_NE(page.find("<tr><td>Function calls</td><td class=\"num\"><span "
+                      "class=\"not-measured\">not measured</span></td><td></td></tr>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<tr><td>Arithmetic</td><td class=\"num\">5432</td>"), std::string::npos);
+  EXPECT_NE(page.find("<tr><th>Reference counts (live containers)</th><td><span "
+                      "class=\"not-measured\">not measured</span>"),
+            std::string::npos);
 }
 
 TEST(HtmlReportTest, EmptyProfileRendersAndSaysWhatIsMissing) {

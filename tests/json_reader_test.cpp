@@ -49,6 +49,12 @@ TEST(JsonReaderTest, RoundTripKeepsWhatTheHumanKeysRound) {
   EXPECT_EQ(q.memory.heap_bytes[1].value, 786432.5);
   EXPECT_EQ(q.memory.gc_runs[1].duration_ns, 49999878u);
   EXPECT_FALSE(q.memory.deallocations_measured);
+  EXPECT_EQ(q.memory.allocations_by_type, p.memory.allocations_by_type);
+  EXPECT_EQ(q.memory.allocation_bytes_by_type, p.memory.allocation_bytes_by_type);
+  EXPECT_EQ(q.memory.peak_rss_bytes, 9437184u);
+  ASSERT_EQ(q.memory.rss_bytes.size(), 2u);
+  EXPECT_EQ(q.memory.rss_bytes[1].t_ns, 1000000007u);
+  EXPECT_TRUE(q.memory.refcount_measured);
   EXPECT_EQ(q.timeline[2].thread, 1u);
   EXPECT_EQ(q.threads[1].tid, 4243);
   EXPECT_EQ(q.profiler.min_duration_ns, 1000u);
@@ -64,6 +70,20 @@ TEST(JsonReaderTest, NotSampledStaysNotSampledAndNonFiniteNumbersSurvive) {
   Profile q = parse_json_profile(first, "x.json");
   EXPECT_FALSE(q.sampling);
   EXPECT_TRUE(std::isnan(std::get<double>(q.metrics["nan"])));
+  EXPECT_EQ(to_json(q), first);
+}
+
+// What was not measured stays not measured through a file: a reference-count histogram that
+// was never taken, operation categories that were not tracked.
+TEST(JsonReaderTest, NotMeasuredStaysNotMeasured) {
+  Profile p = rich_profile::make();
+  p.memory.refcount_measured = false;
+  std::string first = to_json(p);
+  Profile q = parse_json_profile(first, "rich.json");
+  EXPECT_FALSE(q.memory.refcount_measured);
+  EXPECT_FALSE(q.operations.counted("array"));
+  EXPECT_TRUE(q.operations.counted("arithmetic"));
+  EXPECT_TRUE(q.operations.accesses_by_variable.empty());  // variable accesses not tracked
   EXPECT_EQ(to_json(q), first);
 }
 

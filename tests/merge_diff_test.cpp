@@ -109,6 +109,11 @@ TEST(MergeTest, ThreadsTimelinesAndSeriesAreLaidEndToEnd) {
   EXPECT_EQ(m.memory.peak_memory_bytes, 786432u);  // the larger peak, not the sum
   EXPECT_FALSE(m.memory.deallocations_measured);
   EXPECT_EQ(m.memory.objects_by_type["string"], 1400u);
+  EXPECT_EQ(m.memory.allocations_by_type["string"], 2000u);
+  EXPECT_EQ(m.memory.allocation_bytes_by_type["array"], 2u * 24288u);
+  EXPECT_EQ(m.memory.peak_rss_bytes, 9437184u);  // the larger process's, not the sum
+  ASSERT_EQ(m.memory.rss_bytes.size(), 4u);
+  EXPECT_EQ(m.memory.rss_bytes[3].t_ns, a.duration_ns + 1000000007);
   EXPECT_EQ(m.operations.calls_by_function["m.work"], 80u);
   ASSERT_TRUE(m.sampling);
   EXPECT_EQ(m.sampling->samples, 4000u);

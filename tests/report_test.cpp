@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "aiprof/report/output_file.hpp"
@@ -29,6 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using format_fixtures::add_node;
+using Json = nlohmann::json;
 
 // A small program's profile: main calls fib (recursing twice) and load; one import, one GC.
 Profile sample_profile() {
@@ -72,8 +74,14 @@ Profile sample_profile() {
   m.gc_reclaimed_bytes = 262144;
   m.gc_reclaimed_objects = 640;
   m.heap_bytes = {{0, 1000}, {600000000, 786432}, {1234000000, 24288}};
+  m.allocations_by_type = {{"array", 24}, {"object", 300}, {"string", 700}};
+  m.allocation_bytes_by_type = {{"array", 24576}, {"object", 288000}, {"string", 211712}};
+  m.peak_rss_bytes = 9437184;
+  m.rss_bytes = {{0, 8388608}, {600000000, 9437184}, {1234000000, 9175040}};
   OperationMetrics& o = p.operations;
-  o.tracked = {"arithmetic", "comparison", "function_calls", "variable_accesses"};
+  o.tracked = {"arithmetic", "comparison", "logical",           "string",
+               "array",      "object",     "function_calls",    "variable_accesses",
+               "property_accesses", "string_dictionary"};
   o.arithmetic = 5432;
   o.comparison = 2000;
   o.string = 789;
@@ -179,6 +187,61 @@ TEST(ReportTest, UnmeasuredMemoryIsNullInJsonAndSaidInText) {
             std::string::npos);
   EXPECT_NE(make_text_writer()->render(p, {}).find("Memory Usage:\n- not measured"),
             std::string::npos);
+}
+
+// Figures switched off read as not measured: null in JSON, "not measured" in text.
+TEST(ReportTest, UntrackedOperationsAndUntakenRefcountsAreNotMeasured) {
+  Profile p = sample_profile();
+  p.operations.tracked = {"property_accesses"};
+  p.memory.refcount_measured = false;
+  Json json = Json::parse(make_json_writer()->render(p, {}));
+  const Json& o = json["operation_metrics"];
+  for (const char* key : {"arithmetic", "object", "array", "function_calls", "calls_by_function"})
+    EXPECT_TRUE(o[key].is_null()) << key;
+  EXPECT_EQ(o["property_accesses"], 456);
+  EXPECT_TRUE(json["memory_metrics"]["refcount_histogram"].is_null());
+  std::string text = make_text_writer()->render(p, {});
+  EXPECT_NE(text.find("- Object: not measured\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Property Accesses: 456 (object: 456)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Reference Counts (live containers): not measured\n"), std::string::npos);
+}
+
+// A sampled profile has no exact times: every time in the JSON is the estimate (samples x
+// the period delivered), marked as such, with its 95% interval; never a false 0.
+TEST(ReportTest, SampledTimesAreEstimatesWithIntervals) {
+  Profile p;
+  p.mode = "sampling";
+  p.time_measured = false;
+  p.duration_ns = 100000000;
+  SamplingInfo s;
+  s.rate_requested_hz = 1000;
+  s.rate_delivered_hz = 500;  // a sample stands for 2 ms
+  s.samples = 100;
+  p.sampling = s;
+  p.nodes[0].samples_inclusive = 100;
+  uint32_t a = add_node(p, 0, Frame{"m.a", "a.ai", 1, FrameKind::Function}, 0, 0, 0);
+  p.nodes[a].has_exact = false;
+  p.nodes[a].samples_inclusive = 60;
+  p.nodes[a].samples_self = 40;
+  Json json = Json::parse(make_json_writer()->render(p, {}));
+  EXPECT_EQ(json["time_metrics"]["estimated_from_samples"], true);
+  const Json& row = json["time_metrics"]["functions"][0];
+  EXPECT_EQ(row["name"], "m.a");
+  EXPECT_EQ(row["estimated"], true);
+  EXPECT_TRUE(row["calls"].is_null());
+  EXPECT_TRUE(row["inclusive_ns"].is_null());
+  EXPECT_DOUBLE_EQ(row["duration_ms"].get<double>(), 120.0);
+  EXPECT_DOUBLE_EQ(row["self_ms"].get<double>(), 80.0);
+  EXPECT_DOUBLE_EQ(row["percentage"].get<double>(), 60.0);
+  // Wilson's 95% interval for 60 of 100: 50.2% to 69.1%.
+  ASSERT_TRUE(row.contains("percentage_ci95") && row.contains("duration_ms_ci95")) << row.dump();
+  EXPECT_NEAR(row["percentage_ci95"][0].get<double>(), 50.2, 0.1);
+  EXPECT_NEAR(row["percentage_ci95"][1].get<double>(), 69.1, 0.1);
+  EXPECT_NEAR(row["duration_ms_ci95"][0].get<double>(), 100.4, 0.2);
+  const Json& graph = json["call_graph"];
+  EXPECT_EQ(graph["estimated"], true);
+  EXPECT_DOUBLE_EQ(graph["duration_ms"].get<double>(), 200.0);
+  EXPECT_DOUBLE_EQ(graph["children"][0]["duration_ms"].get<double>(), 120.0);
 }
 
 TEST(ReportTest, FormatsFollowTheExtension) {

@@ -72,6 +72,10 @@ inline Profile make() {
   m.gc_reclaimed_objects = 640;
   m.heap_bytes = {{0, 1000}, {600000001, 786432.5}, {2000000123, 24288}};
   m.gc_runs = {{5, 49999999, 131072, 320}, {1500000000, 49999878, 131072, 320}};
+  m.allocations_by_type = {{"array", 24}, {"string", 1000}};
+  m.allocation_bytes_by_type = {{"array", 24288}, {"string", 500000}};
+  m.peak_rss_bytes = 9437184;
+  m.rss_bytes = {{0, 8388608}, {1000000007, 9437184}};
   OperationMetrics& o = p.operations;
   o.tracked = {"arithmetic", "function_calls"};
   o.arithmetic = 5432;

@@ -2,6 +2,11 @@
 
 namespace aiprof::instrumentation {
 
+static_assert(static_cast<int>(OperationType::Arithmetic) ==
+                  static_cast<int>(TrackedOperation::Arithmetic) &&
+              static_cast<int>(OperationType::Object) == static_cast<int>(TrackedOperation::Object),
+              "finish() maps an OperationType to the TrackedOperation of the same value");
+
 std::string_view operation_type_name(OperationType type) {
   switch (type) {
     case OperationType::Arithmetic:
@@ -50,34 +55,48 @@ OperationStats OperationCollector::finish(const IdNames* names) const {
   OperationStats out;
   out.enabled = options_.enabled;
   out.tracked = options_.tracked_operations;
-  out.by_type = by_type_;
-  // Element reads and writes count as array operations too.
-  out.by_type[static_cast<size_t>(OperationType::Array)] += array_accesses_;
-  out.array_accesses = array_accesses_;
-  out.function_calls = sum(calls_);
-  out.variable_accesses = sum(variables_);
+  auto tracked = [&](TrackedOperation op) { return options_.enabled && out.tracked.has(op); };
+  // OperationType's first six values are TrackedOperation's first six, in the same order.
+  for (size_t t = 0; t < kOperationTypeCount; ++t)
+    if (tracked(static_cast<TrackedOperation>(t))) out.by_type[t] = by_type_[t];
+  // Element reads and writes count as array operations too. One hook can serve two categories
+  // (a property access on an object is an object operation too), so each figure is kept only
+  // when its own category was asked for: tracking one never reports another.
+  if (tracked(TrackedOperation::Array)) {
+    out.by_type[static_cast<size_t>(OperationType::Array)] += array_accesses_;
+    out.array_accesses = array_accesses_;
+  }
   auto function_name = [&](uint32_t id) {
     return names ? names->function_name(id) : "#" + std::to_string(id);
   };
   auto variable_name = [&](uint32_t id) {
     return names ? names->variable_name(id) : "#" + std::to_string(id);
   };
-  out.calls_by_function = by_name(calls_, function_name);
-  out.accesses_by_variable = by_name(variables_, variable_name);
-  for (size_t t = 0; t < properties_.size(); ++t) {
-    if (!properties_[t]) continue;
-    out.property_accesses += properties_[t];
-    out.property_accesses_by_type[std::string(object_type_name(static_cast<ObjectType>(t)))] =
-        properties_[t];
+  if (tracked(TrackedOperation::FunctionCall)) {
+    out.function_calls = sum(calls_);
+    out.calls_by_function = by_name(calls_, function_name);
   }
+  if (tracked(TrackedOperation::VariableAccess)) {
+    out.variable_accesses = sum(variables_);
+    out.accesses_by_variable = by_name(variables_, variable_name);
+  }
+  if (tracked(TrackedOperation::PropertyAccess))
+    for (size_t t = 0; t < properties_.size(); ++t) {
+      if (!properties_[t]) continue;
+      out.property_accesses += properties_[t];
+      out.property_accesses_by_type[std::string(object_type_name(static_cast<ObjectType>(t)))] =
+          properties_[t];
+    }
   // Property accesses on objects are object operations.
-  out.by_type[static_cast<size_t>(OperationType::Object)] +=
-      properties_[static_cast<size_t>(ObjectType::Object)];
-  for (uint16_t op = 0; op <= kDictionaryOpCount; ++op) {
-    if (!dictionary_[op]) continue;
-    out.string_dictionary += dictionary_[op];
-    out.dictionary_by_operation[std::string(dictionary_op_name(op))] = dictionary_[op];
-  }
+  if (tracked(TrackedOperation::Object))
+    out.by_type[static_cast<size_t>(OperationType::Object)] +=
+        properties_[static_cast<size_t>(ObjectType::Object)];
+  if (tracked(TrackedOperation::StringDictionary))
+    for (uint16_t op = 0; op <= kDictionaryOpCount; ++op) {
+      if (!dictionary_[op]) continue;
+      out.string_dictionary += dictionary_[op];
+      out.dictionary_by_operation[std::string(dictionary_op_name(op))] = dictionary_[op];
+    }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "anarchy/interpreter/value.hpp"
@@ -126,7 +127,7 @@ struct ModuleNode;
 
 struct FunctionNode {
   std::string name;            // "" for anonymous
-  std::string qualified_name;  // "m.fib", "m.<anonymous>"
+  std::string qualified_name;  // "m.fib", "m.<anonymous:12>" (by its line)
   std::vector<std::string> params;
   std::vector<uint32_t> param_line_cols;
   BlockStmt* body = nullptr;   // for `x => expr` a synthesised { return expr; }
@@ -230,6 +231,8 @@ struct FileNode {
   std::vector<ImportNode> imports;
   std::vector<ModuleNode*> modules;
   AstArena arena;
+  // Anonymous functions starting on each line: a line with two gets its columns in the names.
+  std::unordered_map<uint32_t, uint32_t> anonymous_per_line;
 };
 
 }  // namespace anarchy

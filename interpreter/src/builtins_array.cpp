@@ -335,29 +335,39 @@ struct Method {
   NativeFn fn;
 };
 
+// Each call of a method is one array operation, however it was called: `a.push(x)`, a method
+// taken as a value (`f = a.push; f(x)`), or passed as a callback. Counted here, with the
+// methods, so no call path can miss it.
+constexpr uint16_t kArrayMethodCall = 2;
+template <NativeFn fn>
+Value counted(Interpreter& interp, const Value& self, Args args) {
+  AIPROF_HOOK(kHookArray, on_array_op(kArrayMethodCall));
+  return fn(interp, self, args);
+}
+
 // Sorted by name for binary search (checked below at compile time).
 constexpr Method kMethods[] = {
-    {"concat", concat},
-    {"every", every},
-    {"filter", filter},
-    {"find", find},
-    {"findIndex", find_index},
-    {"forEach", for_each},
-    {"includes", includes},
-    {"indexOf", index_of},
-    {"join", join},
-    {"lastIndexOf", last_index_of},
-    {"map", map},
-    {"pop", pop},
-    {"push", push},
-    {"reduce", reduce},
-    {"reverse", reverse},
-    {"shift", shift},
-    {"slice", slice},
-    {"some", some},
-    {"sort", sort},
-    {"splice", splice},
-    {"unshift", unshift},
+    {"concat", counted<concat>},
+    {"every", counted<every>},
+    {"filter", counted<filter>},
+    {"find", counted<find>},
+    {"findIndex", counted<find_index>},
+    {"forEach", counted<for_each>},
+    {"includes", counted<includes>},
+    {"indexOf", counted<index_of>},
+    {"join", counted<join>},
+    {"lastIndexOf", counted<last_index_of>},
+    {"map", counted<map>},
+    {"pop", counted<pop>},
+    {"push", counted<push>},
+    {"reduce", counted<reduce>},
+    {"reverse", counted<reverse>},
+    {"shift", counted<shift>},
+    {"slice", counted<slice>},
+    {"some", counted<some>},
+    {"sort", counted<sort>},
+    {"splice", counted<splice>},
+    {"unshift", counted<unshift>},
 };
 
 constexpr bool sorted_by_name() {

@@ -642,7 +642,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   resolved(I, m);
   switch (receiver.tag()) {
     case Tag::Array:
-      AIPROF_HOOK(kHookArray, on_array_op(2));
+      // (the array operation is counted by the method itself)
       method = m->array_method;
       frame_id = m->array_frame;
       break;

@@ -88,6 +88,8 @@ void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
 void Heap::record_allocate(size_t bytes, ObjKind kind) {
   ++stats_.allocations;
   stats_.allocation_bytes += bytes;
+  ++stats_.allocations_by_kind[static_cast<size_t>(kind)];
+  stats_.allocation_bytes_by_kind[static_cast<size_t>(kind)] += bytes;
   uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
   live_bytes_.store(live, std::memory_order_relaxed);
   if (live > stats_.peak_bytes) stats_.peak_bytes = live;

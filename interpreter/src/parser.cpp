@@ -561,6 +561,7 @@ class Parser {
     fn->line = t.line;
     fn->column = t.column;
     fn->file = &file_.path;
+    ++file_.anonymous_per_line[t.line];
     return fn;
   }
 
@@ -790,7 +791,11 @@ class Parser {
   Expr* parse_function_literal(const Token& t) {
     next();
     FunctionNode* fn = new_anonymous(t);
-    if (t.kind == Tok::Function && at(Tok::Name)) { fn->name = cur().text; next(); }
+    if (t.kind == Tok::Function && at(Tok::Name)) {
+      fn->name = cur().text;
+      --file_.anonymous_per_line[t.line];  // named after all
+      next();
+    }
     expect(Tok::LParen, (std::string("'(' after ") + token_description(t.kind)).c_str());
     parse_params(fn);
     if (!at(Tok::LBrace)) fail_here("expected '{' starting the function body");

@@ -194,13 +194,14 @@ struct Loader {
   uint32_t import_error_line = 0, import_error_col = 0;
   std::string import_error_file;
 
-  // Reads, parses and recursively loads one file; returns its index.
+  // Parses and recursively loads one file already read; returns its index. The caller opened
+  // the file's import span before resolving its path and reading it; it
+  // ends here, once the file is parsed (the files it imports get spans of their own).
   size_t load(const std::string& display, const std::string& canonical, std::string source) {
     auto file = std::make_unique<FileNode>();
     file->path = display;
     file->display_path = display;
     file->source = std::move(source);
-    AIPROF_HOOK(kHookImport, on_import_begin(display.c_str()));
     std::vector<SyntaxErrorInfo> errors;
     if (!parse_file(*file, errors)) {
       syntax_failed = true;
@@ -221,9 +222,16 @@ struct Loader {
     return index;
   }
 
+  // The import span covers resolving the path, reading the file and parsing it; it ends here
+  // when the file is not loaded (a cycle, already loaded, unreadable), else in load().
   size_t load_import(const FileNode& from, const ImportNode& imp) {
     fs::path base = fs::path(from.path).parent_path();
     std::string display = (base / imp.path).lexically_normal().string();
+    AIPROF_HOOK(kHookImport, on_import_begin(display.c_str()));
+    auto not_loaded = [&](size_t result) {
+      AIPROF_HOOK(kHookImport, on_import_end(display.c_str()));
+      return result;
+    };
     std::error_code ec;
     std::string canonical = fs::weakly_canonical(display, ec).string();
     if (ec) canonical = display;
@@ -232,14 +240,14 @@ struct Loader {
       std::string chain;
       for (size_t j = i; j < in_progress.size(); ++j) chain += I.files[loaded[in_progress[j]]]->path + " -> ";
       note_import_error(from, imp, "import cycle: " + chain + display);
-      return SIZE_MAX;
+      return not_loaded(SIZE_MAX);
     }
     auto it = loaded.find(canonical);
-    if (it != loaded.end()) return it->second;
+    if (it != loaded.end()) return not_loaded(it->second);
     std::string text, why;
     if (!read_whole_file(display, text, why)) {
       note_import_error(from, imp, "cannot import \"" + imp.path + "\": " + why);
-      return SIZE_MAX;
+      return not_loaded(SIZE_MAX);
     }
     return load(display, canonical, std::move(text));
   }
@@ -343,11 +351,14 @@ static void init_module_variables(Interpreter::Impl& I, size_t file, std::vector
 int Interpreter::Impl::run(const std::string& path, const std::string* given_source) {
   FILE* err = in.options().err;
   std::string source;
+  // The main file's import span, like an imported one's, covers reading it (load() ends it).
+  AIPROF_HOOK(kHookImport, on_import_begin(path.c_str()));
   if (given_source) {
     source = *given_source;
   } else {
     std::string why;
     if (!read_whole_file(path, source, why)) {
+      AIPROF_HOOK(kHookImport, on_import_end(path.c_str()));
       std::fprintf(err, "anarchy: cannot read '%s': %s\n", path.c_str(), why.c_str());
       return kExitUsage;
     }

@@ -200,11 +200,21 @@ class Resolver {
     while (m->member_names.size() < ms.env_size) m->member_names.push_back("");
   }
 
+  // An anonymous function is named by its line, so two of them can be told apart in every
+  // report ("<anonymous:12>"); by line and column where one line starts two ("<anonymous:12:30>").
+  std::string anonymous_name(const FunctionNode& fn) const {
+    auto on_line = file_.anonymous_per_line.find(fn.line);
+    bool shared = on_line != file_.anonymous_per_line.end() && on_line->second > 1;
+    return "<anonymous:" + std::to_string(fn.line) +
+           (shared ? ":" + std::to_string(fn.column) : "") + ">";
+  }
+
   void resolve_function(Scope& parent, FunctionNode* fn) {
     Scope fs;
     open_child(fs, parent, true);
     if (fn->qualified_name.empty()) {
-      fn->qualified_name = parent.qualifier + (fn->name.empty() ? ".<anonymous>" : "." + fn->name);
+      fn->qualified_name =
+          parent.qualifier + (fn->name.empty() ? "." + anonymous_name(*fn) : "." + fn->name);
     }
     fs.qualifier = fn->qualified_name;
     for (const auto& p : fn->params) bind(fs, p);

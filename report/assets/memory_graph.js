@@ -162,11 +162,36 @@
     aiprof.svg('polyline', { 'class': 'heap-line', points: line }, svg);
     if (points.length === 1) aiprof.svg('circle', { 'class': 'heap-line', cx: x(points[0][0]), cy: y(points[0][1]), r: 3 }, svg);
 
+    var rss = this.memory.rss_bytes || [];
+    if (rss.length) this.drawRss(svg, thin(rss, x), x, width, plotH);
+
     this.addCursor(svg, series, x, y, plotH);
     var caption = series.length + (series.length === 1 ? ' heap measurement' : ' heap measurements') + ', peak ' +
       aiprof.formatBytes(maxV) + '; ' + gcRuns.length + (gcRuns.length === 1 ? ' GC run' : ' GC runs') + ' marked' +
-      (gcRuns.length > shown ? ' (first ' + shown + ' drawn)' : '') + '.';
+      (gcRuns.length > shown ? ' (first ' + shown + ' drawn)' : '') + '.' +
+      (rss.length ? ' Dashed: the process resident set (RSS), right axis.' : ' Process RSS: not measured.');
     aiprof.element('p', 'status', caption, container);
+  };
+
+  // The process's resident set size (memory.rss_bytes), dashed, on its own axis at the right:
+  // it is usually far larger than the heap, which would otherwise lie flat along the bottom.
+  MemoryGraph.prototype.drawRss = function (svg, points, x, width, plotH) {
+    var maxR = 0;
+    points.forEach(function (p) { maxR = Math.max(maxR, p[1]); });
+    var rUnit = byteUnit(maxR);
+    var rTicks = ticks(maxR / rUnit.scale * 1.05, 5);
+    var rTop = Math.max(rTicks[rTicks.length - 1] * rUnit.scale, maxR, 1);
+    function y2(v) { return MARGIN.top + plotH * (1 - v / rTop); }
+    var right = width - MARGIN.right;
+    var axis = aiprof.svg('g', { 'class': 'axis rss-axis' }, svg);
+    aiprof.svg('line', { x1: right, x2: right, y1: MARGIN.top, y2: MARGIN.top + plotH }, axis);
+    rTicks.forEach(function (v) {
+      var py = y2(v * rUnit.scale);
+      if (py < MARGIN.top - 0.5) return;
+      aiprof.svg('text', { x: right - 4, y: py - 2, 'text-anchor': 'end' }, axis).textContent = tickText(v) + ' ' + rUnit.name;
+    });
+    var line = points.map(function (p) { return x(p[0]).toFixed(1) + ',' + y2(p[1]).toFixed(1); }).join(' ');
+    aiprof.svg('polyline', { 'class': 'rss-line', points: line }, svg);
   };
 
   MemoryGraph.prototype.drawGcRun = function (layer, run, index, x, plotH) {

@@ -119,7 +119,12 @@ void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
     if (m.objects_created_by_type[t]) out.objects_by_type[name] = m.objects_created_by_type[t];
     if (m.heap_at_end.live_objects_by_type[t])
       out.live_objects_by_type[name] = m.heap_at_end.live_objects_by_type[t];
+    if (out.allocations_measured && m.allocations_by_type[t]) {
+      out.allocations_by_type[name] = m.allocations_by_type[t];
+      out.allocation_bytes_by_type[name] = m.allocation_bytes_by_type[t];
+    }
   }
+  out.refcount_measured = out.measured && m.heap_at_end.taken;
   for (const auto& [bucket, count] : m.heap_at_end.refcount_histogram)
     out.refcount_histogram[bucket] = count;
   out.gc_collections = m.gc_collections;

@@ -6,6 +6,8 @@
 // escaped HTML so they mirror the text report and read without JS; and the data the flame graph
 // and the memory graph draw from, as a compact JSON blob in a <script type="application/json">
 // element, every '<' written as \u003c so that no name can close the script element.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
@@ -148,8 +150,12 @@ Json data_json(const Profile& p, const RenderOptions& options) {
   Json gc = Json::array();
   for (const GcEvent& e : p.memory.gc_runs)
     gc.push_back({e.start_ns, e.duration_ns, e.reclaimed_bytes, e.reclaimed_objects});
-  d["memory"] = {
-      {"measured", p.memory.measured}, {"heap_bytes", std::move(heap)}, {"gc_runs", std::move(gc)}};
+  Json rss = Json::array();
+  for (const TimeSeriesPoint& point : p.memory.rss_bytes) rss.push_back({point.t_ns, point.value});
+  d["memory"] = {{"measured", p.memory.measured},
+                 {"heap_bytes", std::move(heap)},
+                 {"rss_bytes", std::move(rss)},
+                 {"gc_runs", std::move(gc)}};
   return d;
 }
 
@@ -304,6 +310,33 @@ std::string by_name_list(const std::map<std::string, uint64_t>& counts) {
   return text.empty() ? "none" : text;
 }
 
+// "string: 120 (4.5KB), ...": allocations by type, biggest in bytes first.
+std::string allocations_by_type_html(const MemoryMetrics& m) {
+  std::vector<std::pair<std::string, uint64_t>> rows(m.allocation_bytes_by_type.begin(),
+                                                     m.allocation_bytes_by_type.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text;
+  for (const auto& [name, bytes] : rows) {
+    auto count = m.allocations_by_type.find(name);
+    text += fmt::format("{}{}: {} ({})", text.empty() ? "" : ", ", escape(name),
+                        count == m.allocations_by_type.end() ? 0 : count->second,
+                        format_bytes(bytes));
+  }
+  return text.empty() ? "none" : text;
+}
+
+std::string process_memory_html(const MemoryMetrics& m) {
+  if (m.peak_rss_bytes == 0 && m.rss_bytes.empty()) return not_measured();
+  std::string text = "peak " + format_bytes(m.peak_rss_bytes);
+  if (!m.rss_bytes.empty())
+    text += fmt::format(", {} at start, {} at end ({}, graph above)",
+                        format_bytes(static_cast<uint64_t>(m.rss_bytes.front().value)),
+                        format_bytes(static_cast<uint64_t>(m.rss_bytes.back().value)),
+                        plural(m.rss_bytes.size(), "measurement"));
+  return text;
+}
+
 void memory_html(const Profile& p, std::string& out) {
   const MemoryMetrics& m = p.memory;
   out += "<section id=\"memory-table-section\">\n<h2>Memory</h2>\n";
@@ -314,26 +347,31 @@ void memory_html(const Profile& p, std::string& out) {
   out += "<table class=\"kv memory\">\n";
   row(out, "Total allocations",
       m.allocations_measured
-          ? to_string(m.total_allocations) + " (" + format_bytes(m.total_allocation_bytes) + ")"
+          ? fmt::format("{} ({})", m.total_allocations, format_bytes(m.total_allocation_bytes))
           : std::string(not_measured()));
   row(out, "Total deallocations",
       m.deallocations_measured
-          ? to_string(m.total_deallocations) + " (" + format_bytes(m.total_deallocation_bytes) + ")"
+          ? fmt::format("{} ({})", m.total_deallocations, format_bytes(m.total_deallocation_bytes))
           : std::string(not_measured()));
   row(out, "Peak memory usage",
       m.peak_measured ? format_bytes(m.peak_memory_bytes) : std::string(not_measured()));
+  row(out, "Allocations by type",
+      m.allocations_measured ? allocations_by_type_html(m) : std::string(not_measured()));
   row(out, "Live at end",
-      format_bytes(m.live_bytes_at_end) + " in " + to_string(m.live_objects_at_end) + " objects");
+      fmt::format("{} in {} objects", format_bytes(m.live_bytes_at_end), m.live_objects_at_end));
   row(out, "Objects created by type", by_name_list(m.objects_by_type));
   row(out, "Live objects by type", by_name_list(m.live_objects_by_type));
-  row(out, "Reference counts (live containers)", by_name_list(m.refcount_histogram));
+  row(out, "Reference counts (live containers)",
+      m.refcount_measured ? by_name_list(m.refcount_histogram) : std::string(not_measured()));
   row(out, "GC collections",
-      to_string(m.gc_collections) + " (reclaimed " + format_bytes(m.gc_reclaimed_bytes) + " in " +
-          to_string(m.gc_reclaimed_objects) + " objects, " + format_duration(m.gc_time_ns) + ")");
+      fmt::format("{} (reclaimed {} in {} objects, {})", m.gc_collections,
+                  format_bytes(m.gc_reclaimed_bytes), m.gc_reclaimed_objects,
+                  format_duration(m.gc_time_ns)));
   row(out, "Heap over time",
       m.heap_bytes.empty() ? std::string(not_measured())
                            : plural(m.heap_bytes.size(), "measurement") + ", " +
                                  plural(m.gc_runs.size(), "GC run") + " (graph above)");
+  row(out, "Process memory (RSS)", process_memory_html(m));
   out += "</table>\n</section>\n";
 }
 
@@ -359,20 +397,25 @@ void operations_html(const Profile& p, std::string& out) {
   out +=
       "<table class=\"operations\">\n<tr><th>Operation</th><th class=\"num\">Count</th>"
       "<th>Top names</th></tr>\n";
-  auto line = [&](const char* name, uint64_t count, const std::string& names) {
-    out += "<tr><td>" + std::string(name) + "</td>" + num_cell(to_string(count)) + "<td>" + names +
-           "</td></tr>\n";
+  // A category that was not tracked reads as not measured, never as 0.
+  auto line = [&](const char* name, const char* category, uint64_t count,
+                  const std::map<std::string, uint64_t>* by_name = nullptr) {
+    bool counted = o.counted(category);
+    out += fmt::format("<tr><td>{}</td>{}<td>{}</td></tr>\n", name,
+                       num_cell(counted ? to_string(count) : not_measured()),
+                       counted && by_name ? breakdown(*by_name) : "");
   };
-  line("Arithmetic", o.arithmetic, "");
-  line("Comparison", o.comparison, "");
-  line("Logical", o.logical, "");
-  line("String", o.string, "");
-  line("Array", o.array, "");
-  line("Object", o.object, "");
-  line("Function calls", o.function_calls, breakdown(o.calls_by_function));
-  line("Variable accesses", o.variable_accesses, breakdown(o.accesses_by_variable));
-  line("Property accesses", o.property_accesses, breakdown(o.property_accesses_by_type));
-  line("String dictionary", o.string_dictionary, breakdown(o.dictionary_by_operation));
+  line("Arithmetic", "arithmetic", o.arithmetic);
+  line("Comparison", "comparison", o.comparison);
+  line("Logical", "logical", o.logical);
+  line("String", "string", o.string);
+  line("Array", "array", o.array);
+  line("Object", "object", o.object);
+  line("Function calls", "function_calls", o.function_calls, &o.calls_by_function);
+  line("Variable accesses", "variable_accesses", o.variable_accesses, &o.accesses_by_variable);
+  line("Property accesses", "property_accesses", o.property_accesses,
+       &o.property_accesses_by_type);
+  line("String dictionary", "string_dictionary", o.string_dictionary, &o.dictionary_by_operation);
   out += "</table>\n";
   if (!o.tracked.empty()) {
     std::string tracked;

@@ -193,6 +193,26 @@ GcEvent gc_event_of(const Field& f) {
                  f["reclaimed_objects"].u64()};
 }
 
+// A time series: [[t_ns, value], ...].
+std::vector<TimeSeriesPoint> series_of(const Field& f) {
+  std::vector<TimeSeriesPoint> out;
+  for (const Field& point : f.elements()) out.push_back(heap_point_of(point));
+  return out;
+}
+
+// Counts by name, or none when the file says null (not measured) or, for a key added after
+// schema 2 was first written, when the key is absent.
+std::map<std::string, uint64_t> counts_or_none(const Field& m, const char* key) {
+  if (!m.json().contains(key) || m[key].is_null()) return {};
+  return m[key].counts();
+}
+
+// What the process (not only the heap) held: added after schema 2 was first written.
+void read_process_memory(const Field& m, MemoryMetrics& out) {
+  if (m.json().contains("peak_rss_bytes")) out.peak_rss_bytes = m["peak_rss_bytes"].u64_or_zero();
+  if (m.json().contains("rss_bytes")) out.rss_bytes = series_of(m["rss_bytes"]);
+}
+
 // A figure that was not measured is null in the file and 0 here.
 void read_memory(const Field& m, MemoryMetrics& out) {
   out.measured = m["measured"].boolean();
@@ -206,35 +226,40 @@ void read_memory(const Field& m, MemoryMetrics& out) {
   out.peak_memory_bytes = m["peak_memory_bytes"].u64_or_zero();
   out.live_bytes_at_end = m["live_bytes_at_end"].u64_or_zero();
   out.live_objects_at_end = m["live_objects_at_end"].u64_or_zero();
-  out.objects_by_type = m["objects_by_type"].counts();
-  out.live_objects_by_type = m["live_objects_by_type"].counts();
-  out.refcount_histogram = m["refcount_histogram"].counts();
+  out.objects_by_type = counts_or_none(m, "objects_by_type");
+  out.live_objects_by_type = counts_or_none(m, "live_objects_by_type");
+  out.allocations_by_type = counts_or_none(m, "allocations_by_type");
+  out.allocation_bytes_by_type = counts_or_none(m, "allocation_bytes_by_type");
+  out.refcount_measured = !m["refcount_histogram"].is_null();
+  out.refcount_histogram = counts_or_none(m, "refcount_histogram");
   out.gc_collections = m["gc_collections"].u64_or_zero();
   out.gc_time_ns = m["gc_time_ns"].u64_or_zero();
   out.gc_reclaimed_bytes = m["gc_reclaimed_bytes"].u64_or_zero();
   out.gc_reclaimed_objects = m["gc_reclaimed_objects"].u64_or_zero();
-  for (const Field& point : m["heap_bytes"].elements())
-    out.heap_bytes.push_back(heap_point_of(point));
+  out.heap_bytes = series_of(m["heap_bytes"]);
   for (const Field& gc : m["gc_runs"].elements()) out.gc_runs.push_back(gc_event_of(gc));
+  read_process_memory(m, out);
 }
 
+// A category not counted is null (and its breakdown too): 0 and empty here, and `tracked`
+// says it was not counted.
 void read_operations(const Field& o, OperationMetrics& out) {
   out.measured = o["measured"].boolean();
   out.tracked = o["tracked"].string_list();
-  out.arithmetic = o["arithmetic"].u64();
-  out.comparison = o["comparison"].u64();
-  out.logical = o["logical"].u64();
-  out.string = o["string"].u64();
-  out.array = o["array"].u64();
-  out.object = o["object"].u64();
-  out.function_calls = o["function_calls"].u64();
-  out.variable_accesses = o["variable_accesses"].u64();
-  out.property_accesses = o["property_accesses"].u64();
-  out.string_dictionary = o["string_dictionary"].u64();
-  out.calls_by_function = o["calls_by_function"].counts();
-  out.accesses_by_variable = o["accesses_by_variable"].counts();
-  out.property_accesses_by_type = o["property_accesses_by_type"].counts();
-  out.dictionary_by_operation = o["string_dictionary_by_operation"].counts();
+  out.arithmetic = o["arithmetic"].u64_or_zero();
+  out.comparison = o["comparison"].u64_or_zero();
+  out.logical = o["logical"].u64_or_zero();
+  out.string = o["string"].u64_or_zero();
+  out.array = o["array"].u64_or_zero();
+  out.object = o["object"].u64_or_zero();
+  out.function_calls = o["function_calls"].u64_or_zero();
+  out.variable_accesses = o["variable_accesses"].u64_or_zero();
+  out.property_accesses = o["property_accesses"].u64_or_zero();
+  out.string_dictionary = o["string_dictionary"].u64_or_zero();
+  out.calls_by_function = counts_or_none(o, "calls_by_function");
+  out.accesses_by_variable = counts_or_none(o, "accesses_by_variable");
+  out.property_accesses_by_type = counts_or_none(o, "property_accesses_by_type");
+  out.dictionary_by_operation = counts_or_none(o, "string_dictionary_by_operation");
 }
 
 void read_profiler(const Field& c, ProfilerCost& out) {

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "aiprof/report/report_writer.hpp"
+#include "aiprof/report/statistics.hpp"
 #include "report_text_util.hpp"
 
 namespace aiprof::report {
@@ -59,10 +60,80 @@ Json session_json(const Profile& p) {
   return s;
 }
 
+// Where a figure has no exact time but has samples (sampling mode, or a native frame in
+// hybrid mode), its time is the sampled estimate: samples x the sampling period, marked
+// "estimated" and given its 95% interval. With neither, the times are null: never a false 0.
+class TimeFigures {
+ public:
+  explicit TimeFigures(const Profile& p)
+      : p_(p),
+        sample_total_(p.nodes[0].samples_inclusive),
+        draws_(p.sampling ? p.sampling->samples : 0),
+        period_ns_(sampling_period_ns(p)) {}
+
+  void put(Json& j, bool exact, uint64_t calls, uint64_t inclusive_ns, uint64_t self_ns,
+           uint64_t samples_inclusive, uint64_t samples_self) const {
+    if (exact) {
+      j["estimated"] = false;
+      j["calls"] = calls;
+      j["duration_ms"] = ms(inclusive_ns);
+      j["self_ms"] = ms(self_ns);
+      j["inclusive_ns"] = inclusive_ns;
+      j["self_ns"] = self_ns;
+      j["percentage"] = percent_of(inclusive_ns, p_.duration_ns);
+      j["self_percentage"] = percent_of(self_ns, p_.duration_ns);
+    } else if (p_.sampling && sample_total_ > 0) {
+      j["estimated"] = true;
+      j["calls"] = nullptr;
+      estimate(j, "duration_ms", "percentage", samples_inclusive);
+      estimate(j, "self_ms", "self_percentage", samples_self);
+      j["inclusive_ns"] = nullptr;
+      j["self_ns"] = nullptr;
+    } else {
+      j["estimated"] = false;
+      for (const char* key : {"calls", "duration_ms", "self_ms", "inclusive_ns", "self_ns",
+                              "percentage", "self_percentage"})
+        j[key] = nullptr;
+    }
+    if (p_.sampling) {
+      j["samples_inclusive"] = samples_inclusive;
+      j["samples_self"] = samples_self;
+    }
+  }
+
+ private:
+  // The time one sample stands for: the period delivered (or asked, when none was measured).
+  static double sampling_period_ns(const Profile& p) {
+    if (!p.sampling) return 0;
+    double hz = p.sampling->rate_delivered_hz > 0 ? p.sampling->rate_delivered_hz
+                                                  : p.sampling->rate_requested_hz;
+    return hz > 0 ? 1e9 / hz : 0;
+  }
+
+  // "<ms_key>": k x period in ms, "<percent_key>": k of all samples in percent, each with
+  // "<key>_ci95": [low, high] from the Wilson interval of the share.
+  void estimate(Json& j, const std::string& ms_key, const std::string& percent_key,
+                uint64_t k) const {
+    Interval ci = weighted_share_interval(k, sample_total_, draws_);
+    double all_ms = static_cast<double>(sample_total_) * period_ns_ / 1e6;
+    j[ms_key] = static_cast<double>(k) * period_ns_ / 1e6;
+    j[ms_key + "_ci95"] = Json::array({ci.low * all_ms, ci.high * all_ms});
+    j[percent_key] = percent_of(k, sample_total_);
+    j[percent_key + "_ci95"] = Json::array({100 * ci.low, 100 * ci.high});
+  }
+
+  const Profile& p_;
+  uint64_t sample_total_;
+  uint64_t draws_;
+  double period_ns_;
+};
+
 Json time_json(const Profile& p) {
   Json t;
   t["measured"] = p.time_measured;
+  t["estimated_from_samples"] = !p.time_measured && p.sampling.has_value();
   t["total_ms"] = ms(p.duration_ns);
+  TimeFigures times(p);
   Json functions = Json::array();
   for (const FunctionTotal& f : functions_by_self_time(p)) {
     const Frame& frame = p.frames[f.frame];
@@ -71,17 +142,10 @@ Json time_json(const Profile& p) {
     row["kind"] = frame_kind_name(frame.kind);
     row["file"] = frame.file;
     row["line"] = frame.line;
-    row["calls"] = f.calls;
-    row["duration_ms"] = ms(f.inclusive_ns);
-    row["self_ms"] = ms(f.self_ns);
-    row["inclusive_ns"] = f.inclusive_ns;
-    row["self_ns"] = f.self_ns;
-    if (p.sampling) {
-      row["samples_inclusive"] = f.samples_inclusive;
-      row["samples_self"] = f.samples_self;
-    }
-    row["percentage"] = percent_of(f.inclusive_ns, p.duration_ns);
-    row["self_percentage"] = percent_of(f.self_ns, p.duration_ns);
+    // A function with samples but no span (a native frame in hybrid mode) has no exact time.
+    bool exact = p.time_measured && (f.calls > 0 || f.samples_inclusive == 0);
+    times.put(row, exact, f.calls, f.inclusive_ns, f.self_ns, f.samples_inclusive,
+              f.samples_self);
     functions.push_back(std::move(row));
   }
   t["functions"] = std::move(functions);
@@ -90,6 +154,12 @@ Json time_json(const Profile& p) {
 
 // A figure, or null when its switch was off.
 Json if_measured(bool measured, uint64_t value) { return measured ? Json(value) : Json(nullptr); }
+
+Json series_json(const std::vector<TimeSeriesPoint>& series) {
+  Json out = Json::array();
+  for (const TimeSeriesPoint& point : series) out.push_back(Json::array({point.t_ns, point.value}));
+  return out;
+}
 
 Json memory_json(const MemoryMetrics& m) {
   Json j;
@@ -104,9 +174,13 @@ Json memory_json(const MemoryMetrics& m) {
   j["peak_memory_bytes"] = if_measured(m.peak_measured, m.peak_memory_bytes);
   j["live_bytes_at_end"] = if_measured(m.measured, m.live_bytes_at_end);
   j["live_objects_at_end"] = if_measured(m.measured, m.live_objects_at_end);
-  j["objects_by_type"] = counts_json(m.objects_by_type);
-  j["live_objects_by_type"] = counts_json(m.live_objects_by_type);
-  j["refcount_histogram"] = counts_json(m.refcount_histogram);
+  j["objects_by_type"] = m.measured ? counts_json(m.objects_by_type) : Json(nullptr);
+  j["live_objects_by_type"] = m.measured ? counts_json(m.live_objects_by_type) : Json(nullptr);
+  j["allocations_by_type"] =
+      m.allocations_measured ? counts_json(m.allocations_by_type) : Json(nullptr);
+  j["allocation_bytes_by_type"] =
+      m.allocations_measured ? counts_json(m.allocation_bytes_by_type) : Json(nullptr);
+  j["refcount_histogram"] = m.refcount_measured ? counts_json(m.refcount_histogram) : Json(nullptr);
   j["gc_collections"] = if_measured(m.measured, m.gc_collections);
   j["gc_time_ms"] = m.measured ? Json(ms(m.gc_time_ns)) : Json(nullptr);
   j["gc_time_ns"] = if_measured(m.measured, m.gc_time_ns);
@@ -116,10 +190,7 @@ Json memory_json(const MemoryMetrics& m) {
   for (const TimeSeriesPoint& point : m.heap_bytes)
     series.push_back(Json::array({ms(point.t_ns), point.value}));
   j["live_bytes_over_time"] = std::move(series);
-  Json heap = Json::array();
-  for (const TimeSeriesPoint& point : m.heap_bytes)
-    heap.push_back(Json::array({point.t_ns, point.value}));
-  j["heap_bytes"] = std::move(heap);
+  j["heap_bytes"] = series_json(m.heap_bytes);
   Json runs = Json::array();
   for (const GcEvent& gc : m.gc_runs)
     runs.push_back({{"start_ns", gc.start_ns},
@@ -127,33 +198,44 @@ Json memory_json(const MemoryMetrics& m) {
                     {"reclaimed_bytes", gc.reclaimed_bytes},
                     {"reclaimed_objects", gc.reclaimed_objects}});
   j["gc_runs"] = std::move(runs);
+  j["peak_rss_bytes"] = m.peak_rss_bytes ? Json(m.peak_rss_bytes) : Json(nullptr);
+  j["rss_bytes"] = series_json(m.rss_bytes);
   return j;
 }
 
+// A category that was not counted is null, as are its breakdowns.
 Json operations_json(const OperationMetrics& o) {
   Json j;
   j["measured"] = o.measured;
   j["tracked"] = o.tracked;
-  j["arithmetic"] = o.arithmetic;
-  j["comparison"] = o.comparison;
-  j["logical"] = o.logical;
-  j["string"] = o.string;
-  j["array"] = o.array;
-  j["object"] = o.object;
-  j["function_calls"] = o.function_calls;
-  j["variable_accesses"] = o.variable_accesses;
-  j["property_accesses"] = o.property_accesses;
-  j["string_dictionary"] = o.string_dictionary;
-  j["calls_by_function"] = counts_json(o.calls_by_function);
-  j["accesses_by_variable"] = counts_json(o.accesses_by_variable);
-  j["property_accesses_by_type"] = counts_json(o.property_accesses_by_type);
-  j["string_dictionary_by_operation"] = counts_json(o.dictionary_by_operation);
+  auto count = [&](const char* category, uint64_t value) {
+    j[category] = if_measured(o.counted(category), value);
+  };
+  auto breakdown = [&](const char* key, const char* category,
+                       const std::map<std::string, uint64_t>& counts) {
+    j[key] = o.counted(category) ? counts_json(counts) : Json(nullptr);
+  };
+  count("arithmetic", o.arithmetic);
+  count("comparison", o.comparison);
+  count("logical", o.logical);
+  count("string", o.string);
+  count("array", o.array);
+  count("object", o.object);
+  count("function_calls", o.function_calls);
+  count("variable_accesses", o.variable_accesses);
+  count("property_accesses", o.property_accesses);
+  count("string_dictionary", o.string_dictionary);
+  breakdown("calls_by_function", "function_calls", o.calls_by_function);
+  breakdown("accesses_by_variable", "variable_accesses", o.accesses_by_variable);
+  breakdown("property_accesses_by_type", "property_accesses", o.property_accesses_by_type);
+  breakdown("string_dictionary_by_operation", "string_dictionary", o.dictionary_by_operation);
   return j;
 }
 
 class CallGraphBuilder {
  public:
-  CallGraphBuilder(const Profile& p, uint32_t max_depth) : p_(p), max_depth_(max_depth) {}
+  CallGraphBuilder(const Profile& p, uint32_t max_depth)
+      : p_(p), max_depth_(max_depth), times_(p) {}
 
   Json node(uint32_t index, uint32_t depth) const {
     const CallNode& n = p_.nodes[index];
@@ -163,15 +245,10 @@ class CallGraphBuilder {
     j["kind"] = frame_kind_name(f.kind);
     j["file"] = f.file;
     j["line"] = f.line;
-    j["calls"] = n.calls;
-    j["duration_ms"] = ms(n.inclusive_ns);
-    j["self_ms"] = ms(n.self_ns);
-    j["inclusive_ns"] = n.inclusive_ns;
-    j["self_ns"] = n.self_ns;
-    if (p_.sampling) {
-      j["samples_inclusive"] = n.samples_inclusive;
-      j["samples_self"] = n.samples_self;
-    }
+    // The root has no span of its own; its figures are exact whenever time was measured.
+    bool exact = p_.time_measured && (n.has_exact || index == 0);
+    times_.put(j, exact, n.calls, n.inclusive_ns, n.self_ns, n.samples_inclusive,
+               n.samples_self);
     if (n.disagreement) j["disagreement"] = true;
     j["allocations"] = n.alloc_count;
     j["allocation_bytes"] = n.alloc_bytes;
@@ -189,6 +266,7 @@ class CallGraphBuilder {
  private:
   const Profile& p_;
   uint32_t max_depth_;
+  TimeFigures times_;
 };
 
 Json profiler_json(const Profile& p, const RenderOptions& options) {

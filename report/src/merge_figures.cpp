@@ -78,6 +78,14 @@ void add_memory(MemoryMetrics& out, const MemoryMetrics& in, uint64_t offset_ns,
   add_counts(out.objects_by_type, in.objects_by_type);
   add_counts(out.live_objects_by_type, in.live_objects_by_type);
   add_counts(out.refcount_histogram, in.refcount_histogram);
+  out.refcount_measured = (first || out.refcount_measured) && in.refcount_measured;
+  add_counts(out.allocations_by_type, in.allocations_by_type);
+  add_counts(out.allocation_bytes_by_type, in.allocation_bytes_by_type);
+  out.peak_rss_bytes = std::max(out.peak_rss_bytes, in.peak_rss_bytes);  // of any one process
+  for (TimeSeriesPoint point : in.rss_bytes) {
+    point.t_ns += offset_ns;
+    out.rss_bytes.push_back(point);
+  }
   out.gc_collections += in.gc_collections;
   out.gc_time_ns += in.gc_time_ns;
   out.gc_reclaimed_bytes += in.gc_reclaimed_bytes;

@@ -23,6 +23,13 @@ const char* frame_kind_name(FrameKind kind) {
   return "custom";
 }
 
+bool OperationMetrics::counted(std::string_view category) const {
+  if (!measured) return false;
+  for (const std::string& t : tracked)
+    if (t == category) return true;
+  return false;
+}
+
 Profile::Profile() {
   frames.push_back(Frame{"<root>", "", 0, FrameKind::Root});
   nodes.push_back(CallNode{});

@@ -1,7 +1,10 @@
 // The text report, laid out as profiling-design.md shows it: header, top functions, memory,
 // GC, operation counts, call graph, then what the profiler cost and could not measure.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -165,6 +168,36 @@ std::string by_type_list(const std::map<std::string, uint64_t>& counts) {
   return text.empty() ? "none" : text;
 }
 
+// "string: 120 (4.5KB), array: 30 (1.2KB)": allocations by type, biggest in bytes first.
+std::string allocations_by_type_text(const MemoryMetrics& m) {
+  std::vector<std::pair<std::string, uint64_t>> rows(m.allocation_bytes_by_type.begin(),
+                                                     m.allocation_bytes_by_type.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text;
+  for (const auto& [name, bytes] : rows) {
+    auto count = m.allocations_by_type.find(name);
+    fmt::format_to(std::back_inserter(text), "{}{}: {} ({})", text.empty() ? "" : ", ", name,
+                   count == m.allocations_by_type.end() ? 0 : count->second, format_bytes(bytes));
+  }
+  return text.empty() ? "none" : text;
+}
+
+// The process beside the heap: its resident set now and then, and its peak.
+void process_memory(const MemoryMetrics& m, std::string& out) {
+  if (m.peak_rss_bytes == 0 && m.rss_bytes.empty()) {
+    out += "- Process Memory (RSS): not measured\n";
+    return;
+  }
+  out += fmt::format("- Process Memory (RSS): peak {}", format_bytes(m.peak_rss_bytes));
+  if (!m.rss_bytes.empty())
+    out += fmt::format(", {} at start, {} at end ({} measurements)",
+                       format_bytes(static_cast<uint64_t>(m.rss_bytes.front().value)),
+                       format_bytes(static_cast<uint64_t>(m.rss_bytes.back().value)),
+                       m.rss_bytes.size());
+  out += "\n";
+}
+
 void memory(const Profile& p, std::string& out) {
   const MemoryMetrics& m = p.memory;
   out += "\nMemory Usage:\n";
@@ -172,21 +205,32 @@ void memory(const Profile& p, std::string& out) {
     out += "- not measured\n";
     return;
   }
+  auto it = std::back_inserter(out);
+  const char* off = "not measured";
   if (m.allocations_measured)
-    out += "- Total Allocations: " + to_string(m.total_allocations) + " (" +
-           format_bytes(m.total_allocation_bytes) + ")\n";
+    fmt::format_to(it, "- Total Allocations: {} ({})\n", m.total_allocations,
+                   format_bytes(m.total_allocation_bytes));
+  else
+    fmt::format_to(it, "- Total Allocations: {}\n", off);
   if (m.deallocations_measured)
-    out += "- Total Deallocations: " + to_string(m.total_deallocations) + " (" +
-           format_bytes(m.total_deallocation_bytes) + ")\n";
-  if (m.peak_measured) out += "- Peak Memory Usage: " + format_bytes(m.peak_memory_bytes) + "\n";
-  out += "- Live at End: " + format_bytes(m.live_bytes_at_end) + " in " +
-         to_string(m.live_objects_at_end) + " objects\n";
-  out += "- Objects Created by Type: " + by_type_list(m.objects_by_type) + "\n";
-  out += "- Live Objects by Type: " + by_type_list(m.live_objects_by_type) + "\n";
-  out += "- Reference Counts (live containers): " + by_type_list(m.refcount_histogram) + "\n";
-  out += "- GC Collections: " + to_string(m.gc_collections) + " (reclaimed " +
-         format_bytes(m.gc_reclaimed_bytes) + " in " + to_string(m.gc_reclaimed_objects) +
-         " objects, " + format_duration(m.gc_time_ns) + ")\n";
+    fmt::format_to(it, "- Total Deallocations: {} ({})\n", m.total_deallocations,
+                   format_bytes(m.total_deallocation_bytes));
+  else
+    fmt::format_to(it, "- Total Deallocations: {}\n", off);
+  fmt::format_to(it, "- Peak Memory Usage: {}\n",
+                 m.peak_measured ? format_bytes(m.peak_memory_bytes) : off);
+  fmt::format_to(it, "- Allocations by Type: {}\n",
+                 m.allocations_measured ? allocations_by_type_text(m) : off);
+  fmt::format_to(it, "- Live at End: {} in {} objects\n", format_bytes(m.live_bytes_at_end),
+                 m.live_objects_at_end);
+  fmt::format_to(it, "- Objects Created by Type: {}\n", by_type_list(m.objects_by_type));
+  fmt::format_to(it, "- Live Objects by Type: {}\n", by_type_list(m.live_objects_by_type));
+  fmt::format_to(it, "- Reference Counts (live containers): {}\n",
+                 m.refcount_measured ? by_type_list(m.refcount_histogram) : off);
+  fmt::format_to(it, "- GC Collections: {} (reclaimed {} in {} objects, {})\n", m.gc_collections,
+                 format_bytes(m.gc_reclaimed_bytes), m.gc_reclaimed_objects,
+                 format_duration(m.gc_time_ns));
+  process_memory(m, out);
 }
 
 // "N (top: a 5, b 3, ...)" with at most `limit` names, biggest first.
@@ -211,20 +255,25 @@ void operations(const Profile& p, std::string& out) {
     out += "- not measured\n";
     return;
   }
-  out += "- Arithmetic: " + to_string(o.arithmetic) + "\n";
-  out += "- Comparison: " + to_string(o.comparison) + "\n";
-  out += "- Logical: " + to_string(o.logical) + "\n";
-  out += "- String: " + to_string(o.string) + "\n";
-  out += "- Array: " + to_string(o.array) + "\n";
-  out += "- Object: " + to_string(o.object) + "\n";
-  out += "- Function Calls: " + with_breakdown(o.function_calls, o.calls_by_function) + "\n";
-  out +=
-      "- Variable Accesses: " + with_breakdown(o.variable_accesses, o.accesses_by_variable) + "\n";
-  out +=
-      "- Property Accesses: " + with_breakdown(o.property_accesses, o.property_accesses_by_type) +
-      "\n";
-  out += "- String Dictionary: " + with_breakdown(o.string_dictionary, o.dictionary_by_operation) +
-         "\n";
+  // A category that was not tracked reads as not measured, never as 0.
+  auto line = [&](const char* label, const char* category, uint64_t count,
+                  const std::map<std::string, uint64_t>* by_name = nullptr) {
+    std::string figure = !o.counted(category) ? "not measured"
+                         : by_name            ? with_breakdown(count, *by_name)
+                                              : to_string(count);
+    fmt::format_to(std::back_inserter(out), "- {}: {}\n", label, figure);
+  };
+  line("Arithmetic", "arithmetic", o.arithmetic);
+  line("Comparison", "comparison", o.comparison);
+  line("Logical", "logical", o.logical);
+  line("String", "string", o.string);
+  line("Array", "array", o.array);
+  line("Object", "object", o.object);
+  line("Function Calls", "function_calls", o.function_calls, &o.calls_by_function);
+  line("Variable Accesses", "variable_accesses", o.variable_accesses, &o.accesses_by_variable);
+  line("Property Accesses", "property_accesses", o.property_accesses,
+       &o.property_accesses_by_type);
+  line("String Dictionary", "string_dictionary", o.string_dictionary, &o.dictionary_by_operation);
 }
 
 class CallGraphPrinter {

@@ -33,6 +33,8 @@ struct HeapStats {
   uint64_t peak_bytes = 0;
   uint64_t objects_created[kObjKinds] = {};
   uint64_t objects_freed[kObjKinds] = {};
+  uint64_t allocations_by_kind[kObjKinds] = {};  // blocks (objects and their buffers) by kind
+  uint64_t allocation_bytes_by_kind[kObjKinds] = {};
   uint64_t collections = 0;
   uint64_t collection_ns = 0;
   uint64_t collected_objects = 0;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -150,6 +151,16 @@ struct MemoryMetrics {
   uint64_t gc_reclaimed_objects = 0;
   std::vector<TimeSeriesPoint> heap_bytes;  // live heap over time (sampled ticks or GC points)
   std::vector<GcEvent> gc_runs;             // each collection, for the timeline and memory graph
+  // Allocations by the type of object they were made for (a buffer counts as its owner's
+  // type): count and bytes. Measured with allocations.
+  std::map<std::string, uint64_t> allocations_by_type;
+  std::map<std::string, uint64_t> allocation_bytes_by_type;
+  // The reference-count histogram is a walk of the heap at the end; false when none was taken.
+  bool refcount_measured = true;
+  // The whole process, beside the interpreter's heap: resident set size (RSS) over time and
+  // its peak (getrusage's ru_maxrss, which includes start-up). 0 / empty: not measured.
+  uint64_t peak_rss_bytes = 0;
+  std::vector<TimeSeriesPoint> rss_bytes;
 };
 
 struct OperationMetrics {
@@ -169,6 +180,10 @@ struct OperationMetrics {
   std::map<std::string, uint64_t> accesses_by_variable;
   std::map<std::string, uint64_t> property_accesses_by_type;
   std::map<std::string, uint64_t> dictionary_by_operation;  // "get", "set", ...
+
+  // Whether a category ("arithmetic", ..., "string_dictionary": the names of `tracked` and
+  // of the JSON keys) was counted; a category that was not reads as not measured, never 0.
+  bool counted(std::string_view category) const;
 };
 
 // What the profiler could not measure, and what it cost: every report prints this.
