@@ -55,8 +55,14 @@ struct ProgramRun {
 // What a mode produced: the program's exit status and the profile of its run.
 struct ProfileOutcome {
   int exit_status = 0;
+  // False when the program never started (unreadable, a syntax or an import error): there is
+  // nothing to report, and the interpreter has said why.
+  bool program_started = true;
   aiprof::report::Profile profile;
 };
+
+// Whether `interp` got as far as running the program (profile_command.cpp), for the modes.
+bool program_started(const Interpreter& interp);
 
 // Exact mode (profile_exact.cpp): every call (or expression) an exact span.
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);

@@ -83,6 +83,7 @@ int exact_job(void* p) {
   profiler.memory().set_heap_snapshot(snapshot_of(interp.heap()));
   inst::ProfilingSession session = profiler.end_session();
   job->outcome.exit_status = status;
+  job->outcome.program_started = program_started(interp);
   job->outcome.profile =
       aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
   if (sampler)

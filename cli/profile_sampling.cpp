@@ -63,6 +63,7 @@ int sampling_job(void* p) {
   }
   sam::SampledSession session = sampler.take_results();
   job->outcome.exit_status = status;
+  job->outcome.program_started = program_started(interp);
   job->outcome.profile = sampled_profile(*job, interp, session, clock);
   job->outcome.profile.exit_status = status;
   return status;

@@ -30,7 +30,8 @@ int run_program(void* p) {
 
 Action add_run_command(CLI::App& app) {
   auto req = std::make_shared<RunRequest>();
-  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run FILE [ARGS...]");
+  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run [options] FILE [--] [ARGS...]; options go before FILE, "
+      "every word after it (but a first '--') to the program");
   run->add_option("--max-depth", req->max_depth, "Guest call depth limit (RangeError beyond it)")
       ->check(CLI::Range(1u, 1000000u))
       ->capture_default_str();

@@ -67,10 +67,10 @@ const Json* function_named(const Json& report, const std::string& name) {
 }
 
 TEST_F(ProfileCliTest, JsonReportHasEveryKeyAndExactCounts) {
-  Result r = anarchy("profile --mode exact -o out.json fib.ai");
+  Result r = anarchy("profile --mode exact --quiet -o out.json fib.ai");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "610\n");  // the program's output only
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.err, "");  // --quiet: not even the line saying out.json was written
   Json report = Json::parse(read_file(dir_ / "out.json"));
   EXPECT_EQ(report["schema_version"], 2);
   for (const char* key :
