@@ -10,6 +10,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -21,19 +22,19 @@ constexpr const char* kVersion = "0.1.0";
 int usage_error(const std::string& command, const std::string& message) {
   std::string who = command.empty() ? "anarchy" : "anarchy " + command;
   std::string help = command.empty() ? "anarchy --help" : who + " --help";
-  fmt::print(stderr, "{}: {} (see '{}')\n", who, message, help);
+  print_error(who, fmt::format("{} (see '{}')", message, help));
   return kExitUsage;
 }
 
 // Our options found after FILE went to the program: say so, in one line.
 void warn_misplaced(const CommandLine& line) {
   if (line.misplaced.empty()) return;
-  fmt::print(stderr,
-             "anarchy {}: warning: '{}' after FILE {} passed to the program, not to anarchy {}; "
-             "put options before FILE, or write 'FILE -- ARGS' to pass arguments on without "
-             "this warning\n",
-             line.command, fmt::join(line.misplaced, "', '"),
-             line.misplaced.size() == 1 ? "is" : "are", line.command);
+  print_error("anarchy " + line.command,
+              fmt::format("warning: '{}' after FILE {} passed to the program, not to anarchy {}; "
+                          "put options before FILE, or write 'FILE -- ARGS' to pass arguments on "
+                          "without this warning",
+                          fmt::join(line.misplaced, "', '"),
+                          line.misplaced.size() == 1 ? "is" : "are", line.command));
 }
 
 // Parses `line.ours`; returns the exit status when there is nothing to run (help, version, an

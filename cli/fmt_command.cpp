@@ -12,6 +12,7 @@
 #include "anarchy/interpreter/heap.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -61,7 +62,7 @@ int format_program(void* p) {
   auto* req = static_cast<FmtRequest*>(p);
   std::string source;
   if (!read_source(req->file, source)) {
-    std::fprintf(stderr, "anarchy: cannot read '%s'\n", req->file.c_str());
+    print_error("anarchy fmt", "cannot read '" + req->file + "'");
     return kExitUsage;
   }
   Heap heap;  // the parser allocates the program's strings

@@ -9,9 +9,7 @@
 // exit status is the program's, or 2 for a usage error or a report that could not be written.
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,6 +19,7 @@
 #include "aiprof/report/session_report.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 #include "profile.hpp"
 #include "report_hints.hpp"
 
@@ -51,7 +50,7 @@ struct ProfileRequest {
 };
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "anarchy profile: %s\n", message.c_str());
+  print_error("anarchy profile", message);
   return kExitUsage;
 }
 
@@ -133,15 +132,6 @@ void check_outputs(const std::vector<std::string>& outputs) {
   }
 }
 
-// The program must be a readable file (not a directory: that would fail only once the run began).
-void check_program_file(const std::string& path) {
-  if (::access(path.c_str(), R_OK) != 0)
-    throw SettingsError("cannot read '" + path + "': " + std::strerror(errno));
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error))
-    throw SettingsError("cannot read '" + path + "': it is a directory, not a program");
-}
-
 // One mode, one function.
 ProfileOutcome run_mode(const ProgramRun& program, const ProfileSettings& settings) {
   switch (settings.mode) {
@@ -171,10 +161,9 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
       std::string format = *rep::format_for_path(path);
       rep::write_file_atomically(path, rep::writer_for_format(format)->render(outcome.profile, options));
       if (!quiet)
-        std::fprintf(stderr, "anarchy profile: wrote %s: %s\n", path.c_str(),
-                     how_to_open(format, path).c_str());
+        print_error("anarchy profile", "wrote " + path + ": " + how_to_open(format, path));
     } catch (const rep::OutputError& e) {
-      std::fprintf(stderr, "anarchy profile: %s\n", e.what());
+      print_error("anarchy profile", e.what());
       ok = false;
     }
   }
@@ -187,7 +176,8 @@ int profile(ProfileRequest& req) {
   try {
     settings = settings_for(req);
     check_outputs(settings.outputs);
-    check_program_file(req.program.file);
+    if (std::string problem = program_file_problem(req.program.file); !problem.empty())
+      throw SettingsError(problem);
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }
@@ -198,7 +188,7 @@ int profile(ProfileRequest& req) {
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
   if (!write_reports(outcome, settings, req.quiet)) return kExitUsage;
   if (std::string hint = too_few_samples_hint(outcome.profile); !hint.empty())
-    std::fprintf(stderr, "anarchy profile: %s\n", hint.c_str());
+    print_error("anarchy profile", hint);
   return outcome.exit_status;
 }
 

@@ -19,6 +19,7 @@
 #include "aiprof/report/output_file.hpp"
 #include "aiprof/report/report_writer.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -169,9 +170,9 @@ int run(const char* command, void (*action)(const Request&), const Request& req)
     action(req);
     return 0;
   } catch (const ReportError& e) {
-    std::fprintf(stderr, "anarchy %s: %s\n", command, e.what());
+    print_error(std::string("anarchy ") + command, e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "anarchy %s: %s\n", command, e.what());
+    print_error(std::string("anarchy ") + command, e.what());
   }
   return kExitUsage;
 }

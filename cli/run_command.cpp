@@ -4,6 +4,7 @@
 
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -38,6 +39,10 @@ Action add_run_command(CLI::App& app) {
   run->add_option("--seed", req->seed, "Seed of Math.random")->capture_default_str();
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
+    if (std::string problem = program_file_problem(req->file); !problem.empty()) {
+      print_error("anarchy run", problem);
+      return kExitUsage;
+    }
     req->args = program_arguments();
     return run_with_large_stack(req->max_depth, run_program, req.get());
   };
