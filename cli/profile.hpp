@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
@@ -40,6 +41,8 @@ class SettingsError : public std::runtime_error {
 // the keys). Throws SettingsError for an unreadable or malformed file, an unknown key or a
 // value of the wrong type.
 void apply_config_file(const std::string& path, ProfileSettings& settings);
+// The same for the text of such a file; `path` gives its format and names it in messages.
+void apply_config_text(std::string_view text, const std::string& path, ProfileSettings& settings);
 
 const char* mode_name(ProfileMode mode);
 bool parse_mode(const std::string& text, ProfileMode& mode);

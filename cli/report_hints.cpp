@@ -44,8 +44,8 @@ std::string too_few_samples_hint(const aiprof::report::Profile& profile) {
                             ? "the exact figures are complete; for samples, raise --rate"
                             : "use --mode exact to time every call, or raise --rate";
   return fmt::format(
-      "{} in a run of {} (one every {} of {} time at {:g} Hz): too few to rank functions; for a "
-      "run this short, {} (up to 100000 Hz)",
+      "{} in a run of {} (one per {} of {} time at {:g} Hz): too few to rank functions; {} (up "
+      "to 100000 Hz)",
       what, readable(static_cast<double>(profile.duration_ns)), readable(period_ns), s.clock,
       s.rate_requested_hz, instead);
 }

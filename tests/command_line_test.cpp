@@ -123,7 +123,7 @@ aiprof::report::Profile sampled(uint64_t samples, const char* mode = "sampling")
 TEST(ReportHints, ARunTooShortToSampleSuggestsExactModeOrARate) {
   std::string none = anarchy::cli::too_few_samples_hint(sampled(0));
   EXPECT_NE(none.find("no samples in a run of 300us"), std::string::npos) << none;
-  EXPECT_NE(none.find("one every 1ms"), std::string::npos) << none;
+  EXPECT_NE(none.find("one per 1ms of cpu time at 1000 Hz"), std::string::npos) << none;
   EXPECT_NE(none.find("--mode exact"), std::string::npos) << none;
   EXPECT_NE(none.find("--rate"), std::string::npos) << none;
   EXPECT_NE(anarchy::cli::too_few_samples_hint(sampled(1)).find("only 1 sample "),
