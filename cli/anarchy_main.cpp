@@ -1,8 +1,8 @@
 #include "anarchy_main.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -22,19 +22,19 @@ constexpr const char* kVersion = "0.1.0";
 int usage_error(const std::string& command, const std::string& message) {
   std::string who = command.empty() ? "anarchy" : "anarchy " + command;
   std::string help = command.empty() ? "anarchy --help" : who + " --help";
-  print_error(who, fmt::format("{} (see '{}')", message, help));
+  print_message(who, fmt::format("{} (see '{}')", message, help));
   return kExitUsage;
 }
 
 // Our options found after FILE went to the program: say so, in one line.
 void warn_misplaced(const CommandLine& line) {
   if (line.misplaced.empty()) return;
-  print_error("anarchy " + line.command,
-              fmt::format("warning: '{}' after FILE {} passed to the program, not to anarchy {}; "
-                          "put options before FILE, or write 'FILE -- ARGS' to pass arguments on "
-                          "without this warning",
-                          fmt::join(line.misplaced, "', '"),
-                          line.misplaced.size() == 1 ? "is" : "are", line.command));
+  print_message("anarchy " + line.command,
+                fmt::format("warning: '{}' after FILE {} passed to the program, not to anarchy {}; "
+                            "put options before FILE, or write 'FILE -- ARGS' to pass arguments on "
+                            "without this warning",
+                            fmt::join(line.misplaced, "', '"),
+                            line.misplaced.size() == 1 ? "is" : "are", line.command));
 }
 
 // Parses `line.ours`; returns the exit status when there is nothing to run (help, version, an

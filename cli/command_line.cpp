@@ -93,9 +93,10 @@ CommandLine split_command_line(const CLI::App& app, const std::vector<std::strin
   }
   if (at == words.size()) {
     line.error = at == 0 ? fmt::format("give a command ({})", command_list(app))
-                         : fmt::format("unknown option '{}' (options go after the command: "
-                                       "anarchy COMMAND [OPTIONS] FILE)",
-                                       words[0]);
+                         : fmt::format(
+                               "unknown option '{}' (options go after the command: "
+                               "anarchy COMMAND [OPTIONS] FILE)",
+                               words[0]);
     return line;
   }
   const CLI::App* command = command_named(app, words[at]);

@@ -62,7 +62,7 @@ int format_program(void* p) {
   auto* req = static_cast<FmtRequest*>(p);
   std::string source;
   if (!read_source(req->file, source)) {
-    print_error("anarchy fmt", "cannot read '" + req->file + "'");
+    print_message("anarchy fmt", "cannot read '" + req->file + "'");
     return kExitUsage;
   }
   Heap heap;  // the parser allocates the program's strings

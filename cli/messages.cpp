@@ -28,7 +28,7 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-void print_error(std::string_view who, std::string_view message) {
+void print_message(std::string_view who, std::string_view message) {
   std::string line = fmt::format("{}: {}\n", who, one_line(message));
   std::fflush(stdout);  // what the program printed comes first
   std::fwrite(line.data(), 1, line.size(), stderr);

@@ -11,8 +11,9 @@ namespace anarchy::cli {
 // quoting the command line stays one line on the terminal.
 std::string one_line(std::string_view text);
 
-// "WHO: MESSAGE" and a newline on stderr, MESSAGE made one line.
-void print_error(std::string_view who, std::string_view message);
+// "WHO: MESSAGE" and a newline on stderr (errors, warnings, notices), MESSAGE made one line;
+// what the program printed on stdout is flushed first.
+void print_message(std::string_view who, std::string_view message);
 
 // Why the program FILE cannot be run ("cannot read 'x.ai': No such file or directory", "cannot
 // read 'src': it is a directory, not a program"), or "" when it is a readable file.

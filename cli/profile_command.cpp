@@ -50,7 +50,7 @@ struct ProfileRequest {
 };
 
 int usage_error(const std::string& message) {
-  print_error("anarchy profile", message);
+  print_message("anarchy profile", message);
   return kExitUsage;
 }
 
@@ -159,11 +159,12 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
   for (const std::string& path : settings.outputs) {
     try {
       std::string format = *rep::format_for_path(path);
-      rep::write_file_atomically(path, rep::writer_for_format(format)->render(outcome.profile, options));
+      std::string report = rep::writer_for_format(format)->render(outcome.profile, options);
+      rep::write_file_atomically(path, report);
       if (!quiet)
-        print_error("anarchy profile", "wrote " + path + ": " + how_to_open(format, path));
+        print_message("anarchy profile", "wrote " + path + ": " + how_to_open(format, path));
     } catch (const rep::OutputError& e) {
-      print_error("anarchy profile", e.what());
+      print_message("anarchy profile", e.what());
       ok = false;
     }
   }
@@ -188,7 +189,7 @@ int profile(ProfileRequest& req) {
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
   if (!write_reports(outcome, settings, req.quiet)) return kExitUsage;
   if (std::string hint = too_few_samples_hint(outcome.profile); !hint.empty())
-    print_error("anarchy profile", hint);
+    print_message("anarchy profile", hint);
   return outcome.exit_status;
 }
 

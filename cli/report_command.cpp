@@ -170,9 +170,9 @@ int run(const char* command, void (*action)(const Request&), const Request& req)
     action(req);
     return 0;
   } catch (const ReportError& e) {
-    print_error(std::string("anarchy ") + command, e.what());
+    print_message(std::string("anarchy ") + command, e.what());
   } catch (const std::exception& e) {
-    print_error(std::string("anarchy ") + command, e.what());
+    print_message(std::string("anarchy ") + command, e.what());
   }
   return kExitUsage;
 }

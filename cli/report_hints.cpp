@@ -21,8 +21,9 @@ std::string how_to_open(const std::string& format, const std::string& path) {
   static const std::map<std::string, std::string> kHowTo = {
       {"text", "text report; read it with: less {}"},
       {"json", "JSON report (lossless); turn it into any format with: anarchy report {} -o OUT"},
-      {"folded", "folded stacks; draw them with: flamegraph.pl {} > flame.svg (or load the file "
-                 "in https://www.speedscope.app)"},
+      {"folded",
+       "folded stacks; draw them with: flamegraph.pl {} > flame.svg (or load the file "
+       "in https://www.speedscope.app)"},
       {"speedscope", "speedscope profile; load it in https://www.speedscope.app"},
       {"chrome-trace", "Chrome trace; load it in https://ui.perfetto.dev or chrome://tracing"},
       {"pprof", "pprof profile; explore it with: go tool pprof -http=localhost:8080 {}"},
@@ -37,9 +38,9 @@ std::string too_few_samples_hint(const aiprof::report::Profile& profile) {
   if (!profile.sampling || profile.sampling->samples >= kFewSamples) return "";
   const aiprof::report::SamplingInfo& s = *profile.sampling;
   double period_ns = s.rate_requested_hz > 0 ? 1e9 / s.rate_requested_hz : 0;
-  std::string what =
-      s.samples == 0 ? std::string("no samples")
-                     : fmt::format("only {} sample{}", s.samples, s.samples == 1 ? "" : "s");
+  std::string what = s.samples == 0
+                         ? std::string("no samples")
+                         : fmt::format("only {} sample{}", s.samples, s.samples == 1 ? "" : "s");
   std::string instead = profile.mode == "hybrid"
                             ? "the exact figures are complete; for samples, raise --rate"
                             : "use --mode exact to time every call, or raise --rate";

@@ -40,7 +40,7 @@ Action add_run_command(CLI::App& app) {
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
     if (std::string problem = program_file_problem(req->file); !problem.empty()) {
-      print_error("anarchy run", problem);
+      print_message("anarchy run", problem);
       return kExitUsage;
     }
     req->args = program_arguments();

@@ -30,7 +30,9 @@ namespace fs = std::filesystem;
 
 constexpr unsigned kCaseSeconds = 60;
 
-// ---- the words command lines are drawn from ----
+// ---- the words command lines are drawn from (packed: clang-format is off for them) ----
+
+// clang-format off
 
 const std::vector<std::string> kCommands = {"run", "profile", "fmt", "report", "top", "foo",
                                             "RUN", "help", "", "-", "--", "--help", "--version"};
@@ -82,12 +84,14 @@ const std::vector<std::vector<std::string>> kProfileSettings = {
     {"-o", "out.html"}, {"-o", "out.trace.json"}, {"-o", "out.pb.gz"}, {"-o", "out.folded"},
     {"-o", "out.speedscope.json"}, {"-o", "out.txt"}, {"-q"}, {"--max-depth", "50"},
     {"--seed", "7"}};
+// clang-format on
 
 // A line shaped as a user would write it: COMMAND [OPTIONS] FILE [--] [ARGS].
 std::vector<std::string> plausible_command_line(std::mt19937_64& rng) {
   std::vector<std::string> words = {rng() % 4 == 0 ? "run" : "profile"};
   for (size_t i = rng() % 5; i > 0; --i)
-    for (const std::string& w : kProfileSettings[rng() % kProfileSettings.size()]) words.push_back(w);
+    for (const std::string& w : kProfileSettings[rng() % kProfileSettings.size()])
+      words.push_back(w);
   words.push_back(rng() % 8 == 0 ? "syntax.ai" : "tiny.ai");
   if (rng() % 2) words.push_back("--");
   for (size_t i = rng() % 3; i > 0; --i)
@@ -101,15 +105,22 @@ std::vector<std::string> random_command_line(std::mt19937_64& rng) {
   if (rng() % 2) return plausible_command_line(rng);
   std::vector<std::string> words;
   if (rng() % 10 != 0) words.push_back(pick(kCommands, rng));
-  if (!words.empty() && words[0] == "report" && rng() % 2) words.push_back(pick(kReportCommands, rng));
+  if (!words.empty() && words[0] == "report" && rng() % 2)
+    words.push_back(pick(kReportCommands, rng));
   size_t count = rng() % 8;
   for (size_t i = 0; i < count; ++i) {
-    switch (rng() % 10) {
-      case 0: case 1: case 2: words.push_back(pick(kOptions, rng)); break;
-      case 3: case 4: words.push_back(pick(kValues, rng)); break;
-      case 5: case 6: case 7: words.push_back(pick(kFiles, rng)); break;
-      case 8: words.push_back(pick(kOptions, rng)); words.push_back(pick(kValues, rng)); break;
-      default: words.push_back(junk(rng));
+    uint64_t roll = rng() % 10;  // 3 in 10 an option, 2 a value, 3 a file, 1 a pair, 1 junk
+    if (roll < 3) {
+      words.push_back(pick(kOptions, rng));
+    } else if (roll < 5) {
+      words.push_back(pick(kValues, rng));
+    } else if (roll < 8) {
+      words.push_back(pick(kFiles, rng));
+    } else if (roll < 9) {
+      words.push_back(pick(kOptions, rng));
+      words.push_back(pick(kValues, rng));
+    } else {
+      words.push_back(junk(rng));
     }
   }
   // Most lines that name a program end with a usable one, as real lines do.
@@ -193,7 +204,8 @@ class Redirected {
     std::string text;
     char buf[4096];
     ::lseek(err_, 0, SEEK_SET);
-    for (ssize_t n; (n = ::read(err_, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(err_, buf, sizeof buf)) > 0;)
+      text.append(buf, static_cast<size_t>(n));
     return text;
   }
   int saved_out_, saved_err_, saved_in_, null_, err_;

@@ -1,11 +1,12 @@
 // The command line's parts in-process: how argv is split between anarchy and the guest program
 // (issue 19, 1), and what `anarchy profile` tells its user besides the report (issue 19, 2).
+#include "command_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "command_line.hpp"
 #include "commands.hpp"
 #include "report_hints.hpp"
 
@@ -67,8 +68,8 @@ TEST_F(SplitTest, OurOptionsAfterFileGoToTheProgramAndAreListed) {
 }
 
 TEST_F(SplitTest, OptionValuesAreNotTakenForTheFile) {
-  CommandLine line = split({"profile", "--config", "c.toml", "--label", "k=v", "--native",
-                            "--rate=20", "prog.ai", "x"});
+  CommandLine line = split(
+      {"profile", "--config", "c.toml", "--label", "k=v", "--native", "--rate=20", "prog.ai", "x"});
   EXPECT_EQ(line.ours.back(), "prog.ai");
   EXPECT_EQ(line.program, (Words{"x"}));
 }
@@ -96,7 +97,8 @@ TEST_F(SplitTest, ReportAndFmtKeepEveryWord) {
 
 TEST(ReportHints, EveryFormatSaysHowToOpenIt) {
   EXPECT_NE(anarchy::cli::how_to_open("html", "p.html").find("browser"), std::string::npos);
-  EXPECT_NE(anarchy::cli::how_to_open("pprof", "p.pb.gz").find("go tool pprof -http=localhost:8080 p.pb.gz"),
+  EXPECT_NE(anarchy::cli::how_to_open("pprof", "p.pb.gz")
+                .find("go tool pprof -http=localhost:8080 p.pb.gz"),
             std::string::npos);
   EXPECT_NE(anarchy::cli::how_to_open("json", "p.json").find("anarchy report p.json"),
             std::string::npos);
