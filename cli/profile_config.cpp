@@ -71,7 +71,7 @@ Json parse_text(std::string_view text, const std::string& path) {
   if (ends_with(path, ".json")) {
     try {
       return Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e309
       throw SettingsError("config file '" + path + "' is not valid JSON: " + e.what());
     }
   }

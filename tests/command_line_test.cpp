@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "profile.hpp"
 #include "report_hints.hpp"
 
 namespace {
@@ -142,3 +143,20 @@ TEST(ReportHints, ARunTooShortToSampleSuggestsExactModeOrARate) {
 }
 
 }  // namespace
+
+// ---- the config readers (found by fuzz_config_json: 1e309 escaped as nlohmann's out_of_range,
+// and `anarchy profile --config` aborted with status 134) ----
+
+TEST(ConfigReaders, ANumberTooLargeForADoubleIsABadConfigNotACrash) {
+  anarchy::cli::ProfileSettings settings;
+  try {
+    anarchy::cli::apply_config_text(R"({"sampling": {"rate": 1e309}})", "big.json", settings);
+    ADD_FAILURE() << "accepted";
+  } catch (const anarchy::cli::SettingsError& e) {
+    EXPECT_NE(std::string(e.what()).find("config file 'big.json' is not valid JSON"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(anarchy::cli::apply_config_text("[sampling]\nrate = 1e309\n", "big.toml", settings),
+               anarchy::cli::SettingsError);
+}
