@@ -16,8 +16,15 @@ bool is_help_or_version(const std::string& word) {
   return word == "-h" || word == "--help" || word == "--version";
 }
 
-// The commands whose FILE is a program that takes arguments.
-bool runs_a_program(const std::string& command) { return command == "run" || command == "profile"; }
+// The commands whose options all come before FILE: what follows it is not ours.
+bool splits_at_file(const std::string& command) {
+  return command == "run" || command == "profile" || command == "fmt";
+}
+
+// Those of them that pass what follows FILE to the program (fmt refuses it, with an error).
+bool passes_arguments(const std::string& command) {
+  return command == "run" || command == "profile";
+}
 
 std::vector<const CLI::App*> commands_of(const CLI::App& app) {
   return app.get_subcommands([](const CLI::App*) { return true; });
@@ -74,7 +81,7 @@ void split_at_program_file(const CLI::App& command, const std::vector<std::strin
     ++rest;
   }
   line.program.assign(words.begin() + static_cast<std::ptrdiff_t>(rest), words.end());
-  if (separated) return;
+  if (separated || !passes_arguments(line.command)) return;
   for (const std::string& word : line.program)
     if (option_named(command, word)) line.misplaced.push_back(word);
 }
@@ -105,7 +112,7 @@ CommandLine split_command_line(const CLI::App& app, const std::vector<std::strin
     return line;
   }
   line.command = command->get_name();
-  if (!runs_a_program(line.command)) {
+  if (!splits_at_file(line.command)) {
     line.ours = words;
     return line;
   }

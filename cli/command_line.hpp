@@ -3,7 +3,7 @@
 //
 //   anarchy [--help | --version] COMMAND [OPTIONS] FILE [--] [ARGS...]
 //
-// For the commands that run a program (run, profile), the first word after COMMAND that is
+// For the commands that take a FILE (run, profile, fmt), the first word after COMMAND that is
 // neither an option nor an option's value is FILE, and every word after FILE goes to the program
 // untouched, with one exception: the first `--` of the line, right after FILE, only separates
 // (as getopt's and `py-spy record -- ...`'s do) and is not passed on. A `--` before FILE ends our
@@ -12,7 +12,8 @@
 // Words after FILE that name one of COMMAND's own options still go to the program (a program
 // may take `-o` too), but they are listed in `misplaced` so the caller can warn that they did not
 // reach us; a `--` after FILE says the user meant them for the program, and silences that.
-// The other commands (fmt, report) take no program arguments: all their words are ours.
+// fmt takes no arguments after FILE (it refuses them, with no warning); report takes no FILE of
+// this kind: all its words are ours.
 //
 // Nothing here is async-signal-safe.
 #pragma once

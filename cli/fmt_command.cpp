@@ -98,6 +98,10 @@ Action add_fmt_command(CLI::App& app) {
   ascii->excludes(symbolic);
   fmt->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
+    if (!program_arguments().empty()) {
+      print_message("anarchy fmt", "takes one FILE, options before it (see 'anarchy fmt --help')");
+      return kExitUsage;
+    }
     if (!req->ascii && !req->symbolic) {
       std::fprintf(stderr, "anarchy: fmt needs --ascii or --symbolic (see 'anarchy fmt --help')\n");
       return kExitUsage;

@@ -102,11 +102,15 @@ TEST(Cli, OwnOptionsAfterTheFileAreNamedInAWarning) {
   EXPECT_EQ(meant.output, "[\"--seed\", \"3\"]\n");
 }
 
-TEST(Cli, FmtTakesItsOptionsAfterTheFileToo) {
-  Outcome o = shell("fmt " + example("examples/args.ai") + " --symbolic");
+TEST(Cli, FmtWantsItsOptionsBeforeTheFile) {
+  Outcome o = shell("fmt --symbolic " + example("examples/args.ai"));
   EXPECT_EQ(o.status, 0) << o.output;
   EXPECT_NE(o.output.find("λm"), std::string::npos) << o.output;
-  expect_one_line_usage_error("fmt --ascii " + example("examples/args.ai") + " extra", "extra");
+  // After FILE: one error line, no warning besides it.
+  expect_one_line_usage_error("fmt " + example("examples/args.ai") + " --symbolic",
+                              "anarchy fmt: takes one FILE, options before it");
+  expect_one_line_usage_error("fmt --ascii " + example("examples/args.ai") + " extra",
+                              "takes one FILE");
 }
 
 TEST(Cli, HelpShowsWhereTheProgramsArgumentsGo) {

@@ -86,12 +86,14 @@ TEST_F(SplitTest, UnknownCommandsAndTopLevelOptionsAreOneLineErrors) {
   EXPECT_TRUE(split({"--help"}).error.empty());  // CLI11 prints the help
 }
 
-TEST_F(SplitTest, ReportAndFmtKeepEveryWord) {
+TEST_F(SplitTest, ReportKeepsEveryWordFmtNothingAfterItsFile) {
   Words report = {"report", "diff", "a.json", "b.json", "--", "-o", "x"};
   EXPECT_EQ(split(report).ours, report);
   EXPECT_TRUE(split(report).program.empty());
-  Words fmt = {"fmt", "prog.ai", "--ascii"};  // options after FILE are fmt's own
-  EXPECT_EQ(split(fmt).ours, fmt);
+  CommandLine fmt = split({"fmt", "prog.ai", "--ascii"});  // refused by fmt, not warned about
+  EXPECT_EQ(fmt.ours, (Words{"fmt", "prog.ai"}));
+  EXPECT_EQ(fmt.program, (Words{"--ascii"}));
+  EXPECT_TRUE(fmt.misplaced.empty());
 }
 
 // ---- what is said besides the report ----
