@@ -48,7 +48,7 @@ help:
 	@echo "make test          release + debug builds, debug unit tests, conformance corpus"
 	@echo "make asan          asan-ubsan build: unit tests and conformance corpus"
 	@echo "make tsan          tsan build: unit tests"
-	@echo "make fuzz          fuzz build, run libFuzzer for FUZZ_SECONDS (=$(FUZZ_SECONDS))"
+	@echo "make fuzz          fuzz build, run each libFuzzer target for FUZZ_SECONDS (=$(FUZZ_SECONDS))"
 	@echo "make bench         release build, compare against python3 and lua5.4"
 	@echo "make format        clang-format all C++ sources in place (format-check: dry run)"
 	@echo "make clean         remove build/ and out/"
@@ -85,14 +85,20 @@ tsan: deps
 	$(call cmake_build,tsan)
 	$(TSAN_RUN) ctest --preset tsan --output-on-failure -j $(JOBS)
 
-# New corpus entries and crash files go to build/fuzz/run, never into the repository;
-# fuzz/corpus is only read as seeds.
+# One libFuzzer target per reader of outside input, each run for FUZZ_SECONDS: the interpreter
+# (seeds fuzz/corpus), the JSON report reader and the TOML and JSON config readers (seeds
+# fuzz/seeds/NAME). New corpus entries and crash files go to build/fuzz/run/NAME, never into the
+# repository. Every target runs even when an earlier one found a crash; then the run fails.
+FUZZ_TARGETS ?= interpreter json_report config_toml config_json
+fuzz_seeds = $(if $(filter interpreter,$(1)),$(CURDIR)/fuzz/corpus,$(CURDIR)/fuzz/seeds/$(1))
+fuzz_dict = $(CURDIR)/fuzz/$(if $(filter interpreter,$(1)),symbols,$(if $(filter config_%,$(1)),config,$(1))).dict
 fuzz: deps
 	$(call cmake_build,fuzz)
-	mkdir -p build/fuzz/run/corpus
-	cd build/fuzz/run && ../bin/fuzz_interpreter -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
-	  -dict=$(CURDIR)/fuzz/symbols.dict \
-	  corpus $(wildcard $(CURDIR)/fuzz/corpus)
+	rc=0; \
+	$(foreach t,$(FUZZ_TARGETS),mkdir -p build/fuzz/run/$(t)/corpus && \
+	  (cd build/fuzz/run/$(t) && ../../bin/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+	    -dict=$(call fuzz_dict,$(t)) corpus $(call fuzz_seeds,$(t))) || { echo "fuzz_$(t) failed"; rc=1; };) \
+	exit $$rc
 
 bench: build
 	python3 bench/compare.py $(BENCH_ARGS)

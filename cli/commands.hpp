@@ -14,14 +14,14 @@ constexpr int kExitUsage = 2;
 
 using Action = std::function<int()>;
 
-// Arguments after the program FILE belong to the guest program, not to us; main() splits
-// them off before parsing and hands them over here.
+// Arguments after the program FILE of `run` and `profile` belong to the guest program, not to
+// us; anarchy_main() splits them off before parsing (command_line.hpp) and hands them over here.
 std::vector<std::string>& program_arguments();
 
-// anarchy run FILE [ARGS...]
+// anarchy run [options] FILE [--] [ARGS...]
 Action add_run_command(CLI::App& app);
 
-// anarchy profile [--mode exact|sampling|hybrid] [options] FILE [-- ARGS...]
+// anarchy profile [--mode exact|sampling|hybrid] [options] FILE [--] [ARGS...]
 Action add_profile_command(CLI::App& app);
 
 // anarchy fmt (--ascii | --symbolic) FILE

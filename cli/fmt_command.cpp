@@ -12,6 +12,7 @@
 #include "anarchy/interpreter/heap.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -61,7 +62,7 @@ int format_program(void* p) {
   auto* req = static_cast<FmtRequest*>(p);
   std::string source;
   if (!read_source(req->file, source)) {
-    std::fprintf(stderr, "anarchy: cannot read '%s'\n", req->file.c_str());
+    print_message("anarchy fmt", "cannot read '" + req->file + "'");
     return kExitUsage;
   }
   Heap heap;  // the parser allocates the program's strings
@@ -98,8 +99,7 @@ Action add_fmt_command(CLI::App& app) {
   fmt->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
     if (!program_arguments().empty()) {
-      std::fprintf(stderr,
-                   "anarchy: fmt takes one FILE, options before it (see 'anarchy fmt --help')\n");
+      print_message("anarchy fmt", "takes one FILE, options before it (see 'anarchy fmt --help')");
       return kExitUsage;
     }
     if (!req->ascii && !req->symbolic) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
@@ -42,6 +43,8 @@ class SettingsError : public std::runtime_error {
 // the keys). Throws SettingsError for an unreadable or malformed file, an unknown key or a
 // value of the wrong type.
 void apply_config_file(const std::string& path, ProfileSettings& settings);
+// The same for the text of such a file; `path` gives its format and names it in messages.
+void apply_config_text(std::string_view text, const std::string& path, ProfileSettings& settings);
 
 const char* mode_name(ProfileMode mode);
 bool parse_mode(const std::string& text, ProfileMode& mode);
@@ -57,8 +60,14 @@ struct ProgramRun {
 // What a mode produced: the program's exit status and the profile of its run.
 struct ProfileOutcome {
   int exit_status = 0;
+  // False when the program never started (unreadable, a syntax or an import error): there is
+  // nothing to report, and the interpreter has said why.
+  bool program_started = true;
   aiprof::report::Profile profile;
 };
+
+// Whether `interp` got as far as running the program (profile_command.cpp), for the modes.
+bool program_started(const Interpreter& interp);
 
 // Exact mode (profile_exact.cpp): every call (or expression) an exact span.
 ProfileOutcome run_exact_mode(const ProgramRun& program, const ProfileSettings& settings);

@@ -1,17 +1,17 @@
 // anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
 //                 [--min-duration D] [--clock wall|cpu] [--compensate] [--rate HZ] [--native]
 //                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
-//                 [-o FILE]... FILE [-- ARGS]
+//                 [-o FILE]... [--quiet] FILE [--] [ARGS...]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
 // program's own output stays on stdout; reports go to the -o files (format by extension, any
-// format of report_writer.hpp's table) or, without -o, to stderr. The exit status is the
-// program's, or 2 for a usage error or a report that could not be written.
+// format of report_writer.hpp's table), each announced on stderr with how to open it (unless
+// --quiet), or, without -o, to stderr. A program that never started (unreadable, a syntax or
+// import error) gets no report, only its error. The exit status is the program's, or 2 for a
+// usage error or a report that could not be written.
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,7 +21,9 @@
 #include "aiprof/report/session_report.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 #include "profile.hpp"
+#include "report_hints.hpp"
 
 namespace anarchy::cli {
 
@@ -46,10 +48,11 @@ struct ProfileRequest {
   bool jitter = false;
   std::string delivery;
   std::vector<std::string> labels;
+  bool quiet = false;
 };
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "anarchy profile: %s\n", message.c_str());
+  print_message("anarchy profile", message);
   return kExitUsage;
 }
 
@@ -145,7 +148,7 @@ ProfileOutcome run_mode(const ProgramRun& program, const ProfileSettings& settin
 }
 
 // Writes every report; returns false (after saying why) when one could not be written.
-bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings) {
+bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings, bool quiet) {
   rep::RenderOptions options = rep::render_options_for(settings.profiler.output);
   if (settings.outputs.empty()) {
     auto writer = rep::writer_for_format(inst::to_string(settings.profiler.output.default_format));
@@ -157,10 +160,13 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
   bool ok = true;
   for (const std::string& path : settings.outputs) {
     try {
-      auto writer = rep::writer_for_format(*rep::format_for_path(path));
-      rep::write_file_atomically(path, writer->render(outcome.profile, options));
+      std::string format = *rep::format_for_path(path);
+      std::string report = rep::writer_for_format(format)->render(outcome.profile, options);
+      rep::write_file_atomically(path, report);
+      if (!quiet)
+        print_message("anarchy profile", "wrote " + path + ": " + how_to_open(format, path));
     } catch (const rep::OutputError& e) {
-      std::fprintf(stderr, "anarchy profile: %s\n", e.what());
+      print_message("anarchy profile", e.what());
       ok = false;
     }
   }
@@ -173,26 +179,38 @@ int profile(ProfileRequest& req) {
   try {
     settings = settings_for(req);
     check_outputs(settings.outputs);
-    if (::access(req.program.file.c_str(), R_OK) != 0)
-      throw SettingsError("cannot read '" + req.program.file + "': " + std::strerror(errno));
+    if (std::string problem = program_file_problem(req.program.file); !problem.empty())
+      throw SettingsError(problem);
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }
   InterruptToStop ctrl_c;
   ProfileOutcome outcome = run_mode(req.program, settings);
+  if (!outcome.program_started) return outcome.exit_status;  // the interpreter said why
   if (ctrl_c.interrupted())
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
-  if (!write_reports(outcome, settings)) return kExitUsage;
+  if (!write_reports(outcome, settings, req.quiet)) return kExitUsage;
+  if (std::string hint = too_few_samples_hint(outcome.profile); !hint.empty())
+    print_message("anarchy profile", hint);
   return outcome.exit_status;
 }
 
 }  // namespace
 
+bool program_started(const Interpreter& interp) {
+  // Each loaded module registers its <init> frame when it is resolved, just before it runs.
+  const aiprof::instrumentation::FunctionRegistry& functions = interp.functions();
+  for (uint32_t id = 0; id < functions.size(); ++id)
+    if (functions.at(id).kind == aiprof::instrumentation::FrameKind::Module) return true;
+  return false;
+}
+
 Action add_profile_command(CLI::App& app) {
   auto req = std::make_shared<ProfileRequest>();
   CLI::App* cmd = app.add_subcommand(
       "profile",
-      "Profile a program: anarchy profile [--mode exact] [-o FILE]... FILE [-- ARGS...]");
+      "Profile a program: anarchy profile [--mode exact] [-o FILE]... FILE [--] [ARGS...]; "
+      "options go before FILE, every word after it (but a first '--') to the program");
   cmd->add_option("--mode", req->mode, "exact, sampling (default) or hybrid");
   cmd->add_option("--granularity", req->granularity,
                   "Exact spans per: function (default), expression or module");
@@ -222,6 +240,7 @@ Action add_profile_command(CLI::App& app) {
                   "Report file, format by extension (.txt .json .folded .speedscope.json "
                   ".trace.json .pb.gz .html); repeatable")
       ->allow_extra_args(false);
+  cmd->add_flag("-q,--quiet", req->quiet, "Do not list the report files written on stderr");
   cmd->add_option("--max-depth", req->program.max_depth,
                   "Guest call depth limit (RangeError beyond it)")
       ->check(CLI::Range(1u, 1000000u))

@@ -67,18 +67,17 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-Json parse_file(const std::string& path) {
-  std::string text = read_text(path);
+Json parse_text(std::string_view text, const std::string& path) {
   if (ends_with(path, ".json")) {
     try {
       return Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e309
       throw SettingsError("config file '" + path + "' is not valid JSON: " + e.what());
     }
   }
   if (ends_with(path, ".toml")) {
     try {
-      return from_toml_table(toml::parse(text, path));
+      return from_toml_table(toml::parse(text, std::string_view(path)));
     } catch (const toml::parse_error& e) {
       const auto& where = e.source().begin;
       throw SettingsError("config file '" + path + "' is not valid TOML (line " +
@@ -282,7 +281,11 @@ class Applier {
 }  // namespace
 
 void apply_config_file(const std::string& path, ProfileSettings& settings) {
-  Applier(path, settings).apply(parse_file(path));
+  apply_config_text(read_text(path), path, settings);
+}
+
+void apply_config_text(std::string_view text, const std::string& path, ProfileSettings& settings) {
+  Applier(path, settings).apply(parse_text(text, path));
 }
 
 const char* mode_name(ProfileMode mode) {

@@ -76,6 +76,7 @@ int exact_job(void* p) {
   profiler.memory().set_heap_snapshot(heap_snapshot(interp.heap()));
   inst::ProfilingSession session = profiler.end_session();
   job->outcome.exit_status = status;
+  job->outcome.program_started = program_started(interp);
   job->outcome.profile =
       aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
   if (poller) add_polled_memory(job->outcome.profile.memory, *poller);

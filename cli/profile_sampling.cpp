@@ -100,6 +100,7 @@ int sampling_job(void* p) {
   std::optional<sam::SampledSession> session;
   if (sampler) session.emplace(sampler->take_results());
   job->outcome.exit_status = status;
+  job->outcome.program_started = program_started(interp);
   job->outcome.profile = sampled_profile(*job, interp, session ? &*session : nullptr, clock,
                                          poller ? &*poller : nullptr);
   job->outcome.profile.exit_status = status;

@@ -23,6 +23,7 @@
 #include "aiprof/report/output_file.hpp"
 #include "aiprof/report/report_writer.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -201,9 +202,9 @@ int run(const char* command, void (*action)(const Request&), const Request& req)
     action(req);
     return 0;
   } catch (const ReportError& e) {
-    std::fprintf(stderr, "anarchy %s: %s\n", command, e.what());
+    print_message(std::string("anarchy ") + command, e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "anarchy %s: %s\n", command, e.what());
+    print_message(std::string("anarchy ") + command, e.what());
   }
   return kExitUsage;
 }

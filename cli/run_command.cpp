@@ -4,6 +4,7 @@
 
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "messages.hpp"
 
 namespace anarchy::cli {
 
@@ -30,13 +31,18 @@ int run_program(void* p) {
 
 Action add_run_command(CLI::App& app) {
   auto req = std::make_shared<RunRequest>();
-  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run FILE [ARGS...]");
+  CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run [options] FILE [--] [ARGS...]; options go before FILE, "
+      "every word after it (but a first '--') to the program");
   run->add_option("--max-depth", req->max_depth, "Guest call depth limit (RangeError beyond it)")
       ->check(CLI::Range(1u, 1000000u))
       ->capture_default_str();
   run->add_option("--seed", req->seed, "Seed of Math.random")->capture_default_str();
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
+    if (std::string problem = program_file_problem(req->file); !problem.empty()) {
+      print_message("anarchy run", problem);
+      return kExitUsage;
+    }
     req->args = program_arguments();
     return run_with_large_stack(req->max_depth, run_program, req.get());
   };

@@ -57,4 +57,68 @@ TEST(Cli, ArgumentsAfterTheFileGoToTheProgram) {
   EXPECT_NE(o.output.find("[\"--max-depth\", \"3\", \"x\"]"), std::string::npos) << o.output;
 }
 
+// ---- issue 13 (3.12): a mistyped command was an uncaught CLI::OptionNotFound, status 134 ----
+
+// A usage error: status 2 and one line, naming `says`.
+void expect_one_line_usage_error(const std::string& args, const std::string& says) {
+  Outcome o = shell(args);
+  EXPECT_EQ(o.status, 2) << args << "\n" << o.output;
+  EXPECT_EQ(o.output.find('\n'), o.output.size() - 1) << args << "\n" << o.output;
+  EXPECT_NE(o.output.find(says), std::string::npos) << args << "\n" << o.output;
+}
+
+TEST(Cli, AMistypedCommandIsAOneLineUsageError) {
+  expect_one_line_usage_error("foo", "'foo' is not a command (the commands: run, profile, fmt, report)");
+  expect_one_line_usage_error("top " + example("examples/demo.ai"), "'top' is not a command");
+  expect_one_line_usage_error("", "give a command");
+  expect_one_line_usage_error("--frob run x.ai", "--frob");
+  expect_one_line_usage_error("--frob", "unknown option '--frob'");
+}
+
+TEST(Cli, ALineBreakInAWordStaysOneLine) {
+  // (popen's shell is sh: printf makes the line break.)
+  expect_one_line_usage_error("run \"$(printf 'no\\nsuch.ai')\"", "cannot read 'no\\nsuch.ai'");
+  expect_one_line_usage_error("\"$(printf 'fo\\no')\"", "'fo\\no' is not a command");
+}
+
+// ---- issue 19 (1): `--` separates, and our options after FILE are not silently lost ----
+
+TEST(Cli, TheFirstDoubleDashAfterTheFileIsNotPassedOn) {
+  Outcome o = shell("run " + example("examples/args.ai") + " -- 5");
+  EXPECT_EQ(o.status, 0) << o.output;  // one argument
+  EXPECT_EQ(o.output, "[\"5\"]\n");
+  Outcome twice = shell("run " + example("examples/args.ai") + " -- -- 5");
+  EXPECT_EQ(twice.output, "[\"--\", \"5\"]\n");  // only the first separates
+}
+
+TEST(Cli, OwnOptionsAfterTheFileAreNamedInAWarning) {
+  Outcome o = shell("run " + example("examples/args.ai") + " --seed 3");
+  EXPECT_EQ(o.status, 1) << o.output;  // they still reach the program
+  EXPECT_NE(o.output.find("anarchy run: warning: '--seed' after FILE is passed to the program"),
+            std::string::npos)
+      << o.output;
+  // Written after `--`, they are meant for the program: no warning.
+  Outcome meant = shell("run " + example("examples/args.ai") + " -- --seed 3");
+  EXPECT_EQ(meant.output, "[\"--seed\", \"3\"]\n");
+}
+
+TEST(Cli, FmtWantsItsOptionsBeforeTheFile) {
+  Outcome o = shell("fmt --symbolic " + example("examples/args.ai"));
+  EXPECT_EQ(o.status, 0) << o.output;
+  EXPECT_NE(o.output.find("λm"), std::string::npos) << o.output;
+  // After FILE: one error line, no warning besides it.
+  expect_one_line_usage_error("fmt " + example("examples/args.ai") + " --symbolic",
+                              "anarchy fmt: takes one FILE, options before it");
+  expect_one_line_usage_error("fmt --ascii " + example("examples/args.ai") + " extra",
+                              "takes one FILE");
+}
+
+TEST(Cli, HelpShowsWhereTheProgramsArgumentsGo) {
+  for (const char* command : {"run", "profile"}) {
+    Outcome o = shell(std::string(command) + " --help");
+    EXPECT_EQ(o.status, 0);
+    EXPECT_NE(o.output.find("FILE [--] [ARGS...]"), std::string::npos) << o.output;
+  }
+}
+
 }  // namespace

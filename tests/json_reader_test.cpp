@@ -297,5 +297,13 @@ TEST_F(JsonReaderFileTest, MissingFilesAndFoldersAreNamed) {
   }
 }
 
+// fuzz_json_report: a number too large for a double escaped as nlohmann's out_of_range, not a
+// ProfileReadError (the reader promises one for every bad input).
+TEST(JsonReaderTest, ANumberTooLargeForADoubleIsAReadError) {
+  std::string says = error_of("{\"schema_version\": 2, \"session\": 221e309}");
+  EXPECT_NE(says.find("'bad.json' is not valid JSON: "), std::string::npos) << says;
+  EXPECT_NE(says.find("221e309"), std::string::npos) << says;
+}
+
 }  // namespace
 }  // namespace aiprof::report

@@ -67,10 +67,10 @@ const Json* function_named(const Json& report, const std::string& name) {
 }
 
 TEST_F(ProfileCliTest, JsonReportHasEveryKeyAndExactCounts) {
-  Result r = anarchy("profile --mode exact -o out.json fib.ai");
+  Result r = anarchy("profile --mode exact --quiet -o out.json fib.ai");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "610\n");  // the program's output only
-  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.err, "");  // --quiet: not even the line saying out.json was written
   Json report = Json::parse(read_file(dir_ / "out.json"));
   EXPECT_EQ(report["schema_version"], 2);
   for (const char* key :
@@ -451,4 +451,78 @@ TEST_F(ProfileCliTest, TheConfigFileSetsTheSampler) {
   expect_usage_error("profile --config bad_rate.toml fib.ai", "'sampling.rate' must be a rate");
   write("bad_key.toml", "[sampling]\nspeed = 3\n");
   expect_usage_error("profile --config bad_key.toml fib.ai", "'sampling.speed' is not an option");
+}
+
+// ---- the command line (issue 19, 1 and 2) ----
+
+// main returns its first argument plus the number of arguments.
+constexpr const char* kCountArgs = "m{ main(args){ return Number(args[0]) + args.length; } }\n";
+
+TEST_F(ProfileCliTest, TheFirstDoubleDashAfterTheFileIsNotPassedOn) {
+  write("count.ai", kCountArgs);
+  for (const char* mode : {"exact", "sampling", "hybrid"}) {
+    Result r = anarchy(std::string("profile -q --mode ") + mode + " -o out.json count.ai -- 40");
+    EXPECT_EQ(r.status, 41) << mode << "\n" << r.err;  // ["40"], not ["--", "40"]
+  }
+}
+
+TEST_F(ProfileCliTest, ProfileOptionsAfterTheFileAreNamedInAWarning) {
+  Result r = anarchy("profile -o out.json fib.ai --mode exact");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("anarchy profile: warning: '--mode' after FILE is passed to the program, "
+                       "not to anarchy profile"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Json::parse(read_file(dir_ / "out.json"))["session"]["mode"], "sampling");
+  Result meant = anarchy("profile -o out.json fib.ai -- --mode exact");
+  EXPECT_EQ(meant.err.find("warning"), std::string::npos) << meant.err;
+}
+
+TEST_F(ProfileCliTest, EachReportWrittenIsAnnouncedWithHowToOpenIt) {
+  Result r = anarchy("profile --mode exact -o a.json -o a.html -o a.pb.gz fib.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "610\n");
+  EXPECT_EQ(r.err,
+            "anarchy profile: wrote a.json: JSON report (lossless); turn it into any format "
+            "with: anarchy report a.json -o OUT\n"
+            "anarchy profile: wrote a.html: HTML report; open it in a web browser (it works "
+            "offline)\n"
+            "anarchy profile: wrote a.pb.gz: pprof profile; explore it with: go tool pprof "
+            "-http=localhost:8080 a.pb.gz\n");
+  Result quiet = anarchy("profile --mode exact --quiet -o a.json fib.ai");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST_F(ProfileCliTest, AProgramThatNeverRanGetsItsErrorAndNoReport) {
+  write("syntax.ai", "m{ main(){ return 1 +; } }\n");
+  write("imports.ai", "import \"absent.ai\";\nm{ main(){ return 0; } }\n");
+  for (const char* mode : {"exact", "sampling", "hybrid"}) {
+    for (const char* file : {"syntax.ai", "imports.ai"}) {
+      std::string args = std::string("profile --mode ") + mode + " -o out.json " + file;
+      Result r = anarchy(args);
+      EXPECT_EQ(r.status, std::string(file) == "syntax.ai" ? 65 : 70) << args << "\n" << r.err;
+      EXPECT_NE(r.err.find(std::string(file) == "syntax.ai" ? "SyntaxError" : "ImportError"),
+                std::string::npos)
+          << args << "\n" << r.err;
+      EXPECT_EQ(r.err.find("wrote"), std::string::npos) << args << "\n" << r.err;
+      EXPECT_FALSE(fs::exists(dir_ / "out.json")) << args;
+      Result text = anarchy(std::string("profile --mode ") + mode + " " + file);  // no -o
+      EXPECT_EQ(text.err.find("==="), std::string::npos) << args << "\n" << text.err;
+      EXPECT_EQ(text.err.find("no samples"), std::string::npos) << args << "\n" << text.err;
+    }
+  }
+  fs::create_directories(dir_ / "src");
+  expect_usage_error("profile -o out.json src", "cannot read 'src': it is a directory");
+  EXPECT_FALSE(fs::exists(dir_ / "out.json"));
+}
+
+TEST_F(ProfileCliTest, ARunTooShortToSampleSuggestsExactModeOrARate) {
+  write("tiny.ai", "m{ main(){ return 0; } }\n");  // well under 10 periods of 1 ms
+  Result r = anarchy("profile -q -o out.json tiny.ai");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("anarchy profile: no samples in a run of "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("use --mode exact to time every call, or raise --rate"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(anarchy("profile -q --mode exact -o out.json tiny.ai").err, "");  // nothing to say
 }

@@ -322,6 +322,8 @@ Profile parse_json_profile(std::string_view text, const std::string& source) {
   } catch (const Json::parse_error& e) {
     throw ProfileReadError("'" + source + "' is not valid JSON (truncated or corrupt?) at byte " +
                            std::to_string(e.byte) + ": " + parse_problem(e));
+  } catch (const Json::out_of_range& e) {  // a number beyond a double: 1e309 (found by fuzzing)
+    throw ProfileReadError("'" + source + "' is not valid JSON: " + e.what());
   }
   try {
     return profile_of(json);
