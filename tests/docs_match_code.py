@@ -100,7 +100,12 @@ def code_blocks(text):
 
 
 def command_of(tokens):
-    """(subcommand path, the tokens after it) of `anarchy ...` tokens (without 'anarchy')."""
+    """(subcommand path, the tokens after it) of `anarchy ...` tokens (without 'anarchy'). A
+    message the command prints (`anarchy report diff: ...`) names its command with a colon."""
+    if tokens and tokens[0].rstrip(":") != tokens[0]:
+        tokens = [tokens[0].rstrip(":")] + tokens[1:]
+    elif len(tokens) > 1 and tokens[0] == "report" and tokens[1].endswith(":"):
+        tokens = [tokens[0], tokens[1].rstrip(":")] + tokens[2:]
     if tokens and tokens[0] in SUBCOMMANDS:
         if tokens[0] == "report" and len(tokens) > 1 and tokens[1] in REPORT_SUBCOMMANDS:
             return (tokens[0], tokens[1]), tokens[2:]
@@ -292,6 +297,8 @@ SECTION_PATHS = {
 # the key's meaning.
 ENUMERATED = {("`session`", "mode"), ("`session`", "granularity"), ("`sampling`", "clock"),
               ("`sampling`", "delivery"), ("`time_metrics`", "kind"), ("`call_graph`", "kind")}
+# The keys whose sampled estimates carry a 95% interval (`<key>_ci95`).
+CI95_KEYS = {"duration_ms", "self_ms", "percentage", "self_percentage"}
 TYPES = {"int": (int,), "number": (int, float), "string": (str,), "bool": (bool,),
          "object": (dict,), "array": (list,)}
 
@@ -338,10 +345,11 @@ def schema_sections(text):
         cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("| `") else None
         if cells and title and len(cells) >= 3:
             keys = re.findall(r"`([a-z_0-9]+)`", cells[0])
+            if "`*_ci95`" in cells[0]:  # shorthand for the listed keys' intervals
+                keys += [k + "_ci95" for k in keys if k in CI95_KEYS]
             sections[title].append((keys, cells[1], " | ".join(cells[2:])))
         lists = re.findall(r"^- `([a-z_]+)\[i\]`: `\{([^}]*)\}`", line)  # - `threads[i]`: `{...}`
         lists += re.findall(r"^\| `([a-z_]+)` \|[^|]*\|[^|]*?`\{([^}]*)\}`", line)  # | `gc_runs` | | `{...}`
-        lists += [("diff", m) for m in re.findall(r"`--json` prints a list of `\{([^}]*)\}`", line)]
         for owner, listed in lists:
             objects.setdefault(owner, []).append([k.strip() for k in listed.split(",")])
     return sections, objects
@@ -438,7 +446,8 @@ def check_json_keys(anarchy, root, tmp):
         objects = {n: o for n, o in objects.items() if o}
         documented = check_section(section, sections[section], objects, sections.get("`time_metrics`", []))
         if section == "`time_metrics`":  # the object's own keys are in the text above the table
-            lead = text.split("## `time_metrics`", 1)[1].split("|", 1)[0]
+            # The object's keys are the first paragraph; later ones describe the rows.
+            lead = text.split("## `time_metrics`", 1)[1].split("|", 1)[0].strip().split("\n\n", 1)[0]
             documented_top = set(re.findall(r"`([a-z_]+)`", lead))
             for name, report in profiles.items():
                 for key in set(report["time_metrics"]) ^ documented_top:
@@ -473,22 +482,39 @@ def check_object_lists(object_lists, reports):
                     break
         if not seen:
             problem(f"report-schema.md: no report has a `{owner}` object to compare")
-    diff_lists = object_lists.get("diff", [])
-    if not diff_lists:
-        problem("report-schema.md: no `--json` object list for `anarchy report diff`")
-    elif reports.get("diff"):
-        keys = set(diff_lists[0])
-        for row in reports["diff"]:
-            if set(row) != keys:
-                problem(f"report-schema.md: diff --json rows are {{{', '.join(diff_lists[0])}}}; "
-                        f"`anarchy report diff --json` prints {{{', '.join(row)}}}")
-                break
+    check_diff_json(reports.get("diff"))
 
+
+def check_diff_json(diff):
+    """`anarchy report diff --json`: the object's keys (the table under "### `--json` and `-o`")
+    and each function's keys (its "Each function:" paragraph), both ways."""
+    text = open(os.path.join(ROOT, "docs", "report-schema.md")).read()
+    if "### `--json` and `-o`" not in text:
+        problem("report-schema.md: no `--json` section for `anarchy report diff`")
+        return
+    part = text.split("### `--json` and `-o`", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    top = {k for line in part.splitlines() if line.startswith("| `")
+           for k in re.findall(r"`([a-z_]+)`", line.strip("|").split("|")[0])}
+    each = part.split("Each function:", 1)[1].split("\n\n", 1)[0] if "Each function:" in part else ""
+    row_keys = set(re.findall(r"`([a-z_]+)`", each)) - {"null"}  # `null` is a value
+    checked["JSON objects"] += 1
+    if not isinstance(diff, dict):
+        problem("`anarchy report diff --json` printed no object")
+        return
+    if set(diff) != top:
+        problem(f"report-schema.md: diff --json documents {sorted(top)}; it prints {sorted(diff)}")
+    for row in diff.get("functions", []):
+        if set(row) != row_keys:
+            problem(f"report-schema.md: diff --json functions are {sorted(row_keys)}; "
+                    f"`anarchy report diff --json` prints {sorted(row)}")
+            break
 
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     anarchy, root = os.path.abspath(sys.argv[1]), sys.argv[2]
+    global ROOT
+    ROOT = root
     with tempfile.TemporaryDirectory() as tmp:
         check_flags(anarchy, root, tmp)
         check_formats(anarchy, root, tmp)

@@ -191,7 +191,7 @@ TEST_F(FramesCliTest, TracebacksLeaveBuiltinFramesOut) {
   for (const char* command : {"run boom.ai", "profile --mode sampling -o p.json boom.ai"}) {
     Result r = anarchy(command);
     EXPECT_EQ(r.status, 70) << command;
-    EXPECT_NE(r.err.find("boom.ai:2:25: in m.main\n  boom.ai:2:34: in m.main.<anonymous>\n"
+    EXPECT_NE(r.err.find("boom.ai:2:25: in m.main\n  boom.ai:2:34: in m.main.<anonymous:2>\n"
                          "  boom.ai:3:26: in m.boom"),
               std::string::npos)
         << command << "\n" << r.err;
