@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
+using test_support::run_anarchy;
 
 // `work` does `factor` times the work of `other`; `build` makes cycles for the collector.
 // `rounds` sets the length (sampling needs a few hundred samples per function).
@@ -80,15 +81,7 @@ class DiffAccuracyTest : public ::testing::Test {
   }
 
   Result anarchy(const std::string& args, const std::string& in = ".") const {
-    std::string command = "cd '" + (dir_ / in).string() + "' && '" + ANARCHY_BIN + "' " + args +
-                          " >'" + (dir_ / "stdout.txt").string() + "' 2>'" +
-                          (dir_ / "stderr.txt").string() + "'";
-    int raw = std::system(command.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(dir_ / "stdout.txt");
-    r.err = read_file(dir_ / "stderr.txt");
-    return r;
+    return run_anarchy(dir_ / in, dir_, args);
   }
 
   // Profiles the program of folder `in` into NAME.json (CPU clock: a busy machine's waits

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
+using test_support::run_anarchy;
 
 // Sorts 4000 strings again and again: nearly all the time is Array.sort (which also frees what
 // it replaces; a split's result would be freed by its caller, a large share of the time).
@@ -81,16 +82,7 @@ class FramesCliTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
   }
 
-  Result anarchy(const std::string& args) const {
-    std::string command =
-        "cd '" + dir_.string() + "' && '" + ANARCHY_BIN + "' " + args + " >stdout.txt 2>stderr.txt";
-    int raw = std::system(command.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(dir_ / "stdout.txt");
-    r.err = read_file(dir_ / "stderr.txt");
-    return r;
-  }
+  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
 
   Json json_report(const std::string& flags, const std::string& program) {
     Result r = anarchy("profile " + flags + " -o report.json " + program);

@@ -20,6 +20,7 @@ using Json = nlohmann::json;
 
 using test_support::read_file;
 using test_support::Result;
+using test_support::run_anarchy;
 
 class ProfileCliTest : public ::testing::Test {
  protected:
@@ -38,16 +39,7 @@ class ProfileCliTest : public ::testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Runs `anarchy ARGS` in the test folder.
-  Result anarchy(const std::string& args) const {
-    std::string command =
-        "cd '" + dir_.string() + "' && '" + ANARCHY_BIN + "' " + args + " >stdout.txt 2>stderr.txt";
-    int raw = std::system(command.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(dir_ / "stdout.txt");
-    r.err = read_file(dir_ / "stderr.txt");
-    return r;
-  }
+  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
 
   // A usage error: exit 2, one line on stderr.
   void expect_usage_error(const std::string& args, const std::string& says) const {

@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
+using test_support::run_anarchy;
 
 // Keeps 100 objects (each holding one array) of the 1000 it makes when KEEP is true.
 constexpr const char* kKeepProgram =
@@ -60,16 +61,7 @@ class ProfileMetricsCliTest : public ::testing::Test {
     std::ofstream(dir_ / name) << text;
   }
 
-  Result anarchy(const std::string& args) const {
-    std::string command =
-        "cd '" + dir_.string() + "' && '" + ANARCHY_BIN + "' " + args + " >stdout.txt 2>stderr.txt";
-    int raw = std::system(command.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(dir_ / "stdout.txt");
-    r.err = read_file(dir_ / "stderr.txt");
-    return r;
-  }
+  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
 
   // Profiles `program` with ARGS into a fresh JSON file and returns the report.
   Json profile(const std::string& args, const std::string& program) {

@@ -23,6 +23,7 @@ using Json = nlohmann::json;
 
 using test_support::read_file;
 using test_support::Result;
+using test_support::run_anarchy;
 
 class ReportCliTest : public ::testing::Test {
  protected:
@@ -43,15 +44,7 @@ class ReportCliTest : public ::testing::Test {
 
   // Runs `anarchy ARGS` in the test folder (or in its sub-folder `in`).
   Result anarchy(const std::string& args, const std::string& in = ".") const {
-    std::string command = "cd '" + (dir_ / in).string() + "' && '" + ANARCHY_BIN + "' " + args +
-                          " >'" + (dir_ / "stdout.txt").string() + "' 2>'" +
-                          (dir_ / "stderr.txt").string() + "'";
-    int raw = std::system(command.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.out = read_file(dir_ / "stdout.txt");
-    r.err = read_file(dir_ / "stderr.txt");
-    return r;
+    return run_anarchy(dir_ / in, dir_, args);
   }
 
   void profile_fib() const {

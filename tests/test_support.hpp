@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -37,6 +38,22 @@ inline std::string slurp(FILE* f) {
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
   std::fclose(f);
   return text;
+}
+
+// Runs `anarchy ARGS` through the shell in folder `cwd`, its streams captured in `capture`'s
+// stdout.txt and stderr.txt (real files, as a user's shell gives them). ANARCHY_BIN is a compile
+// definition of the tests. A run that did not exit (a crash) has status -1.
+inline Result run_anarchy(const std::filesystem::path& cwd, const std::filesystem::path& capture,
+                          const std::string& args) {
+  std::string command = "cd '" + cwd.string() + "' && '" + ANARCHY_BIN + "' " + args + " >'" +
+                        (capture / "stdout.txt").string() + "' 2>'" +
+                        (capture / "stderr.txt").string() + "'";
+  int raw = std::system(command.c_str());
+  Result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(capture / "stdout.txt");
+  r.err = read_file(capture / "stderr.txt");
+  return r;
 }
 
 struct ShellOutcome {
