@@ -197,8 +197,10 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   out.overhead_percent =
       s.duration_ns ? 100.0 * spent_ns / static_cast<double>(s.duration_ns) : 0.0;
   out.notes = c.notes;
-  out.notes.push_back(
-      "time in built-in (native) functions is counted in the guest function that called them");
+  // Built-in calls are spans of their own (kind builtin) unless only modules are spanned.
+  if (s.config.granularity == inst::Granularity::Module)
+    out.notes.push_back(
+        "time in built-in (native) functions is counted in the module that called them");
   if (!c.compensated)
     out.notes.push_back(
         "span cost is included in callers' times (not compensated; see --compensate)");
