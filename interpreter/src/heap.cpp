@@ -77,6 +77,25 @@ Heap::~Heap() {
   if (tls_current_heap == this) tls_current_heap = nullptr;
 }
 
+// Inlined into raw_allocate / raw_free (they run on every allocation).
+[[gnu::always_inline]] inline void Heap::record_allocate(size_t bytes, ObjKind kind) {
+  ++stats_.allocations;
+  stats_.allocation_bytes += bytes;
+  ++stats_.allocations_by_kind[static_cast<size_t>(kind)];
+  stats_.allocation_bytes_by_kind[static_cast<size_t>(kind)] += bytes;
+  uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
+  live_bytes_.store(live, std::memory_order_relaxed);
+  if (live > stats_.peak_bytes) stats_.peak_bytes = live;
+  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_allocate(kind, bytes);
+}
+
+[[gnu::always_inline]] inline void Heap::record_free(size_t bytes, ObjKind kind) {
+  ++stats_.deallocations;
+  stats_.deallocation_bytes += bytes;
+  live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
+  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_free(kind, bytes);
+}
+
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
   record_allocate(bytes, kind);
   if (bytes - 1 < kSmallLimit) {
@@ -107,24 +126,6 @@ void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
     }
   }
   std::free(p);
-}
-
-void Heap::record_allocate(size_t bytes, ObjKind kind) {
-  ++stats_.allocations;
-  stats_.allocation_bytes += bytes;
-  ++stats_.allocations_by_kind[static_cast<size_t>(kind)];
-  stats_.allocation_bytes_by_kind[static_cast<size_t>(kind)] += bytes;
-  uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
-  live_bytes_.store(live, std::memory_order_relaxed);
-  if (live > stats_.peak_bytes) stats_.peak_bytes = live;
-  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_allocate(kind, bytes);
-}
-
-void Heap::record_free(size_t bytes, ObjKind kind) {
-  ++stats_.deallocations;
-  stats_.deallocation_bytes += bytes;
-  live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
-  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_free(kind, bytes);
 }
 
 void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
