@@ -795,20 +795,36 @@ struct StackEnv {
 };
 
 // Pushes the guest frame and makes env current; undoes both however the call ends.
+// The call hooks are cold out-of-line calls, and the exit hook reads the function id back from
+// the frame this call pushed (inner calls have popped theirs), so the hot path keeps no id
+// live across the call (disabled_hooks_callgrind).
+[[gnu::cold, gnu::noinline]] void report_call_enter(uint32_t id) {
+  aiprof::instrumentation::g_observer->on_call_enter(id);
+}
+[[gnu::cold, gnu::noinline]] void report_call_exit(aiprof::instrumentation::FrameStack& frames) {
+  aiprof::instrumentation::g_observer->on_call_exit(frames.top().function_id());
+}
+
 struct ActiveCall {
   Interpreter::Impl& I;
-  uint32_t id;
   Env* saved;
   [[gnu::always_inline]] ActiveCall(Interpreter::Impl& impl, const FunctionNode* fn, Env* env)
-      : I(impl), id(fn->function_id), saved(impl.env) {
+      : I(impl), saved(impl.env) {
     I.env = env;
-    I.frames.push(id, fn->line, fn->column);
-    AIPROF_HOOK(kHookCall, on_call_enter(id));
+    I.frames.push(fn->function_id, fn->line, fn->column);
+    if (calls_observed()) report_call_enter(fn->function_id);
   }
   [[gnu::always_inline]] ~ActiveCall() {
-    AIPROF_HOOK(kHookCall, on_call_exit(id));
+    if (calls_observed()) report_call_exit(I.frames);
     I.frames.pop();
     I.env = saved;
+  }
+  static bool calls_observed() {
+#if AIPROF_ENABLE_HOOKS
+    return AIPROF_UNLIKELY(aiprof::instrumentation::g_hook_mask & aiprof::instrumentation::kHookCall);
+#else
+    return false;
+#endif
   }
 };
 

@@ -22,6 +22,30 @@ ObjectType object_type(ObjKind k) { return static_cast<ObjectType>(k); }
 
 bool is_container(ObjKind k) { return k != ObjKind::String; }
 
+// Whether an observer listens to bit (false, and folded away, when hooks are compiled out).
+[[gnu::always_inline]] inline bool hook_listens(uint32_t bit) {
+#if AIPROF_ENABLE_HOOKS
+  return AIPROF_UNLIKELY(aiprof::instrumentation::g_hook_mask & bit);
+#else
+  static_cast<void>(bit);
+  return false;
+#endif
+}
+
+// The heap's hook calls, out of line and cold (callers test hook_listens first): a virtual
+// call inside record_allocate, record_free or init_object kept them from being inlined into
+// raw_allocate / raw_free and cost 1-2% of all instructions with no observer attached
+// (disabled_hooks_callgrind).
+[[gnu::cold, gnu::noinline]] void report_allocate(ObjKind kind, size_t bytes) {
+  aiprof::instrumentation::g_observer->on_allocate(object_type(kind), bytes);
+}
+[[gnu::cold, gnu::noinline]] void report_free(ObjKind kind, size_t bytes) {
+  aiprof::instrumentation::g_observer->on_free(object_type(kind), bytes, 0);
+}
+[[gnu::cold, gnu::noinline]] void report_value_create(ObjKind kind) {
+  aiprof::instrumentation::g_observer->on_value_create(object_type(kind));
+}
+
 }  // namespace
 
 void release_object(HeapObj* o) { Heap::current().release(o); }
@@ -51,6 +75,25 @@ Heap::~Heap() {
     }
   }
   if (tls_current_heap == this) tls_current_heap = nullptr;
+}
+
+// Inlined into raw_allocate / raw_free (they run on every allocation).
+[[gnu::always_inline]] inline void Heap::record_allocate(size_t bytes, ObjKind kind) {
+  ++stats_.allocations;
+  stats_.allocation_bytes += bytes;
+  ++stats_.allocations_by_kind[static_cast<size_t>(kind)];
+  stats_.allocation_bytes_by_kind[static_cast<size_t>(kind)] += bytes;
+  uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
+  live_bytes_.store(live, std::memory_order_relaxed);
+  if (live > stats_.peak_bytes) stats_.peak_bytes = live;
+  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_allocate(kind, bytes);
+}
+
+[[gnu::always_inline]] inline void Heap::record_free(size_t bytes, ObjKind kind) {
+  ++stats_.deallocations;
+  stats_.deallocation_bytes += bytes;
+  live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
+  if (hook_listens(aiprof::instrumentation::kHookAllocate)) report_free(kind, bytes);
 }
 
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
@@ -85,24 +128,6 @@ void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
   std::free(p);
 }
 
-void Heap::record_allocate(size_t bytes, ObjKind kind) {
-  ++stats_.allocations;
-  stats_.allocation_bytes += bytes;
-  ++stats_.allocations_by_kind[static_cast<size_t>(kind)];
-  stats_.allocation_bytes_by_kind[static_cast<size_t>(kind)] += bytes;
-  uint64_t live = live_bytes_.load(std::memory_order_relaxed) + bytes;
-  live_bytes_.store(live, std::memory_order_relaxed);
-  if (live > stats_.peak_bytes) stats_.peak_bytes = live;
-  AIPROF_HOOK(kHookAllocate, on_allocate(object_type(kind), bytes));
-}
-
-void Heap::record_free(size_t bytes, ObjKind kind) {
-  ++stats_.deallocations;
-  stats_.deallocation_bytes += bytes;
-  live_bytes_.store(live_bytes_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed);
-  AIPROF_HOOK(kHookAllocate, on_free(object_type(kind), bytes, 0));
-}
-
 void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
   o->refcount = 1;
   o->kind = kind;
@@ -112,7 +137,7 @@ void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {
   o->alloc_bytes = bytes;
   o->gc_prev = o->gc_next = nullptr;
   ++stats_.objects_created[static_cast<size_t>(kind)];
-  AIPROF_HOOK(kHookValueCreate, on_value_create(object_type(kind)));
+  if (hook_listens(aiprof::instrumentation::kHookValueCreate)) report_value_create(kind);
   if (is_container(kind) && kind != ObjKind::Env) {
     link(o);
     ++containers_since_collect_;
