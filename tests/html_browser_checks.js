@@ -43,6 +43,61 @@ function aiprofBrowserChecks() {
     check('reset zooms out', $('#flamegraph-reset').disabled && $$('#flamegraph g.frame.ancestor').length === 0);
   }
 
+  function rowNamed(name) {
+    return $$('table.functions tr[data-function]').filter(function (tr) {
+      return $('td.name', tr).textContent === name;
+    })[0];
+  }
+  function sandwichFrames(part) { return $$('#sandwich-' + part + ' g.frame'); }
+  function sandwichNames(part) { return sandwichFrames(part).map(function (g) { return g.getAttribute('aria-label'); }); }
+  function frameY(g) { return Number(g.querySelector('rect').getAttribute('y')); }
+
+  // The graph comes first; the session header is one line until it is opened.
+  function graphFirst() {
+    var details = $('#session-details');
+    check('the session header is folded into one summary line', details && !details.open &&
+      $('#session-details > summary').getBoundingClientRect().height < 60,
+      details && $('#session-details > summary').getBoundingClientRect().height);
+    var top = $('#flamegraph').getBoundingClientRect().top;
+    check('the flame graph starts near the top of the page (at 1400 px)', top > 0 && top < 220, top);
+    check('the flame graph comes before the function table',
+      $('#flamegraph').getBoundingClientRect().bottom <= $('table.functions').getBoundingClientRect().top + 1);
+    $('#session-details > summary').click();
+    check('clicking the summary line opens the session table', details.open &&
+      $('#session-details table.session').getBoundingClientRect().height > 100);
+    $('#session-details > summary').click();
+    check('clicking it again folds it', !details.open);
+  }
+
+  // Clicking the table row of `name` outlines exactly its frames and shows it in the sandwich.
+  function rowSelects(name) {
+    var row = rowNamed(name);
+    check('the table has a row for ' + name, !!row);
+    if (!row) return;
+    click($('td.name', row));
+    var selected = $$('#flamegraph g.frame.selected');
+    var named = frames().filter(function (g) { return g.getAttribute('aria-label') === name; });
+    check('clicking the row of ' + name + ' highlights its frames in the flame graph',
+      selected.length > 0 && selected.length === named.length &&
+      selected.every(function (g) { return g.getAttribute('aria-label') === name; }),
+      selected.length + ' selected, ' + named.length + ' named ' + name);
+    check('the row of ' + name + ' is marked selected', row.classList.contains('selected') &&
+      $$('table.functions tr.selected').length === 1);
+    check('the selection is stated above the graph',
+      $('#flamegraph-selection').textContent.indexOf('Selected: ' + name + ', ') === 0,
+      $('#flamegraph-selection').textContent);
+    check('the sandwich shows ' + name, $('#sandwich-title').textContent === name &&
+      $('#sandwich').getAttribute('data-function') === row.getAttribute('data-function'),
+      $('#sandwich-title').textContent);
+    var focusCallers = $('#sandwich-callers g.frame.focus'), focusCallees = $('#sandwich-callees g.frame.focus');
+    check('the sandwich puts ' + name + ' between its callers and callees',
+      focusCallers && focusCallees && focusCallers.getAttribute('aria-label') === name &&
+      focusCallees.getAttribute('aria-label') === name);
+    check('its callers are drawn above it, its callees below',
+      sandwichFrames('callers').every(function (g) { return frameY(g) <= frameY(focusCallers); }) &&
+      sandwichFrames('callees').every(function (g) { return frameY(g) >= frameY(focusCallees); }));
+  }
+
   function memoryGraphDrawn() {
     var memory = $('#memory-graph');
     check('memory graph is drawn', !!$('svg polyline.heap-line', memory), memory.textContent.slice(0, 200));
@@ -51,10 +106,10 @@ function aiprofBrowserChecks() {
   }
 
   var pages = {
-    // The real binary's exact profile of examples/demo.ai.
+    // The real binary's hybrid profile of tests/html_browser_program.ai (a small demo.ai).
     demo: function () {
-      // fib(22) takes most of the run: main and fib are wide; the other functions may be too
-      // narrow to draw on some machine, but the search finds them in the graph's tree.
+      // fib(23) and the sort take most of the run: main and fib are wide; the other functions may
+      // be too narrow to draw on some machine, but the search finds them in the graph's tree.
       var names = labels();
       ['m.main', 'm.fib'].forEach(function (name) {
         check('flame graph has a frame for ' + name, names.indexOf(name) >= 0, names.slice(0, 30).join(', '));
@@ -71,7 +126,7 @@ function aiprofBrowserChecks() {
       hover(fib);
       var tip = tooltip();
       check('tooltip: name, file:line, calls, inclusive and self time with shares',
-        /m\.fib/.test(tip) && /demo\.ai:\d+/.test(tip) && /calls: \d/.test(tip) &&
+        /m\.fib/.test(tip) && /html_browser_program\.ai:\d+/.test(tip) && /calls: \d/.test(tip) &&
         /inclusive: [\d.]+(ns|us|ms|s) \([\d.]+% of total\)/.test(tip) && /self: [\d.]+/.test(tip), tip);
       search('FIB');
       var info = $('#flamegraph-match').textContent;
@@ -84,15 +139,51 @@ function aiprofBrowserChecks() {
       search('');
       check('clearing the search clears the highlight',
         $$('#flamegraph g.frame.match').length === 0 && $('#flamegraph-match').textContent === '');
-      check('only the exact view is offered', $$('#flamegraph-views button').length === 0 &&
-        /Exact \(inclusive time\)/.test($('#flamegraph-views').textContent), $('#flamegraph-views').textContent);
+      check('both views are offered (hybrid)', $$('#flamegraph-views button').length === 2,
+        $('#flamegraph-views').textContent);
       memoryGraphDrawn();
-      check('top functions table lists m.fib',
-        $$('table.functions td.name').some(function (td) { return td.textContent === 'm.fib'; }));
+      graphFirst();
+      check('the summary line gives mode, rates and drops',
+        /^hybrid \(function\) · [\d.]+m?s · 1000\.0 Hz asked, [\d.]+ delivered · \d+ samples, \d+ dropped/.test(
+          $('#session-details > summary').textContent), $('#session-details > summary').textContent);
+      rowSelects('m.quicksort');
+      check('m.quicksort recursing counts once: its only caller is m.main',
+        sandwichNames('callers').join() === 'm.quicksort,m.main', sandwichNames('callers').join());
+      check('m.quicksort\'s callees include itself and Array.filter',
+        sandwichNames('callees').indexOf('m.quicksort', 1) > 0 && sandwichNames('callees').indexOf('Array.filter') > 0,
+        sandwichNames('callees').join());
+      check('the sandwich gives its inclusive figure, on one call path',
+        /; [\d.]+(ns|us|ms|s) inclusive \([\d.]+% of total\), on 1 call path$/.test($('#sandwich-summary').textContent),
+        $('#sandwich-summary').textContent);
+      rowSelects('m.fib');
+      var mainInCallers = sandwichFrames('callers').filter(function (g) { return g.getAttribute('aria-label') === 'm.main'; })[0];
+      check('m.fib is called by m.main', !!mainInCallers, sandwichNames('callers').join());
+      if (mainInCallers) {
+        click(mainInCallers.querySelector('rect'));
+        check('clicking a caller in the sandwich selects it everywhere', $('#sandwich-title').textContent === 'm.main' &&
+          $$('table.functions tr.selected').length === (rowNamed('m.main') ? 1 : 0) &&
+          $$('#flamegraph g.frame.selected').length === 1 &&
+          $$('#flamegraph g.frame.selected')[0].getAttribute('aria-label') === 'm.main', $('#sandwich-title').textContent);
+      }
+      click(frameNamed('m.fib').querySelector('rect'));
+      check('clicking a frame of the flame graph selects its function', $('#sandwich-title').textContent === 'm.fib' &&
+        rowNamed('m.fib').classList.contains('selected'), $('#sandwich-title').textContent);
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      check('Esc zooms out and clears the selection', $('#flamegraph-reset').disabled &&
+        $$('#flamegraph g.frame.selected').length === 0 && $$('table.functions tr.selected').length === 0 &&
+        !$('#sandwich').classList.contains('active'));
+      // Left for the screenshot: m.quicksort selected from its row.
+      click($('td.name', rowNamed('m.quicksort')));
     },
 
     // Exact and sampled figures, a native frame, a disagreement, a GC run.
     hybrid: function () {
+      graphFirst();
+      check('the summary line counts the disagreement once',
+        /1 disagreement \(exact vs sampled\)/.test($('#session-details > summary').textContent),
+        $('#session-details > summary').textContent);
+      var findings = $$('#session-details ul.disagreements li');
+      check('each disagreement is listed once', findings.length === 1, findings.length);
       var buttons = $$('#flamegraph-views button');
       check('both views are offered', buttons.length === 2, buttons.length);
       check('the exact view is shown first', buttons.length === 2 && buttons[0].className === 'active');
@@ -115,8 +206,14 @@ function aiprofBrowserChecks() {
         'm.load has no samples; exact width ' + exactWidth);
       hover(native);
       check('the tooltip gives samples and their share', /samples: 10 inclusive \(3\.4%\), 10 self/.test(tooltip()), tooltip());
+      rowSelects('m.fib');
+      check('the sandwich follows the sampled view: m.fib calls memcpy',
+        sandwichNames('callees').indexOf('memcpy') > 0 && /200 samples inclusive/.test($('#sandwich-summary').textContent),
+        sandwichNames('callees').join() + ' / ' + $('#sandwich-summary').textContent);
       buttons[0].click();
       check('back to the exact view', !!frameNamed('m.load') && !frameNamed('memcpy'));
+      check('the sandwich is redrawn in the exact view', sandwichNames('callees').indexOf('memcpy') < 0 &&
+        /900ms inclusive/.test($('#sandwich-summary').textContent), $('#sandwich-summary').textContent);
       memoryGraphDrawn();
       var gc = $$('#memory-graph g.gc-run');
       check('the GC run is marked', gc.length === 1, gc.length);
@@ -186,6 +283,7 @@ function aiprofBrowserChecks() {
   } catch (e) {
     check('checks ran without an exception', false, e && e.stack ? e.stack : e);
   }
+  aiprof.hideTooltip();  // the page as a reader leaves it, for the screenshot
   results.push('DONE ' + results.length + ' checks');
   var out = document.createElement('pre');
   out.id = 'browser-test-results';

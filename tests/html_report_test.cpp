@@ -101,7 +101,20 @@ Profile hybrid_profile() {
   uint32_t native = p.child(2, p.intern_frame(Frame{"memcpy", "", 0, FrameKind::Native}));
   p.nodes[native].samples_inclusive = 10;
   p.nodes[native].samples_self = 10;
+  // The merger's finding, repeated as merged profiles repeat it: the page lists it once.
+  std::string finding =
+      "disagreement at m.fib: inclusive share (1 call path); inclusive share exact 72.9% vs "
+      "sampled 66.7% (95% CI 61.2-71.8%, Holm-adjusted p < 0.001); likely cause: sampling bias";
+  p.profiler.notes.push_back(finding);
+  p.profiler.notes.push_back(finding);
+  p.profiler.notes.push_back("hybrid check: 1 function(s) where exact and sampled shares disagree");
   return p;
+}
+
+std::string html_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+  return out;
 }
 
 const char* const kEvilName = "<script>alert(1)</script>";
@@ -402,8 +415,10 @@ TEST(HtmlReportTest, TopFunctionsFollowTheTextReportsOrderAndCap) {
   // By self time: m.fib (300 + 600 ms), then m.load (190 ms); m.main (100 ms) is cut.
   size_t table = page.find("<table class=\"functions\">");
   ASSERT_NE(table, std::string::npos);
-  size_t fib = page.find("<td class=\"name\">m.fib</td><td>fib.ai:2</td>", table);
-  size_t load = page.find("<td class=\"name\">m.load</td><td>fib.ai:12</td>", table);
+  size_t fib =
+      page.find("<td class=\"name\">m.fib</td><td class=\"location\">fib.ai:2</td>", table);
+  size_t load =
+      page.find("<td class=\"name\">m.load</td><td class=\"location\">fib.ai:12</td>", table);
   ASSERT_NE(fib, std::string::npos);
   ASSERT_NE(load, std::string::npos);
   EXPECT_LT(fib, load);
@@ -411,6 +426,81 @@ TEST(HtmlReportTest, TopFunctionsFollowTheTextReportsOrderAndCap) {
             std::string::npos);
   EXPECT_EQ(page.find("<td class=\"name\">m.main</td>", table), std::string::npos);
   EXPECT_NE(page.find("... 2 more functions (top_functions 2)"), std::string::npos);
+}
+
+// The page opens on the graph: the session header is one summary line in a closed <details>,
+// and the flame graph comes before the function table and the memory graph.
+TEST(HtmlReportTest, TheGraphComesFirstAndTheHeaderIsOneSummaryLine) {
+  std::string page = render(hybrid_profile());
+  size_t details =
+      page.find("<details id=\"session-details\" class=\"session-summary\">\n<summary>");
+  size_t session_table = page.find("<table class=\"kv session\">");
+  size_t details_end = page.find("</details>");
+  size_t graph = page.find("<section id=\"flamegraph-section\">");
+  size_t functions = page.find("<section id=\"functions-section\">");
+  size_t memory = page.find("<section id=\"memory-section\">");
+  ASSERT_NE(details, std::string::npos);
+  EXPECT_LT(details, session_table);
+  EXPECT_LT(session_table, details_end);
+  EXPECT_LT(details_end, graph);
+  EXPECT_LT(graph, functions);
+  EXPECT_LT(functions, memory);
+  size_t summary_start = page.find("<summary>", details);
+  std::string summary =
+      page.substr(summary_start, page.find("</summary>", details) - summary_start);
+  for (const char* part : {"hybrid (function)", "1.234s", "1000.0 Hz asked, 248.5 delivered",
+                           "300 samples, 7 dropped, 2 truncated", "overhead 0.1% + sampler 0.4%",
+                           "1 disagreement (exact vs sampled)", "2 notes"})
+    EXPECT_NE(summary.find(part), std::string::npos) << part << " not in: " << summary;
+  EXPECT_EQ(summary.find('\n'), std::string::npos) << "one line: " << summary;
+}
+
+// The merger gives one finding per function; the page lists each once, apart from the other
+// notes, even when a note comes twice (merged profiles).
+TEST(HtmlReportTest, DisagreementsAreListedOncePerFunction) {
+  std::string page = render(hybrid_profile());
+  size_t list = page.find("<ul class=\"notes disagreements\">");
+  ASSERT_NE(list, std::string::npos);
+  std::string findings = page.substr(list, page.find("</ul>", list) - list);
+  size_t first = findings.find("<li>disagreement at m.fib:");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(findings.find("<li>", first + 1), std::string::npos) << findings;
+  Profile p = exact_profile();
+  p.profiler.notes.push_back(p.profiler.notes[0]);
+  std::string plain = render(p);
+  EXPECT_EQ(plain.find("notes disagreements"), std::string::npos);
+  EXPECT_NE(plain.find("<span class=\"sep\"> &middot; </span>1 note <span"), std::string::npos);
+  size_t note = plain.find("<li>span cost is included");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_EQ(plain.find("<li>span cost is included", note + 1), std::string::npos);
+}
+
+// Each table row names its function by the frame standing for it, the id the blob's
+// frame_function gives every frame of that function (native frames of one name and file are
+// one function), so the page can find the row's frames in the graph.
+TEST(HtmlReportTest, TableRowsNameTheFunctionsTheGraphSelects) {
+  Profile p = hybrid_profile();
+  uint32_t other_line = p.child(2, p.intern_frame(Frame{"memcpy", "", 7, FrameKind::Native}));
+  p.nodes[other_line].samples_inclusive = 5;
+  p.nodes[other_line].samples_self = 5;
+  std::string page = render(p);
+  Json d = blob(page);
+  const Json& frame_function = d["frame_function"];
+  ASSERT_EQ(frame_function.size(), p.frames.size());
+  uint32_t memcpy_first = p.nodes[p.nodes[2].children[1]].frame;
+  EXPECT_EQ(frame_function[p.nodes[other_line].frame], memcpy_first);
+  EXPECT_EQ(frame_function[2], 2);  // m.fib, a function of its own
+  for (uint32_t f = 1; f < p.frames.size(); ++f) {
+    uint32_t fn = frame_function[f];
+    if (fn != f) continue;
+    std::string row = "<tr data-function=\"" + std::to_string(f) + "\"><td class=\"num\">";
+    size_t at = page.find(row);
+    ASSERT_NE(at, std::string::npos) << p.frames[f].name;
+    EXPECT_NE(page.find("<td class=\"name\">" + html_escaped(p.frames[f].name) + "</td>", at),
+              std::string::npos);
+  }
+  EXPECT_EQ(page.find("<tr data-function=\"" + std::to_string(p.nodes[other_line].frame) + "\">"),
+            std::string::npos);
 }
 
 TEST(HtmlReportTest, DeepTreesAreCutAtMaxDepthAndCounted) {

@@ -3,8 +3,11 @@
 // Reads the data blob's "frames" and "nodes" (html_report.cpp writes nodes in depth-first
 // preorder, so a parent always comes before its children). Two views when the profile has both:
 // "exact" (width = inclusive time) and "sampled" (width = inclusive samples). Click zooms into a
-// frame, the reset button (or Esc) zooms out, the search box highlights matching frames and
-// shows their share. Frames narrower than MIN_FRAME_PX, and frames past MAX_FRAMES, are not
+// frame, the reset button zooms out (Esc also clears the selection), the search box highlights
+// matching frames and
+// shows their share. A function can be selected (a row of the function table, a frame clicked):
+// every frame of it is outlined and the rest dimmed, and onSelect/onView listeners (the sandwich
+// view) are told. Frames narrower than MIN_FRAME_PX, and frames past MAX_FRAMES, are not
 // drawn (and counted), so a huge tree stays responsive.
 (function () {
   'use strict';
@@ -89,7 +92,35 @@
     this.matched = null;
     this.drawnFrames = 0;
     this.hiddenFrames = 0;
+    this.frameFunction = data.frame_function || [];
+    this.selectedFunction = -1;
+    this.selected = null;  // per node: 1 when its frame belongs to the selected function
+    this.listeners = { select: [], view: [] };
   }
+
+  // The function a node belongs to (frame_function in the blob; -1 for the root).
+  FlameGraph.prototype.functionOf = function (node) {
+    if (node === 0) return -1;
+    var frame = this.nodes[node][F_FRAME];
+    var f = this.frameFunction[frame];
+    return f === undefined ? frame : f;
+  };
+  FlameGraph.prototype.on = function (event, listener) { this.listeners[event].push(listener); };
+  FlameGraph.prototype.emit = function (event, value) {
+    this.listeners[event].forEach(function (listener) { listener(value); });
+  };
+
+  // Outlines every frame of one function (-1: none) and tells the listeners.
+  FlameGraph.prototype.select = function (fn) {
+    this.selectedFunction = fn;
+    this.selected = null;
+    if (fn >= 0) {
+      this.selected = new Uint8Array(this.nodes.length);
+      for (var i = 1; i < this.nodes.length; i++) if (this.functionOf(i) === fn) this.selected[i] = 1;
+    }
+    this.highlight();
+    this.emit('select', fn);
+  };
 
   FlameGraph.prototype.name = function (node) {
     var frame = this.frames[this.nodes[node][F_FRAME]];
@@ -131,7 +162,9 @@
     this.el.reset.addEventListener('click', function () { self.setZoom(0); });
     this.el.search.addEventListener('input', function () { self.search(self.el.search.value); });
     document.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape' && document.activeElement !== self.el.search) self.setZoom(0);
+      if (e.key !== 'Escape' || document.activeElement === self.el.search) return;
+      self.setZoom(0);
+      self.select(-1);
     });
     var resizeTimer = null;
     window.addEventListener('resize', function () {
@@ -185,6 +218,7 @@
     if (this.value(this.zoom) <= 0) this.zoom = 0;
     this.render();
     this.updateMatchInfo();
+    this.emit('view', view);
   };
 
   FlameGraph.prototype.setZoom = function (node) {
@@ -251,7 +285,10 @@
     svg.addEventListener('mouseleave', function () { aiprof.hideTooltip(); });
     svg.addEventListener('click', function (e) {
       var g = e.target.closest ? e.target.closest('g.frame') : null;
-      if (g) self.setZoom(Number(g.getAttribute('data-node')));
+      if (!g) return;
+      var node = Number(g.getAttribute('data-node'));
+      self.setZoom(node);
+      self.select(self.functionOf(node));
     });
     this.drawnFrames = drawn;
     this.hiddenFrames = hidden;
@@ -267,7 +304,7 @@
         this.data.max_depth + ')';
     }
     this.el.status.textContent = status + '.';
-    if (this.matched) this.highlight();
+    this.highlight();
   };
 
   FlameGraph.prototype.drawFrame = function (svg, node, x, row, w, extraClass) {
@@ -277,6 +314,7 @@
     var classes = 'frame kind-' + kindClass(kind) + (extraClass ? ' ' + extraClass : '');
     if (flags & FLAG_DISAGREEMENT) classes += ' disagreement';
     if (this.matched && this.matched[node]) classes += ' match';
+    if (this.selected && this.selected[node]) classes += ' selected';
     var g = aiprof.svg('g', { 'class': classes, 'data-node': node, 'aria-label': name }, svg);
     var y = row * FRAME_HEIGHT;
     aiprof.svg('rect', { x: x.toFixed(2), y: y, width: Math.max(w - 0.5, 0.5).toFixed(2), height: FRAME_HEIGHT - 1,
@@ -331,7 +369,7 @@
     if (n[F_FLAGS] & FLAG_DISAGREEMENT) {
       lines.push({ text: 'exact and sampled shares disagree beyond the confidence interval', className: 'warn' });
     }
-    lines.push({ text: node === this.zoom ? (node === 0 ? '' : 'zoomed; Esc or Reset zoom to zoom out') : 'click to zoom', className: 'muted' });
+    lines.push({ text: node === this.zoom ? (node === 0 ? '' : 'zoomed; Esc or Reset zoom to zoom out') : 'click to zoom in and select the function', className: 'muted' });
     return lines;
   };
 
@@ -357,12 +395,37 @@
     this.updateMatchInfo();
   };
 
+  // Marks the drawn frames that the search matches and those of the selected function, and
+  // says how many of the selected function's frames are drawn.
   FlameGraph.prototype.highlight = function () {
     var frames = this.el.graph.querySelectorAll('g.frame');
+    var drawnSelected = 0;
     for (var i = 0; i < frames.length; i++) {
       var node = Number(frames[i].getAttribute('data-node'));
+      var selected = !!(this.selected && this.selected[node]);
       frames[i].classList.toggle('match', !!(this.matched && this.matched[node]));
+      frames[i].classList.toggle('selected', selected);
+      if (selected) drawnSelected++;
     }
+    var svg = this.el.graph.querySelector('svg');
+    if (svg) svg.classList.toggle('has-selection', !!this.selected);
+    this.updateSelectionInfo(drawnSelected);
+  };
+
+  FlameGraph.prototype.updateSelectionInfo = function (drawn) {
+    var info = this.el.selection;
+    if (!info) return;
+    if (!this.selected) {
+      info.textContent = '';
+      info.removeAttribute('data-drawn');
+      return;
+    }
+    var total = 0;
+    for (var i = 1; i < this.nodes.length; i++) total += this.selected[i];
+    var name = this.frames[this.selectedFunction] ? this.frames[this.selectedFunction][0] : '?';
+    info.textContent = 'Selected: ' + name + ', ' + total + (total === 1 ? ' frame' : ' frames') +
+      (drawn < total ? ' (' + drawn + ' drawn at this zoom and width)' : '');
+    info.setAttribute('data-drawn', String(drawn));
   };
 
   // The matched share: each matching node counts once, not again under a matching ancestor.
@@ -389,4 +452,8 @@
   };
 
   aiprof.FlameGraph = FlameGraph;
+  aiprof.frameColour = colour;
+  aiprof.frameKindClass = kindClass;
+  aiprof.FRAME_HEIGHT = FRAME_HEIGHT;
+  aiprof.CHAR_PX = CHAR_PX;
 })();

@@ -9,14 +9,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cassert>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <variant>
 
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof_html_assets.hpp"
+#include "html_parts.hpp"
 #include "report_text_util.hpp"
 
 namespace aiprof::report {
@@ -25,48 +26,11 @@ namespace {
 
 using Json = nlohmann::json;
 using std::to_string;
+using namespace html;  // escape, row, printf_text, ...
 
-// Text as HTML: safe in element content and in quoted attribute values.
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string printf_text(const char* format, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-std::string rate_text(double hz) { return printf_text("%.1f Hz", hz); }
-std::string percent_text(double percent) { return printf_text("%.1f%%", percent); }
-std::string count_text(uint64_t n) { return to_string(n); }
 std::string plural(uint64_t n, const std::string& noun) {
   return to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
-const char* not_measured() { return "<span class=\"not-measured\">not measured</span>"; }
 
 std::string metric_text(const MetricValue& v) {
   if (auto* i = std::get_if<int64_t>(&v)) return to_string(*i);
@@ -125,6 +89,23 @@ uint64_t nodes_json(const Profile& p, uint32_t max_depth, Json& out) {
   return hidden;
 }
 
+// Per frame, the frame standing for its function, as function_totals() groups them: native
+// frames are interned per line, so those of one name and file are one function (the first);
+// any other frame is a function of its own. The page selects functions by these ids.
+Json frame_functions(const Profile& p) {
+  Json out = Json::array();
+  std::map<std::pair<std::string_view, std::string_view>, uint32_t> first_native;
+  for (uint32_t f = 0; f < p.frames.size(); ++f) {
+    const Frame& frame = p.frames[f];
+    if (frame.kind != FrameKind::Native) {
+      out.push_back(f);
+      continue;
+    }
+    out.push_back(first_native.try_emplace({frame.name, frame.file}, f).first->second);
+  }
+  return out;
+}
+
 Json data_json(const Profile& p, const RenderOptions& options) {
   Json d;
   d["version"] = 1;
@@ -137,6 +118,7 @@ Json data_json(const Profile& p, const RenderOptions& options) {
   for (const Frame& f : p.frames)
     frames.push_back(Json::array({f.name, f.file, f.line, frame_kind_name(f.kind)}));
   d["frames"] = std::move(frames);
+  d["frame_function"] = frame_functions(p);
   d["node_fields"] = {
       "frame",        "parent", "calls",       "inclusive_ns", "self_ns", "samples_inclusive",
       "samples_self", "flags",  "alloc_count", "alloc_bytes"};
@@ -176,74 +158,6 @@ std::string script_safe_json(const Json& data) {
 
 // --- HTML pieces --------------------------------------------------------------------------
 
-void row(std::string& out, std::string_view key, const std::string& value_html) {
-  out += "<tr><th>" + escape(key) + "</th><td>" + value_html + "</td></tr>\n";
-}
-
-void sampling_rows(const Profile& p, std::string& out) {
-  if (!p.sampling) {
-    row(out, "Sampling",
-        "<span class=\"not-measured\">not used in this session (mode " + escape(p.mode) +
-            "): no samples, so no sampled figures, dropped samples or truncated stacks</span>");
-    return;
-  }
-  const SamplingInfo& s = *p.sampling;
-  std::string clock = s.clock.empty() ? "" : ", " + escape(s.clock) + " clock";
-  if (!s.clock_source.empty()) clock += " (" + escape(s.clock_source) + ")";
-  if (!s.delivery.empty()) clock += ", " + escape(s.delivery) + " delivery";
-  row(out, "Sampling rate",
-      rate_text(s.rate_requested_hz) + " asked, " + rate_text(s.rate_delivered_hz) + " delivered" +
-          clock);
-  row(out, "Samples",
-      count_text(s.samples) + " on " + count_text(s.threads) +
-          (s.threads == 1 ? " thread" : " threads") + (s.native ? ", with native frames" : ""));
-  row(out, "Dropped samples",
-      count_text(s.dropped_samples) +
-          (s.unsettled_copies ? " (" + count_text(s.unsettled_copies) +
-                                    " because the stack changed under every copy)"
-                              : ""));
-  row(out, "Truncated stacks",
-      count_text(s.truncated_stacks) +
-          (s.max_stack ? " (deeper than " + count_text(s.max_stack) + " frames)" : ""));
-  if (s.native) row(out, "Native unwind failures", count_text(s.native_unwind_failures));
-}
-
-void header_html(const Profile& p, std::string& out) {
-  out += "<table class=\"kv session\">\n";
-  row(out, "Session", escape(p.session_name));
-  row(out, "Program", p.program.empty() ? not_measured() : escape(p.program));
-  row(out, "Mode",
-      escape(p.mode) +
-          (p.granularity.empty() ? "" : " (granularity: " + escape(p.granularity) + ")"));
-  row(out, "Duration", format_duration(p.duration_ns));
-  if (!p.start_time.empty())
-    row(out, "Started",
-        escape(p.start_time) + (p.end_time.empty() ? "" : ", ended " + escape(p.end_time)));
-  if (p.exit_status) row(out, "Exit status", to_string(*p.exit_status));
-  for (const auto& [key, value] : p.labels) row(out, "Label", escape(key) + "=" + escape(value));
-  row(out, "Exact times",
-      p.time_measured ? "measured (" + escape(p.time_precision) + ")"
-                      : std::string(not_measured()));
-  sampling_rows(p, out);
-  std::string overhead = percent_text(p.profiler.overhead_percent) + " of the run (spans)";
-  if (p.sampling) overhead += ", sampler " + percent_text(p.sampling->overhead_percent);
-  row(out, "Profiler overhead", overhead);
-  if (p.profiler.filtered_spans)
-    row(out, "Filtered spans",
-        count_text(p.profiler.filtered_spans) + " (min_duration " +
-            format_duration(p.profiler.min_duration_ns) + ")");
-  if (p.profiler.timeline_dropped)
-    row(out, "Timeline events dropped", count_text(p.profiler.timeline_dropped));
-  if (!p.memory.measured) row(out, "Memory", not_measured());
-  if (!p.operations.measured) row(out, "Operations", not_measured());
-  out += "</table>\n";
-  if (!p.profiler.notes.empty()) {
-    out += "<h3>Profiler notes</h3>\n<ul class=\"notes\">\n";
-    for (const std::string& note : p.profiler.notes) out += "<li>" + escape(note) + "</li>\n";
-    out += "</ul>\n";
-  }
-}
-
 std::string location_text(const Frame& f, bool several_lines = false) {
   if (f.file.empty()) return "";
   return f.file + (f.line && !several_lines ? ":" + to_string(f.line) : "");
@@ -251,12 +165,14 @@ std::string location_text(const Frame& f, bool several_lines = false) {
 
 std::string num_cell(const std::string& text) { return "<td class=\"num\">" + text + "</td>"; }
 
+// The top functions by self time, as in the text report. Each row names its function (the
+// frame standing for it, as in function_totals()) in data-function, which the page's script
+// links to the flame graph and the sandwich view.
 void functions_html(const Profile& p, const RenderOptions& options, std::string& out) {
-  out += "<section id=\"functions-section\">\n<h2>Top functions by self time</h2>\n";
   bool time = p.time_measured;
   bool samples = p.sampling.has_value();
   if (!time && !samples) {
-    out += "<p class=\"not-measured\">not measured</p>\n</section>\n";
+    out += "<p class=\"not-measured\">not measured</p>\n";
     return;
   }
   if (!time) out += "<p class=\"not-measured\">Exact times: not measured (samples only).</p>\n";
@@ -277,8 +193,9 @@ void functions_html(const Profile& p, const RenderOptions& options, std::string&
   for (const FunctionTotal& t : totals) {
     if (shown == options.top_functions) break;
     const Frame& f = p.frames[t.frame];
-    out += "<tr>" + num_cell(to_string(++shown)) + "<td class=\"name\">" + escape(f.name) +
-           "</td><td>" + escape(location_text(f, t.several_lines)) + "</td>";
+    out += "<tr data-function=\"" + to_string(t.frame) + "\">" + num_cell(to_string(++shown)) +
+           "<td class=\"name\">" + escape(f.name) + "</td><td class=\"location\">" +
+           escape(location_text(f, t.several_lines)) + "</td>";
     if (time)
       out += num_cell(count_text(t.calls)) + num_cell(format_duration(t.self_ns)) +
              num_cell(format_percent(t.self_ns, p.duration_ns)) +
@@ -300,7 +217,6 @@ void functions_html(const Profile& p, const RenderOptions& options, std::string&
          format_duration(p.duration_ns) + ")" +
          (samples ? "; of samples, of all " + count_text(sample_total) + " samples" : "") +
          ". Recursive functions count their outermost activations once in Total.</p>\n";
-  out += "</section>\n";
 }
 
 std::string by_name_list(const std::map<std::string, uint64_t>& counts) {
@@ -475,8 +391,9 @@ void profiler_html(const Profile& p, std::string& out) {
 
 std::string joined_scripts() {
   std::string js;
-  for (std::string_view part : {html_assets::format_js(), html_assets::flamegraph_js(),
-                                html_assets::memory_graph_js(), html_assets::report_js()}) {
+  for (std::string_view part :
+       {html_assets::format_js(), html_assets::flamegraph_js(), html_assets::sandwich_js(),
+        html_assets::memory_graph_js(), html_assets::report_js()}) {
     js += part;
     js += '\n';
   }
@@ -516,9 +433,10 @@ class HtmlWriter final : public ReportWriter {
  public:
   std::string render(const Profile& p, const RenderOptions& options) const override {
     std::string header;
-    header_html(p, header);
+    session_summary_html(p, header);
+    std::string functions;
+    functions_html(p, options, functions);
     std::string tables;
-    functions_html(p, options, tables);
     memory_html(p, tables);
     operations_html(p, tables);
     metrics_html(p, tables);
@@ -526,8 +444,10 @@ class HtmlWriter final : public ReportWriter {
     std::string title = "aiprof: " + (p.program.empty() ? p.session_name : p.program);
     return fill_template(html_assets::report_html(),
                          {{"TITLE", escape(title)},
+                          {"PROGRAM", escape(p.program.empty() ? p.session_name : p.program)},
                           {"CSS", std::string(html_assets::report_css())},
                           {"HEADER", std::move(header)},
+                          {"FUNCTIONS", std::move(functions)},
                           {"TABLES", std::move(tables)},
                           {"DATA", script_safe_json(data_json(p, options))},
                           {"JS", joined_scripts()}});
