@@ -163,6 +163,16 @@ std::string location_text(const Frame& f, bool several_lines = false) {
   return f.file + (f.line && !several_lines ? ":" + to_string(f.line) : "");
 }
 
+// The location cell: the file's base name and line, the full path in the title (the table
+// shares the width with the sandwich view).
+std::string location_cell(const Frame& f, bool several_lines) {
+  std::string full = location_text(f, several_lines);
+  size_t slash = f.file.find_last_of('/');
+  if (slash == std::string::npos) return "<td class=\"location\">" + escape(full) + "</td>";
+  return "<td class=\"location\" title=\"" + escape(full) + "\">" +
+         escape(full.substr(slash + 1)) + "</td>";
+}
+
 std::string num_cell(const std::string& text) { return "<td class=\"num\">" + text + "</td>"; }
 
 // The top functions by self time, as in the text report. Each row names its function (the
@@ -194,8 +204,7 @@ void functions_html(const Profile& p, const RenderOptions& options, std::string&
     if (shown == options.top_functions) break;
     const Frame& f = p.frames[t.frame];
     out += "<tr data-function=\"" + to_string(t.frame) + "\">" + num_cell(to_string(++shown)) +
-           "<td class=\"name\">" + escape(f.name) + "</td><td class=\"location\">" +
-           escape(location_text(f, t.several_lines)) + "</td>";
+           "<td class=\"name\">" + escape(f.name) + "</td>" + location_cell(f, t.several_lines);
     if (time)
       out += num_cell(count_text(t.calls)) + num_cell(format_duration(t.self_ns)) +
              num_cell(format_percent(t.self_ns, p.duration_ns)) +
