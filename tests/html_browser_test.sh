@@ -75,10 +75,17 @@ screenshot() {
   rm -f "$png"
   (cd "$tmp" && browser "$tmp/$name.screenshot.log" --window-size=1400,1500 \
     --screenshot="$png" "file://$tmp/$name.checked.html" >/dev/null)
-  if [ -s "$png" ]; then
-    echo "$name: screenshot $png"
-  else
+  if [ ! -s "$png" ]; then
     fail "$name: no screenshot was saved"
+    return
+  fi
+  # A PNG's width: the 4 big-endian bytes after the signature and the IHDR chunk's head.
+  local width
+  width=$(od -An -tu1 -j16 -N4 "$png" | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
+  if [ "$width" != 1400 ]; then
+    fail "$name: the screenshot is $width px wide, not 1400"
+  else
+    echo "$name: screenshot at 1400 px: $png"
   fi
 }
 
