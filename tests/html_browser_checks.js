@@ -272,6 +272,20 @@ function aiprofBrowserChecks() {
           $('#flamegraph-status').textContent);
         $('#flamegraph-reset').click();
       }
+      // The top row (f0 at wide.ai:20, the leaf of every chain: 1000 frames) on a big tree.
+      var top = $('table.functions tr[data-function]');
+      click($('td.name', top));
+      var selection = $('#flamegraph-selection').textContent;
+      check('a row selects every frame of its function, drawn or not',
+        /^Selected: f0, 1000 frames \(\d+ drawn at this zoom and width\)$/.test(selection), selection);
+      check('the drawn frames of it are outlined, only those', $$('#flamegraph g.frame.selected').length ===
+        Number($('#flamegraph-selection').getAttribute('data-drawn')) &&
+        $$('#flamegraph g.frame.selected').every(function (g) { return g.getAttribute('aria-label') === 'f0'; }));
+      var callers = sandwichNames('callers');
+      check('the sandwich merges its 1000 call paths: f3 calls it, and the chain heads are counted',
+        callers[0] === 'f0' && callers.indexOf('f3') === 1 &&
+        /on 1000 call paths$/.test($('#sandwich-summary').textContent), callers.slice(0, 5).join() + ' / ' +
+        $('#sandwich-summary').textContent);
     }
   };
 

@@ -158,7 +158,10 @@
       if (g && !g.classList.contains('focus')) self.onPick(Number(g.getAttribute('data-function')));
     });
     svg.addEventListener('mouseleave', function () { aiprof.hideTooltip(); });
-    if (hidden > 0) aiprof.element('div', 'status', hidden + ' narrower frames not drawn', box);
+    if (hidden > 0) {
+      aiprof.element('div', 'status', hidden + (hidden === 1 ? ' frame' : ' frames') + ' narrower than ' +
+        MIN_FRAME_PX + 'px not drawn, nor the ' + (upward ? 'callers' : 'callees') + ' beyond them', box);
+    }
   };
 
   Sandwich.prototype.drawFrame = function (svg, item, x, y, w, focus, focusValue) {
