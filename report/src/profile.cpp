@@ -1,5 +1,6 @@
 #include "aiprof/report/profile.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -109,8 +110,14 @@ std::vector<FunctionTotal> function_totals(const Profile& profile) {
   Walk walk{profile, function_of, std::vector<uint32_t>(profile.frames.size(), 0), totals};
   for (uint32_t c : profile.nodes[0].children) walk.accumulate(c);
   std::vector<FunctionTotal> out;
-  for (uint32_t f = 1; f < totals.size(); ++f)
-    if (totals[f].calls || totals[f].samples_inclusive || totals[f].inclusive_ns) out.push_back(totals[f]);
+  for (uint32_t f = 1; f < totals.size(); ++f) {
+    FunctionTotal& t = totals[f];
+    // Each node's times are rounded on their own (time_precision), so a recursive function's
+    // many self times can add up to more than its outermost inclusive time; self within
+    // inclusive is what was measured, to that precision.
+    t.self_ns = std::min(t.self_ns, t.inclusive_ns);
+    if (t.calls || t.samples_inclusive || t.inclusive_ns) out.push_back(t);
+  }
   return out;
 }
 
