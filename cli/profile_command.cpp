@@ -33,6 +33,8 @@ namespace sam = aiprof::sampler;
 
 namespace {
 
+constexpr const char* kOutsideGuestCode = "<interpreter: start-up and teardown>";
+
 struct ProfileRequest {
   ProgramRun program;
   std::string config_file;
@@ -192,6 +194,9 @@ int profile(ProfileRequest& req) {
   InterruptToStop ctrl_c;
   ProfileOutcome outcome = run_mode(req.program, settings);
   if (!outcome.program_started) return outcome.exit_status;  // the interpreter said why
+  // Time and samples outside every guest frame: the interpreter reading, parsing and resolving
+  // the program before it runs, and freeing what main held after it returns (issue 19, 4).
+  rep::attribute_root_self(outcome.profile, kOutsideGuestCode);
   if (ctrl_c.interrupted())
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
   if (!write_reports(outcome, settings, req)) return kExitUsage;

@@ -58,6 +58,21 @@ uint32_t Profile::child(uint32_t parent, uint32_t frame) {
   return index;
 }
 
+void attribute_root_self(Profile& profile, const std::string& name) {
+  CallNode& root = profile.nodes[0];
+  if (root.self_ns == 0 && root.samples_self == 0 && root.alloc_count == 0) return;
+  uint64_t self_ns = root.self_ns, samples = root.samples_self;
+  uint64_t allocs = root.alloc_count, alloc_bytes = root.alloc_bytes;
+  bool exact = root.has_exact;
+  root.self_ns = root.samples_self = root.alloc_count = root.alloc_bytes = 0;
+  uint32_t frame = profile.intern_frame(Frame{name, "", 0, FrameKind::Native});
+  CallNode& n = profile.nodes[profile.child(0, frame)];  // (child() may move nodes: after it)
+  n.has_exact = n.has_exact || exact;
+  n.inclusive_ns += self_ns, n.self_ns += self_ns;
+  n.samples_inclusive += samples, n.samples_self += samples;
+  n.alloc_count += allocs, n.alloc_bytes += alloc_bytes;
+}
+
 namespace {
 
 // Native frames are interned per source line (their PC's), so one native function can be

@@ -115,6 +115,10 @@ size_t start_of_last_columns(std::string_view text, size_t columns) {
 
 }  // namespace
 
+size_t bytes_before_column(std::string_view text, size_t column) {
+  return bytes_of_columns(text, column);
+}
+
 size_t display_width(std::string_view text) {
   size_t width = 0;
   for (char c : text) width += continues_code_point(c) ? 0 : 1;

@@ -29,6 +29,8 @@ uint64_t count_descendants(const Profile& profile, uint32_t node);
 // Terminal columns of UTF-8 text: one per code point (the reports' box-drawing characters and
 // ellipsis are one column wide each; no report prints wide characters of its own).
 size_t display_width(std::string_view text);
+// The byte offset where column `column` of `text` starts (text.size() past its end).
+size_t bytes_before_column(std::string_view text, size_t column);
 // `text` in at most `width` columns: kept whole when it fits, else its start and end around a
 // "…" (names differ most at both ends: "m.parse…Expression", ".../src/lexer.ai:12").
 std::string truncate_middle(std::string_view text, size_t width);

@@ -93,8 +93,8 @@ std::string figures(const Profile& p, const Group& g, double share) {
     text += fmt::format(", {}, self {}, {}", format_duration(g.inclusive_ns),
                         format_duration(g.self_ns), calls_text(g.calls));
   if (p.sampling)
-    text += fmt::format("{}{} samples, self {}", timed ? "; " : ", ", g.samples_inclusive,
-                        g.samples_self);
+    text += fmt::format("{}{} {}, self {}", timed ? "; " : ", ", g.samples_inclusive,
+                        g.samples_inclusive == 1 ? "sample" : "samples", g.samples_self);
   if (g.disagreement) text += ", DISAGREE";
   if (g.allocs) text += fmt::format(", {} allocs", g.allocs);
   if (g.chain.size() == 1)
@@ -107,7 +107,7 @@ std::string label(const Profile& p, const Group& g) {
   const Frame& f = p.frames[g.frame];
   std::string text = f.name;
   if (g.levels > 1) text += fmt::format(" x{}", g.levels);
-  if (f.kind == FrameKind::Native)
+  if (f.kind == FrameKind::Native && !f.name.starts_with('<'))  // not "<interpreter: ...>"
     text += f.file.empty() || !f.line
                 ? " [native]"
                 : fmt::format(" [native, {}:{}]",
@@ -115,13 +115,17 @@ std::string label(const Profile& p, const Group& g) {
   return text;
 }
 
-// prefix + label + " (figures)" in kTextWidth columns: the label gives way first, then the end.
+// prefix + label + " (figures)" in kTextWidth columns: the label gives way first, down to
+// kMinLabel columns; then the figures lose their end (the least important: allocs, metrics).
 std::string fitted(const std::string& prefix, const std::string& name, const std::string& figs) {
+  constexpr size_t kMinLabel = 32;
   size_t fixed = display_width(prefix) + display_width(figs) + 3;
   size_t room = kTextWidth > fixed ? kTextWidth - fixed : 0;
-  std::string line = prefix + truncate_middle(name, std::max<size_t>(room, 12)) + " (" + figs + ")";
-  if (display_width(line) > kTextWidth) line = truncate_middle(line, kTextWidth);
-  return line;
+  std::string label = truncate_middle(name, std::max(room, std::min(kMinLabel, display_width(name))));
+  std::string line = prefix + label + " (" + figs + ")";
+  if (display_width(line) <= kTextWidth) return line;
+  line = prefix + label + " (" + figs;
+  return std::string(line.substr(0, bytes_before_column(line, kTextWidth - 1))) + "…";
 }
 
 class CallGraphPrinter {

@@ -33,7 +33,9 @@ std::string interval(uint64_t k, uint64_t n, uint64_t draws) {
 
 std::string function_name(const Profile& p, const FunctionTotal& t, bool disagrees) {
   const Frame& f = p.frames[t.frame];
-  return (disagrees ? "! " : "") + f.name + (f.kind == FrameKind::Native ? " [native]" : "");
+  // (A pseudo-frame, "<interpreter: ...>", says what it is already.)
+  bool tagged = f.kind == FrameKind::Native && !f.name.starts_with('<');
+  return (disagrees ? "! " : "") + f.name + (tagged ? " [native]" : "");
 }
 
 std::string location(const Frame& f, bool several_lines) {
