@@ -198,6 +198,12 @@ TEST(TextReportTest, EveryLineFitsOneHundredColumns) {
   }
 }
 
+TEST(TextReportTest, ALongProgramPathFitsToo) {
+  Profile p = hybrid_profile();
+  p.program = std::string(kLongFile) + "/" + kLongFile;
+  expect_every_line_fits(render(p));
+}
+
 TEST(TextReportTest, LongNamesAreCutInTheMiddle) {
   std::string text = render(exact_profile());
   EXPECT_EQ(text.find(kLongName), std::string::npos);

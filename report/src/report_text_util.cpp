@@ -145,7 +145,10 @@ void append_wrapped(std::string& out, std::string_view text, std::string_view fi
   size_t line_width = display_width(first), indent = display_width(next);
   bool line_has_word = false;
   while (!text.empty()) {
+    // "name: 12" stays on one line: a break after a word ending in ':' would orphan its value.
     size_t space = text.find(' ');
+    while (space != std::string_view::npos && space > 0 && text[space - 1] == ':')
+      space = text.find(' ', space + 1);
     std::string_view word = text.substr(0, space);
     text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
     if (word.empty()) continue;

@@ -1,4 +1,5 @@
-// Shared by the writers: human units, and the orders tables and trees are shown in.
+// Shared by the writers: human units, terminal columns, and the orders tables and trees are
+// shown in. Pure functions on plain data; none is async-signal-safe (they allocate).
 #pragma once
 
 #include <cstdint>
@@ -37,7 +38,8 @@ std::string truncate_middle(std::string_view text, size_t width);
 // `text` in at most `width` columns, its end kept ("…/examples/access_logs.ai:12"): for paths.
 std::string truncate_start(std::string_view text, size_t width);
 // Appends `text` as lines of at most `width` columns, broken at spaces: the first line starts
-// with `first`, the others with `next` (a hanging indent). A word longer than a line is cut.
+// with `first`, the others with `next` (a hanging indent). A word ending in ':' keeps the next
+// one on its line; a word longer than a line is cut.
 void append_wrapped(std::string& out, std::string_view text, std::string_view first,
                     std::string_view next, size_t width);
 

@@ -147,7 +147,7 @@ class CallGraphPrinter {
     std::string figures = p_.time_measured ? format_duration(total_) : "";
     if (p_.sampling)
       figures += fmt::format("{}{} samples", figures.empty() ? "" : ", ", root.samples_inclusive);
-    out_ += fmt::format("{} ({})\n", p_.program.empty() ? "<root>" : "<" + p_.program + ">", figures);
+    out_ += fitted("", p_.program.empty() ? "<root>" : "<" + p_.program + ">", figures) + "\n";
     Group whole;
     whole.frame = root.frame;
     whole.chain = {0};

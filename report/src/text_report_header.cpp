@@ -36,10 +36,10 @@ void spans_line(const Profile& p, std::string& out) {
   const ProfilerCost& c = p.profiler;
   std::string line = fmt::format("Spans: {} recorded", c.spans);
   if (c.filtered_spans)
-    line += fmt::format(", {} more not (under min_duration {})", c.filtered_spans,
+    line += fmt::format(", {} not recorded (under min_duration {})", c.filtered_spans,
                         format_duration(c.min_duration_ns));
   if (c.timeline_dropped) line += fmt::format(", {} dropped from the timeline", c.timeline_dropped);
-  wrapped(out, line + fmt::format("; estimated cost {:.1f}% of the run", c.overhead_percent));
+  wrapped(out, line + fmt::format("; estimated span cost {:.1f}% of the run", c.overhead_percent));
 }
 
 // Asked against delivered, samples, losses and the sampler's own cost: always shown (the
