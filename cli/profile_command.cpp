@@ -1,7 +1,7 @@
 // anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
 //                 [--min-duration D] [--clock wall|cpu] [--compensate] [--rate HZ] [--native]
 //                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
-//                 [-o FILE]... [--quiet] FILE [--] [ARGS...]
+//                 [-o FILE]... [--quiet] [--top N] [--verbose] FILE [--] [ARGS...]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
 // program's own output stays on stdout; reports go to the -o files (format by extension, any
@@ -33,6 +33,8 @@ namespace sam = aiprof::sampler;
 
 namespace {
 
+constexpr const char* kOutsideGuestCode = "<interpreter: start-up and teardown>";
+
 struct ProfileRequest {
   ProgramRun program;
   std::string config_file;
@@ -49,6 +51,8 @@ struct ProfileRequest {
   std::string delivery;
   std::vector<std::string> labels;
   bool quiet = false;
+  std::optional<uint32_t> top;  // rows of the text report's Top Functions table
+  bool verbose = false;         // the text report adds the profiler's internals
 };
 
 int usage_error(const std::string& message) {
@@ -148,8 +152,11 @@ ProfileOutcome run_mode(const ProgramRun& program, const ProfileSettings& settin
 }
 
 // Writes every report; returns false (after saying why) when one could not be written.
-bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings, bool quiet) {
+bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings,
+                   const ProfileRequest& req) {
   rep::RenderOptions options = rep::render_options_for(settings.profiler.output);
+  if (req.top) options.top_functions = *req.top;
+  options.verbose = req.verbose;
   if (settings.outputs.empty()) {
     auto writer = rep::writer_for_format(inst::to_string(settings.profiler.output.default_format));
     std::string text = writer->render(outcome.profile, options);
@@ -163,7 +170,7 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
       std::string format = *rep::format_for_path(path);
       std::string report = rep::writer_for_format(format)->render(outcome.profile, options);
       rep::write_file_atomically(path, report);
-      if (!quiet)
+      if (!req.quiet)
         print_message("anarchy profile", "wrote " + path + ": " + how_to_open(format, path));
     } catch (const rep::OutputError& e) {
       print_message("anarchy profile", e.what());
@@ -187,9 +194,12 @@ int profile(ProfileRequest& req) {
   InterruptToStop ctrl_c;
   ProfileOutcome outcome = run_mode(req.program, settings);
   if (!outcome.program_started) return outcome.exit_status;  // the interpreter said why
+  // Time and samples outside every guest frame: the interpreter reading, parsing and resolving
+  // the program before it runs, and freeing what main held after it returns (issue 19, 4).
+  rep::attribute_root_self(outcome.profile, kOutsideGuestCode);
   if (ctrl_c.interrupted())
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
-  if (!write_reports(outcome, settings, req.quiet)) return kExitUsage;
+  if (!write_reports(outcome, settings, req)) return kExitUsage;
   if (std::string hint = too_few_samples_hint(outcome.profile); !hint.empty())
     print_message("anarchy profile", hint);
   return outcome.exit_status;
@@ -241,6 +251,11 @@ Action add_profile_command(CLI::App& app) {
                   ".trace.json .pb.gz .html); repeatable")
       ->allow_extra_args(false);
   cmd->add_flag("-q,--quiet", req->quiet, "Do not list the report files written on stderr");
+  cmd->add_option("--top", req->top, "Rows of the text report's Top Functions table (default 20)")
+      ->check(CLI::Range(1u, 100000u));
+  cmd->add_flag("--verbose", req->verbose,
+                "Text report: add the sampler's and the spans' clocks, costs, per-thread figures "
+                "and internal notes, and the system");
   cmd->add_option("--max-depth", req->program.max_depth,
                   "Guest call depth limit (RangeError beyond it)")
       ->check(CLI::Range(1u, 1000000u))

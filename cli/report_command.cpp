@@ -1,4 +1,5 @@
-// anarchy report IN.json [-o OUT]... [--format NAME]      another format from a JSON report
+// anarchy report IN.json [-o OUT]... [--format NAME] [--top N] [--verbose]
+//                                                         another format from a JSON report
 // anarchy report diff BASE.json NEW.json [--json] [-o DIFF.folded] [--force]
 // anarchy report diff BASE1.json BASE2.json ... --new NEW1.json NEW2.json ... [...]
 // anarchy report merge A.json B.json ... [-o ALL.json]... [--format NAME]
@@ -41,6 +42,7 @@ struct ConvertRequest {
   std::string input;
   std::vector<std::string> outputs;
   std::string format;
+  rep::RenderOptions render;  // --top, --verbose (the text report)
 };
 
 struct DiffRequest {
@@ -54,6 +56,7 @@ struct MergeRequest {
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
   std::string format;
+  rep::RenderOptions render;
 };
 
 // An output file and the bytes it will get.
@@ -113,10 +116,11 @@ rep::Profile read_input(const std::string& path) {
 // Renders every output in memory, so a failing writer leaves no file behind.
 std::vector<PendingOutput> render_outputs(const rep::Profile& profile,
                                           const std::vector<std::string>& outputs,
-                                          const std::string& format) {
+                                          const std::string& format,
+                                          const rep::RenderOptions& render) {
   std::vector<PendingOutput> pending;
   for (const std::string& path : outputs)
-    pending.push_back({path, writer_for(path, format)->render(profile, rep::RenderOptions{})});
+    pending.push_back({path, writer_for(path, format)->render(profile, render)});
   return pending;
 }
 
@@ -134,13 +138,12 @@ void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), s
 
 // The profile's report: into each -o file, or on stdout (text, or --format) without one.
 void emit(const rep::Profile& profile, const std::vector<std::string>& outputs,
-          const std::string& format) {
+          const std::string& format, const rep::RenderOptions& render) {
   if (outputs.empty()) {
-    print(rep::writer_for_format(format.empty() ? "text" : format)
-              ->render(profile, rep::RenderOptions{}));
+    print(rep::writer_for_format(format.empty() ? "text" : format)->render(profile, render));
     return;
   }
-  write_outputs(render_outputs(profile, outputs, format));
+  write_outputs(render_outputs(profile, outputs, format, render));
 }
 
 void convert(const ConvertRequest& req) {
@@ -148,7 +151,7 @@ void convert(const ConvertRequest& req) {
     throw ReportError(
         "give a JSON report to convert, or 'diff' or 'merge' (see 'anarchy report --help')");
   check_outputs(req.outputs, req.format);
-  emit(read_input(req.input), req.outputs, req.format);
+  emit(read_input(req.input), req.outputs, req.format, req.render);
 }
 
 // The runs of each side: BASE NEW, or BASE... --new NEW...
@@ -192,7 +195,7 @@ void merge(const MergeRequest& req) {
   check_outputs(req.outputs, req.format);
   std::vector<rep::Profile> profiles;
   for (const std::string& path : req.inputs) profiles.push_back(read_input(path));
-  emit(rep::merge_profiles(profiles, req.inputs), req.outputs, req.format);
+  emit(rep::merge_profiles(profiles, req.inputs), req.outputs, req.format, req.render);
 }
 
 // Runs one of the above; a ReportError or a writer's failure is one line and exit status 2.
@@ -231,6 +234,16 @@ CLI::App* add_diff(CLI::App& report, DiffRequest& req) {
   return cmd;
 }
 
+// --top and --verbose: how the text report is laid out.
+void add_text_options(CLI::App& cmd, rep::RenderOptions& render) {
+  cmd.add_option("--top", render.top_functions,
+                 "Rows of the text report's Top Functions table (default 20)")
+      ->check(CLI::Range(1u, 100000u));
+  cmd.add_flag("--verbose", render.verbose,
+               "Text report: add the sampler's and the spans' clocks, costs, per-thread figures "
+               "and internal notes, and the system");
+}
+
 CLI::App* add_merge(CLI::App& report, MergeRequest& req) {
   CLI::App* cmd = report.add_subcommand(
       "merge", "Many profiles into one: anarchy report merge A.json B.json ... -o ALL.json");
@@ -238,6 +251,7 @@ CLI::App* add_merge(CLI::App& report, MergeRequest& req) {
       ->allow_extra_args(false);
   cmd->add_option("--format", req.format, "Output format, whatever the extension");
   cmd->add_option("files", req.inputs, "The profiles (JSON reports)")->required();
+  add_text_options(*cmd, req.render);
   return cmd;
 }
 
@@ -257,6 +271,7 @@ Action add_report_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--format", convert_req->format, "Output format, whatever the extension");
   cmd->add_option("file", convert_req->input, "The JSON report to read");
+  add_text_options(*cmd, convert_req->render);
   CLI::App* diff_cmd = add_diff(*cmd, *diff_req);
   CLI::App* merge_cmd = add_merge(*cmd, *merge_req);
   return [=]() {

@@ -377,6 +377,33 @@ TEST(SamplerTest, SigprocmaskStillWorksOutsideTheHandler) {
   EXPECT_EQ(sigprocmask(12345, &block, nullptr), -1);
   EXPECT_EQ(errno, EINVAL);
 }
+// A deep stack is counted as truncated once per sample kept, never for a copy the sampler
+// threw away: on the CPU clock a tick that finds the thread off the CPU discards its copy
+// (late). Here the thread sleeps three quarters of the time, so most ticks are late; once
+// counted there, truncated stacks outnumbered samples ("19 taken, 36 truncated").
+TEST_P(DeliveryTest, TruncatedStacksAreCountedOnlyForSamplesKept) {
+  SamplerConfig c = config();
+  c.max_stack = 8;
+  Sampler sampler(c);
+  FrameStack frames(400);
+  for (uint32_t i = 0; i < 300; ++i) frames.push(i, 0, 0);
+  {
+    ThreadRegistration reg = sampler.register_current_thread("napper", &frames);
+    sampler.start();
+    uint64_t sink = 0;
+    for (int round = 0; round < 200; ++round) {
+      uint64_t end = thread_cpu_ns() + 500'000;
+      while (thread_cpu_ns() < end) sink += spin_unit(sink);
+      std::this_thread::sleep_for(std::chrono::microseconds(1500));
+    }
+    sampler.stop();
+    EXPECT_NE(sink, 1u);
+  }
+  SampledSession s = sampler.take_results();
+  ASSERT_GT(s.samples(), 0u);
+  EXPECT_EQ(s.truncated(), s.samples());  // every stack kept is 300 deep, and only those count
+}
+
 
 // On the CPU clock a thread that is blocked is not sampled: it uses no CPU time. (The
 // sampling thread sees its frame stack all the while, and must tell.)

@@ -1,5 +1,6 @@
 #include "aiprof/report/profile.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -57,6 +58,21 @@ uint32_t Profile::child(uint32_t parent, uint32_t frame) {
   return index;
 }
 
+void attribute_root_self(Profile& profile, const std::string& name) {
+  CallNode& root = profile.nodes[0];
+  if (root.self_ns == 0 && root.samples_self == 0 && root.alloc_count == 0) return;
+  uint64_t self_ns = root.self_ns, samples = root.samples_self;
+  uint64_t allocs = root.alloc_count, alloc_bytes = root.alloc_bytes;
+  bool exact = root.has_exact;
+  root.self_ns = root.samples_self = root.alloc_count = root.alloc_bytes = 0;
+  uint32_t frame = profile.intern_frame(Frame{name, "", 0, FrameKind::Native});
+  CallNode& n = profile.nodes[profile.child(0, frame)];  // (child() may move nodes: after it)
+  n.has_exact = n.has_exact || exact;
+  n.inclusive_ns += self_ns, n.self_ns += self_ns;
+  n.samples_inclusive += samples, n.samples_self += samples;
+  n.alloc_count += allocs, n.alloc_bytes += alloc_bytes;
+}
+
 namespace {
 
 // Native frames are interned per source line (their PC's), so one native function can be
@@ -109,8 +125,14 @@ std::vector<FunctionTotal> function_totals(const Profile& profile) {
   Walk walk{profile, function_of, std::vector<uint32_t>(profile.frames.size(), 0), totals};
   for (uint32_t c : profile.nodes[0].children) walk.accumulate(c);
   std::vector<FunctionTotal> out;
-  for (uint32_t f = 1; f < totals.size(); ++f)
-    if (totals[f].calls || totals[f].samples_inclusive || totals[f].inclusive_ns) out.push_back(totals[f]);
+  for (uint32_t f = 1; f < totals.size(); ++f) {
+    FunctionTotal& t = totals[f];
+    // Each node's times are rounded on their own (time_precision), so a recursive function's
+    // many self times can add up to more than its outermost inclusive time; self within
+    // inclusive is what was measured, to that precision.
+    t.self_ns = std::min(t.self_ns, t.inclusive_ns);
+    if (t.calls || t.samples_inclusive || t.inclusive_ns) out.push_back(t);
+  }
   return out;
 }
 

@@ -93,4 +93,76 @@ uint64_t count_descendants(const Profile& profile, uint32_t node) {
   return count;
 }
 
+namespace {
+
+bool continues_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The byte offset after the first `columns` code points of `text`.
+size_t bytes_of_columns(std::string_view text, size_t columns) {
+  size_t at = 0;
+  for (size_t seen = 0; at < text.size(); ++at) {
+    if (continues_code_point(text[at])) continue;
+    if (seen++ == columns) break;
+  }
+  return at;
+}
+
+// The byte offset where the last `columns` code points of `text` start.
+size_t start_of_last_columns(std::string_view text, size_t columns) {
+  size_t width = display_width(text);
+  return columns >= width ? 0 : bytes_of_columns(text, width - columns);
+}
+
+}  // namespace
+
+size_t bytes_before_column(std::string_view text, size_t column) {
+  return bytes_of_columns(text, column);
+}
+
+size_t display_width(std::string_view text) {
+  size_t width = 0;
+  for (char c : text) width += continues_code_point(c) ? 0 : 1;
+  return width;
+}
+
+std::string truncate_middle(std::string_view text, size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  size_t head = (width - 1) / 2 + (width - 1) % 2, tail = (width - 1) / 2;
+  return std::string(text.substr(0, bytes_of_columns(text, head))) + "…" +
+         std::string(text.substr(start_of_last_columns(text, tail)));
+}
+
+std::string truncate_start(std::string_view text, size_t width) {
+  if (display_width(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  return "…" + std::string(text.substr(start_of_last_columns(text, width - 1)));
+}
+
+void append_wrapped(std::string& out, std::string_view text, std::string_view first,
+                    std::string_view next, size_t width) {
+  std::string line(first);
+  size_t line_width = display_width(first), indent = display_width(next);
+  bool line_has_word = false;
+  while (!text.empty()) {
+    // "name: 12" stays on one line: a break after a word ending in ':' would orphan its value.
+    size_t space = text.find(' ');
+    while (space != std::string_view::npos && space > 0 && text[space - 1] == ':')
+      space = text.find(' ', space + 1);
+    std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (word.empty()) continue;
+    size_t word_width = display_width(word);
+    if (line_has_word && line_width + 1 + word_width > width) {
+      out += line + "\n";
+      line = std::string(next), line_width = indent, line_has_word = false;
+    }
+    if (line_has_word) line += ' ', ++line_width;
+    size_t room = width > line_width ? width - line_width : 1;
+    std::string kept = word_width > room ? truncate_middle(word, room) : std::string(word);
+    line += kept, line_width += display_width(kept), line_has_word = true;
+  }
+  out += line + "\n";
+}
+
 }  // namespace aiprof::report

@@ -1,8 +1,10 @@
-// Shared by the writers: human units, and the orders tables and trees are shown in.
+// Shared by the writers: human units, terminal columns, and the orders tables and trees are
+// shown in. Pure functions on plain data; none is async-signal-safe (they allocate).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aiprof/report/profile.hpp"
@@ -24,5 +26,21 @@ std::vector<uint32_t> sorted_children(const Profile& profile, uint32_t node);
 std::vector<FunctionTotal> functions_by_self_time(const Profile& profile);
 // Nodes below `node`, all levels.
 uint64_t count_descendants(const Profile& profile, uint32_t node);
+
+// Terminal columns of UTF-8 text: one per code point (the reports' box-drawing characters and
+// ellipsis are one column wide each; no report prints wide characters of its own).
+size_t display_width(std::string_view text);
+// The byte offset where column `column` of `text` starts (text.size() past its end).
+size_t bytes_before_column(std::string_view text, size_t column);
+// `text` in at most `width` columns: kept whole when it fits, else its start and end around a
+// "…" (names differ most at both ends: "m.parse…Expression", ".../src/lexer.ai:12").
+std::string truncate_middle(std::string_view text, size_t width);
+// `text` in at most `width` columns, its end kept ("…/examples/access_logs.ai:12"): for paths.
+std::string truncate_start(std::string_view text, size_t width);
+// Appends `text` as lines of at most `width` columns, broken at spaces: the first line starts
+// with `first`, the others with `next` (a hanging indent). A word ending in ':' keeps the next
+// one on its line; a word longer than a line is cut.
+void append_wrapped(std::string& out, std::string_view text, std::string_view first,
+                    std::string_view next, size_t width);
 
 }  // namespace aiprof::report

@@ -33,10 +33,7 @@ bool copy_stack(ThreadSlot& s, SampleRecord& r) {
   for (int attempt = 0; attempt < kCopyAttempts; ++attempt) {
     if (s.frames->copy_ids_from_other_thread(s.ring.guest_ids(&r), s.ring.max_guest(),
                                              &truncated, &r.guest_depth)) {
-      if (truncated) {
-        r.flags |= kTruncated;
-        bump(s.truncated);
-      }
+      if (truncated) r.flags |= kTruncated;  // counted when published: a copy may be discarded
       return true;
     }
   }
@@ -58,8 +55,10 @@ void publish(ThreadSlot& s, SampleRecord& r, uint64_t now, uint64_t weight) {
   r.live_bytes = s.live_bytes ? s.live_bytes->load(std::memory_order_relaxed) : 0;
   r.native_depth = 0;
   r.weight = static_cast<uint32_t>(weight);
+  bool truncated = r.flags & kTruncated;  // read before the record is handed to the reader
   s.ring.publish();
   bump(s.samples);
+  if (truncated) bump(s.truncated);
   if (weight > 1) bump(s.missed, weight - 1);
 }
 

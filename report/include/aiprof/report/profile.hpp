@@ -234,6 +234,11 @@ struct Profile {
   uint32_t child(uint32_t parent, uint32_t frame);
 };
 
+// Moves the root's own figures (self time, self samples, allocations: what ran outside every
+// frame) to a child frame `name` of kind Native, so every format shows them under a name that
+// says what they are rather than as `<root>`. Nothing when the root has none of its own.
+void attribute_root_self(Profile& profile, const std::string& name);
+
 // Per-function totals over the whole tree. Inclusive time counts a recursive function once per
 // outermost activation (time of nested activations of the same frame is not added again).
 // A function's figures over the whole tree (a recursive function's inclusive figures counted

@@ -17,6 +17,7 @@ struct RenderOptions {
   uint32_t max_call_stack_depth =
       64;                       // call-graph levels shown; deeper nodes are counted, not shown
   uint32_t top_functions = 20;  // rows of the text report's function table
+  bool verbose = false;  // the text report adds the sampler's and the spans' internals
 };
 
 class ReportWriter {

@@ -1,0 +1,115 @@
+// The text report's last section: the notes a reader must know, always; and with --verbose the
+// sampler's and the spans' internals (clocks, delivery, costs, per-thread figures, timer
+// switches, the notes that explain estimates) and the system the run was on.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "report_text_util.hpp"
+#include "text_report_parts.hpp"
+
+namespace aiprof::report::text {
+
+namespace {
+
+// Notes about how the sampler and the spans work inside, not about the figures' meaning: the
+// delivery chosen, timer switches, where to benchmark the cost, periods merged into weights,
+// and what the header already says. Matched by their start (sampler.cpp, from_samples.cpp,
+// from_exact.cpp write them).
+bool is_internal_note(std::string_view note) {
+  static constexpr std::array<std::string_view, 8> kStarts = {
+      "samples taken by ",          "thread '",
+      "the sampler's cost above",   "native PCs named",
+      "the sampling rate delivered", "reference counts are a snapshot",
+      "spans shorter than min_duration were not recorded",  // the header's Spans line says it
+      "timeline spans were dropped"};                       // so does it for these
+  for (std::string_view start : kStarts)
+    if (note.starts_with(start)) return true;
+  for (std::string_view inside : {std::string_view(" ticks found the thread off the CPU"),
+                                  std::string_view(" sampling periods passed without a sample")})
+    if (note.find(inside) != std::string_view::npos) return true;
+  return false;
+}
+
+void note_line(std::string& out, const std::string& note) {
+  append_wrapped(out, "Note: " + note, "- ", "    ", kTextWidth);
+}
+
+void span_internals(const ProfilerCost& c, std::string& out) {
+  if (!c.clock.empty()) list_line(out, "Span clock", c.clock);
+  list_line(out, "Span cost",
+            fmt::format("{:.1f} ns per span ({})", c.span_cost_ns,
+                        c.compensated ? "subtracted" : "not subtracted"));
+}
+
+std::string dropped_text(const SamplingInfo& s) {
+  if (s.unsettled_copies == 0) return fmt::format("{} (ring full)", s.dropped_samples);
+  return fmt::format("{} ({} ring full, {} stack changing under every copy)", s.dropped_samples,
+                     s.dropped_samples - std::min(s.unsettled_copies, s.dropped_samples),
+                     s.unsettled_copies);
+}
+
+void sampler_internals(const Profile& p, const SamplingInfo& s, std::string& out) {
+  list_line(out, "Sampling clock",
+            fmt::format("{} ({}), {} delivery{}", s.clock, s.clock_source, s.delivery,
+                        s.jitter ? ", jittered" : ""));
+  list_line(out, "Samples",
+            fmt::format("{} taken, dropped {}, {} truncated to {} frames", s.samples,
+                        dropped_text(s), s.truncated_stacks, s.max_stack));
+  if (s.delivery == "thread")
+    list_line(out, "Sampler cost",
+              fmt::format("{} taking samples and {} draining on the sampling thread ({:.2f}% of "
+                          "the run, on another core)",
+                          format_duration(s.handler_ns), format_duration(s.drain_ns),
+                          s.overhead_percent));
+  else
+    list_line(out, "Sampler cost",
+              fmt::format("{} in the handler, {} draining, {:.0f} ns per signal delivered "
+                          "({:.2f}% of the run)",
+                          format_duration(s.handler_ns), format_duration(s.drain_ns),
+                          s.signal_cost_ns, s.overhead_percent));
+  if (s.naming_ns)
+    list_line(out, "Naming native PCs",
+              format_duration(s.naming_ns) + " on the sampler's naming thread (not counted above)");
+  for (const ThreadSampling& t : s.per_thread) {
+    std::string name = t.thread < p.threads.size() ? p.threads[t.thread].name : "?";
+    list_line(out, "Thread " + name,
+              fmt::format("{} samples, {} dropped, {} truncated, {:.0f} Hz delivered, CPU {}, "
+                          "wall {}",
+                          t.samples, t.dropped_samples, t.truncated_stacks, t.rate_delivered_hz,
+                          format_duration(t.cpu_time_ns), format_duration(t.wall_time_ns)));
+  }
+}
+
+void system(const Profile& p, std::string& out) {
+  if (p.system_info.empty()) return;
+  out += "\nSystem:\n";
+  for (const auto& [key, value] : p.system_info) list_line(out, key, value);
+}
+
+}  // namespace
+
+void profiler_details(const Profile& p, const RenderOptions& options, std::string& out) {
+  out += "\nProfiler:\n";
+  if (options.verbose) {
+    if (p.time_measured) span_internals(p.profiler, out);
+    if (p.sampling) sampler_internals(p, *p.sampling, out);
+  }
+  size_t internal = 0;
+  for (const std::string& note : p.profiler.notes) {
+    if (!options.verbose && is_internal_note(note))
+      ++internal;
+    else
+      note_line(out, note);
+  }
+  if (!options.verbose)
+    out += fmt::format("- More with --verbose: clocks, costs, per-thread figures{}{}\n",
+                       internal ? fmt::format(", {} notes", internal) : "",
+                       p.system_info.empty() ? "" : ", the system");
+  else
+    system(p, out);
+}
+
+}  // namespace aiprof::report::text
