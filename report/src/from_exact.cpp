@@ -1,6 +1,7 @@
 #include "aiprof/report/from_exact.hpp"
 
 #include "aiprof/report/time_format.hpp"
+#include "timeline_spans.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -99,6 +100,10 @@ void convert_tree(const inst::ProfilingSession& s, Profile& p, Rounder round) {
     to.alloc_bytes = from.alloc_bytes;
     to.metrics = from.metrics;
   }
+  for (const inst::SessionSite& site : s.sites)  // expression granularity: flat, per function
+    p.expression_sites.push_back(ExpressionSite{
+        frames.frame_for(s.describe(site.owner)), frames.frame_for(s.describe(site.site)),
+        site.calls, round(site.inclusive_ns), round(site.self_ns)});
 }
 
 void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
@@ -151,7 +156,9 @@ void convert_timeline(const inst::ProfilingSession& s, Profile& p, Rounder round
   p.timeline.reserve(s.timeline.size());
   for (const inst::TimelineSpan& span : s.timeline) {
     uint64_t start = round(span.start_ns);
-    p.timeline.push_back(TimelineEvent{span.thread, p.nodes[span.node].frame, span.depth, start,
+    uint32_t frame = span.site == UINT32_MAX ? p.nodes[span.node].frame
+                                             : p.expression_sites[span.site].frame;
+    p.timeline.push_back(TimelineEvent{span.thread, frame, span.depth, start,
                                        round(span.start_ns + span.duration_ns) - start});
   }
   std::stable_sort(
@@ -208,10 +215,8 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
     out.notes.push_back(
         "spans shorter than min_duration were not recorded; their time is in their callers' self "
         "time");
-  if (c.timeline_dropped)
-    out.notes.push_back(std::to_string(c.timeline_dropped) +
-                        " timeline spans were dropped: the timeline buffer was full "
-                        "(timeline.max_events)");
+  out.timeline_floor_ns = c.timeline_floor_ns;
+  if (c.timeline_dropped) out.notes.push_back(timeline_drop_rule(c.timeline_dropped, c.timeline_floor_ns));
   if (c.unbalanced_exits)
     out.notes.push_back(std::to_string(c.unbalanced_exits) +
                         " span exits had no matching enter and were ignored");

@@ -13,6 +13,7 @@
 
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof/report/statistics.hpp"
+#include "expression_sites_text.hpp"
 #include "report_text_util.hpp"
 
 namespace aiprof::report {
@@ -393,6 +394,7 @@ class TextWriter final : public ReportWriter {
       top_functions_by_samples(p, options, out);
     else
       top_functions(p, options, out);
+    expression_sites_table(p, options.top_functions, out);
     memory(p, out);
     operations(p, out);
     CallGraphPrinter(p, options, out).print();

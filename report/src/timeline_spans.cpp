@@ -1,5 +1,7 @@
 #include "timeline_spans.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <tuple>
 
@@ -52,10 +54,23 @@ TimelineSpans timeline_spans(const Profile& profile) {
 }
 
 std::string timeline_source(const TimelineSpans& spans) {
+  if (spans.synthesized && spans.events.empty())
+    return "none: no exact spans were recorded (sampling mode records none); the trace holds "
+           "GC runs and the heap counter only";
   return spans.synthesized
              ? "synthesized from the exact call tree (each call path's calls merged into one "
                "span, children laid end to end)"
              : "recorded spans";
+}
+
+std::string timeline_drop_rule(uint64_t dropped, uint64_t floor_ns) {
+  if (floor_ns == UINT64_MAX)
+    return fmt::format("{} timeline spans were dropped: timeline.max_events is 0", dropped);
+  return fmt::format(
+      "{} timeline spans were dropped to stay within timeline.max_events: the shortest first, "
+      "every span shorter than {:.3f} us (a span is never dropped while one nested in it is "
+      "kept, so main and every enclosing span are whole)",
+      dropped, static_cast<double>(floor_ns) / 1000.0);
 }
 
 std::string thread_name(const Profile& profile, uint32_t thread) {

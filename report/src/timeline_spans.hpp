@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aiprof/report/profile.hpp"
+#include "aiprof/report/timeline_rule.hpp"
 
 namespace aiprof::report {
 
