@@ -19,7 +19,7 @@
 #include "aiprof/report/output_file.hpp"
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof/report/session_report.hpp"
-#include "aiprof/report/timeline_rule.hpp"
+#include "aiprof/report/exact_cost_notes.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
 #include "messages.hpp"

@@ -220,6 +220,27 @@ TEST(CallTreeSitesTest, FinishClosesOpenSites) {
   EXPECT_EQ(tree.nodes()[1].calls, 1u);
 }
 
+TEST(CallTreeTest, BookkeepingIsTimedInTheRunAndScaledToEverySpan) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  EXPECT_EQ(tree.bookkeeping_ticks(), 0.0);
+  for (int i = 0; i < 10 * static_cast<int>(CallTree::kProbeInterval); ++i) {
+    tree.enter(kA);
+    tree.enter_site(kSiteX);
+    tree.exit();
+    tree.exit();
+  }
+  tree.finish();
+  EXPECT_EQ(tree.enters(), 20u * CallTree::kProbeInterval);
+  double ticks = tree.bookkeeping_ticks();
+  EXPECT_GT(ticks, 0.0);
+  // Here spans are nearly all the session does, so the estimate is about the session's time.
+  // A probe also times one clock read of its own and a preempted probe weighs 1/20 of the
+  // mean: the bound allows for that, and still catches a wrong scale (x61 or /61).
+  EXPECT_LE(ticks, 2.0 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+  EXPECT_GE(ticks, 0.1 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+}
+
 // root -> a (2 calls) -> b (3 calls): a has 3 spans below it, the root 5.
 TEST(CompensationTest, SubtractsSpanCostPerDescendantAndPerChild) {
   std::vector<SessionNode> nodes(3);

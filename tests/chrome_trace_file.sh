@@ -7,7 +7,8 @@
 #  - exact mode with a timeline cap far below the run's spans: the trace still holds m.main
 #    (and every enclosing span: spans still nest), the last span ends where main ends, and
 #    the drops and their rule are in otherData and on the terminal;
-#  - sampling mode: otherData says truthfully that no spans were recorded.
+#  - sampling mode: the samples as slices of time (consecutive samples with one stack merged)
+#    that nest per thread, and otherData says they come from samples.
 #
 #   usage: tests/chrome_trace_file.sh ANARCHY PROGRAM SCHEMA
 #
@@ -30,7 +31,7 @@ profile() {  # OUT_NAME ARGS...: runs anarchy profile, its terminal output in OU
 printf '[timeline]\nmax_events = 40\n' >"$tmp/capped.toml"
 profile hybrid --mode hybrid
 profile capped --mode exact --config "$tmp/capped.toml"
-profile sampled --mode sampling
+profile sampled --mode sampling --rate 2000
 grep -q "timeline spans were dropped.*shortest first" "$tmp/capped.out" || {
   echo "chrome_trace_file: the capped run did not say what it dropped:"; cat "$tmp/capped.out"; exit 1; }
 
@@ -96,8 +97,10 @@ for e in spans:  # every kept span from main on lies within it: none lost its en
         assert e["ts"] + e["dur"] <= main["ts"] + main["dur"] + 1e-9, e
 
 sampled = load("sampled")
-assert sampled["otherData"]["timeline"].startswith("none"), sampled["otherData"]["timeline"]
-assert not any(e["ph"] == "X" and e.get("cat") != "gc" for e in sampled["traceEvents"])
-print("chrome_trace_file: hybrid spans nest on %d track(s); capped: %d spans kept, %d dropped"
-      % (tracks, len(spans), other["timeline_dropped"]))
+assert sampled["otherData"]["timeline"].startswith("sampled stacks"), sampled["otherData"]
+slices = [e for e in sampled["traceEvents"] if e["ph"] == "X" and e.get("cat") != "gc"]
+assert any(e["name"] == "m.main" for e in slices), "no slice of m.main in the sampled trace"
+check_nesting(sampled["traceEvents"])
+print("chrome_trace_file: hybrid spans nest on %d track(s); capped: %d spans kept, %d dropped; "
+      "sampled: %d slices" % (tracks, len(spans), other["timeline_dropped"], len(slices)))
 PY

@@ -80,6 +80,9 @@ uint32_t CallTree::add_child(uint32_t parent, SpanKey key) {
 // Sites are keyed by the enclosing tree node's key (not its index), so calls of one function
 // along different paths share their sites.
 void CallTree::enter_site(SpanKey key) {
+  ++enters_;
+  bool probe = --enter_probe_countdown_ == 0;
+  uint64_t before = probe ? clock_.now() : 0;
   const OpenSpan& parent = stack_[depth_ - 1];
   uint32_t tree_parent = parent.site == kNoSite ? depth_ - 1 : parent.tree_parent;
   uint32_t node = parent.node;
@@ -88,6 +91,38 @@ void CallTree::enter_site(SpanKey key) {
   if (depth_ == stack_.size()) [[unlikely]]
     grow_stack();
   stack_[depth_++] = OpenSpan{node, site, tree_parent, 0, clock_.now()};
+  if (probe) [[unlikely]]
+    probe_enter_from(before);
+}
+
+void CallTree::enter_probed(SpanKey key) {
+  uint64_t before = clock_.now();
+  open_span(key);
+  probe_enter_from(before);
+}
+
+// The span's start is its enter's last clock read: from `before` to it is the enter's work.
+void CallTree::probe_enter_from(uint64_t before) {
+  probed_enter_ticks_ += stack_[depth_ - 1].start - before;
+  ++probed_enters_;
+  enter_probe_countdown_ = kProbeInterval;
+}
+
+void CallTree::exit_probed(uint64_t now) {
+  close_span(now);
+  probed_exit_ticks_ += clock_.now() - now;
+  ++probed_exits_;
+  exit_probe_countdown_ = kProbeInterval;
+}
+
+// Every enter has its exit (finish() closes what is left), so both scale by the enters.
+double CallTree::bookkeeping_ticks() const {
+  double per_span = 0;
+  if (probed_enters_)
+    per_span += static_cast<double>(probed_enter_ticks_) / static_cast<double>(probed_enters_);
+  if (probed_exits_)
+    per_span += static_cast<double>(probed_exit_ticks_) / static_cast<double>(probed_exits_);
+  return per_span * static_cast<double>(enters_);
 }
 
 uint32_t CallTree::site_index(SpanKey owner, SpanKey key) {

@@ -223,6 +223,7 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.global_metrics = active.global_metrics;
   s.cost.clock = tree.clock().describe();
   s.cost.span_cost_ns = active.span_cost_ns;
+  s.cost.bookkeeping_ns = tree.bookkeeping_ticks() * tree.clock().ns_per_tick();
   s.cost.filtered_spans = tree.filtered_spans();
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());

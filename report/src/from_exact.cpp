@@ -1,7 +1,7 @@
 #include "aiprof/report/from_exact.hpp"
 
+#include "aiprof/report/exact_cost_notes.hpp"
 #include "aiprof/report/time_format.hpp"
-#include "timeline_spans.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -200,10 +200,14 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   out.filtered_spans = c.filtered_spans;
   out.min_duration_ns = c.min_duration_ns;
   out.timeline_dropped = c.timeline_dropped;
-  double spent_ns = c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans);
+  // The bookkeeping measured in the run, or the warm-loop span cost if that says more.
+  double spent_ns =
+      std::max(c.bookkeeping_ns, c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans));
   out.overhead_percent =
       s.duration_ns ? 100.0 * spent_ns / static_cast<double>(s.duration_ns) : 0.0;
   out.notes = c.notes;
+  if (std::string note = overhead_note(spent_ns, s.duration_ns); !note.empty())
+    out.notes.push_back(note);
   // Built-in calls are spans of their own (kind builtin) unless only modules are spanned.
   if (s.config.granularity == inst::Granularity::Module)
     out.notes.push_back(

@@ -1,6 +1,6 @@
 #include "timeline_spans.hpp"
 
-#include <fmt/format.h>
+#include "sample_timeline.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -42,6 +42,7 @@ std::vector<TimelineEvent> synthesize(const Profile& p) {
 TimelineSpans timeline_spans(const Profile& profile) {
   TimelineSpans spans;
   spans.synthesized = profile.timeline.empty();
+  spans.sampled = timeline_is_sampled(profile);
   spans.events = spans.synthesized ? synthesize(profile) : profile.timeline;
   std::stable_sort(
       spans.events.begin(), spans.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
@@ -57,20 +58,14 @@ std::string timeline_source(const TimelineSpans& spans) {
   if (spans.synthesized && spans.events.empty())
     return "none: no exact spans were recorded (sampling mode records none); the trace holds "
            "GC runs and the heap counter only";
+  if (spans.sampled)
+    return "sampled stacks: consecutive samples of a thread with the same stack merged into one "
+           "slice, lasting from its first sample to the next different one (as py-spy's "
+           "chrometrace); times are only as fine as the sampling period";
   return spans.synthesized
              ? "synthesized from the exact call tree (each call path's calls merged into one "
                "span, children laid end to end)"
              : "recorded spans";
-}
-
-std::string timeline_drop_rule(uint64_t dropped, uint64_t floor_ns) {
-  if (floor_ns == UINT64_MAX)
-    return fmt::format("{} timeline spans were dropped: timeline.max_events is 0", dropped);
-  return fmt::format(
-      "{} timeline spans were dropped to stay within timeline.max_events: the shortest first, "
-      "every span shorter than {:.3f} us (a span is never dropped while one nested in it is "
-      "kept, so main and every enclosing span are whole)",
-      dropped, static_cast<double>(floor_ns) / 1000.0);
 }
 
 std::string thread_name(const Profile& profile, uint32_t thread) {

@@ -54,6 +54,8 @@ struct TimelineSpan {
 struct ProfilerCostInfo {
   std::string clock;            // SpanClock::describe()
   double span_cost_ns = 0;      // one span enter + exit, as measured at session start
+  // The spans' bookkeeping as measured in the run (CallTree::bookkeeping_ticks), in ns.
+  double bookkeeping_ns = 0;
   bool compensated = false;     // span cost subtracted from inclusive and self times
   uint64_t spans = 0;           // spans recorded
   uint64_t filtered_spans = 0;  // shorter than min_duration, not recorded
