@@ -19,6 +19,7 @@
 #include "aiprof/report/output_file.hpp"
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof/report/session_report.hpp"
+#include "aiprof/report/exact_cost_notes.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
 #include "messages.hpp"
@@ -200,6 +201,9 @@ int profile(ProfileRequest& req) {
   if (ctrl_c.interrupted())
     outcome.profile.profiler.notes.push_back("the run was interrupted (SIGINT); the profile covers it up to then");
   if (!write_reports(outcome, settings, req)) return kExitUsage;
+  if (const rep::ProfilerCost& cost = outcome.profile.profiler; cost.timeline_dropped)
+    print_message("anarchy profile", rep::timeline_drop_rule(cost.timeline_dropped,
+                                                             cost.timeline_floor_ns));
   if (std::string hint = too_few_samples_hint(outcome.profile); !hint.empty())
     print_message("anarchy profile", hint);
   return outcome.exit_status;

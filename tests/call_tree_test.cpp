@@ -124,6 +124,123 @@ TEST(CallTreeTest, SpanCostIsPositiveAndSmall) {
   EXPECT_LT(ns, 100000.0);  // a sanity bound, not a benchmark (sanitizer builds are slow)
 }
 
+constexpr SpanKey kSiteX = expression_key(SpanType::Expression, 3, 10, 5);
+constexpr SpanKey kSiteY = expression_key(SpanType::Expression, 4, 11, 7);
+
+// a() { X: (Y, a()) } recursing `depth` times: the shape of an expression-granularity run.
+void recurse_through_sites(CallTree& tree, int depth) {
+  tree.enter(kA);
+  tree.enter_site(kSiteX);
+  tree.enter_site(kSiteY);
+  tree.exit();
+  if (depth > 1) recurse_through_sites(tree, depth - 1);
+  tree.exit();
+  tree.exit();
+}
+
+size_t stored_entries(int depth) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  recurse_through_sites(tree, depth);
+  tree.finish();
+  return tree.nodes().size() + tree.sites().size();
+}
+
+TEST(CallTreeSitesTest, SitesAreOnePerFunctionAndSiteWhateverTheRecursion) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  recurse_through_sites(tree, 5);
+  tree.finish();
+  ASSERT_EQ(tree.sites().size(), 2u);  // X and Y of a, not one per depth or per path
+  EXPECT_EQ(tree.sites()[0].site, kSiteX);
+  EXPECT_EQ(tree.sites()[0].owner, kA);
+  EXPECT_EQ(tree.sites()[0].calls, 5u);
+  EXPECT_EQ(tree.sites()[1].calls, 5u);
+  EXPECT_EQ(tree.nodes().size(), 6u);  // root + a per depth: the function-granularity tree
+  // Counted once, X's inclusive time is its outermost activation, which holds a's depth-2
+  // activation, so it is a's outermost inclusive less a's own bookkeeping around X.
+  uint32_t a1 = child(tree, CallTree::kRoot, kA);
+  EXPECT_LE(tree.sites()[0].inclusive_ticks, tree.nodes()[a1].inclusive_ticks);
+  EXPECT_GE(tree.sites()[0].inclusive_ticks, tree.nodes()[child(tree, a1, kA)].inclusive_ticks);
+  // Self times add up to the root's time: the tree's (which include sites) stand alone, and
+  // sites' self times add up to what the functions spent inside them.
+  uint64_t tree_self = 0, site_self = 0;
+  for (const TreeNode& n : tree.nodes()) tree_self += n.self_ticks;
+  for (const SiteFigures& f : tree.sites()) site_self += f.self_ticks;
+  EXPECT_EQ(tree_self, tree.nodes()[CallTree::kRoot].inclusive_ticks);
+  EXPECT_LE(site_self, tree.nodes()[a1].inclusive_ticks);
+  EXPECT_EQ(tree.sites()[0].active, 0u);
+}
+
+TEST(CallTreeSitesTest, StoredEntriesDoNotGrowWithIterations) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  size_t after_ten = 0;
+  for (int i = 0; i < 100; ++i) {
+    recurse_through_sites(tree, 3);
+    if (i == 9) after_ten = tree.nodes().size() + tree.sites().size();
+  }
+  tree.finish();
+  EXPECT_EQ(tree.nodes().size() + tree.sites().size(), after_ten);
+  EXPECT_EQ(tree.sites()[0].calls, 300u);
+}
+
+TEST(CallTreeSitesTest, SitesDoNotGrowWithRecursionDepth) {
+  // The tree grows by one function node per depth (as at function granularity); sites do not.
+  EXPECT_EQ(stored_entries(40) - stored_entries(4), 36u);
+}
+
+TEST(CallTreeSitesTest, ACallInsideASiteIsTheSitesChildAndTheFunctionsChild) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  tree.enter(kA);
+  tree.enter_site(kSiteX);
+  tree.enter(kB);
+  tree.exit();
+  tree.exit();
+  tree.exit();
+  tree.finish();
+  uint32_t a = child(tree, CallTree::kRoot, kA), b = child(tree, a, kB);
+  ASSERT_NE(b, kNoTreeNode);  // b hangs under a in the tree, not under the site
+  const SiteFigures& x = tree.sites()[0];
+  EXPECT_EQ(x.owner, kA);
+  EXPECT_EQ(x.self_ticks + tree.nodes()[b].inclusive_ticks, x.inclusive_ticks);
+  EXPECT_EQ(tree.nodes()[a].self_ticks + tree.nodes()[b].inclusive_ticks,
+            tree.nodes()[a].inclusive_ticks);
+}
+
+TEST(CallTreeSitesTest, FinishClosesOpenSites) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  tree.enter(kA);
+  tree.enter_site(kSiteX);
+  tree.finish();
+  EXPECT_EQ(tree.sites()[0].calls, 1u);
+  EXPECT_EQ(tree.sites()[0].active, 0u);
+  EXPECT_EQ(tree.nodes()[1].calls, 1u);
+}
+
+TEST(CallTreeTest, BookkeepingIsTimedInTheRunAndScaledToEverySpan) {
+  CallTree tree(SpanClock::monotonic(), 0);
+  tree.start();
+  EXPECT_EQ(tree.bookkeeping_ticks(), 0.0);
+  for (int i = 0; i < 10 * static_cast<int>(CallTree::kProbeInterval); ++i) {
+    tree.enter(kA);
+    tree.enter_site(kSiteX);
+    tree.exit();
+    tree.exit();
+  }
+  tree.finish();
+  EXPECT_EQ(tree.enters(), 20u * CallTree::kProbeInterval);
+  double ticks = tree.bookkeeping_ticks();
+  EXPECT_GT(ticks, 0.0);
+  // Here spans are nearly all the session does, so the estimate is about the session's time.
+  // A probe also times one clock read of its own and a preempted probe weighs 1/20 of the
+  // mean: the bound allows for that, and still catches a wrong scale (x61 or /61).
+  EXPECT_LE(ticks, 2.0 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+  EXPECT_GE(ticks, 0.1 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+}
+
 // root -> a (2 calls) -> b (3 calls): a has 3 spans below it, the root 5.
 TEST(CompensationTest, SubtractsSpanCostPerDescendantAndPerChild) {
   std::vector<SessionNode> nodes(3);

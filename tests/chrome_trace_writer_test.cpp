@@ -1,6 +1,7 @@
 // The Chrome Trace Event writer: complete ("X") events per thread that nest and never go
 // back in time, GC runs on a named track of their own, heap bytes as a counter track, process
-// and thread names, and the timeline's source and drops in otherData.
+// and thread names, the timeline's source and drops in otherData, and a sampled run's samples
+// as slices of time.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "aiprof/report/from_samples.hpp"
 #include "aiprof/report/report_writer.hpp"
 #include "format_fixtures.hpp"
 
@@ -138,6 +140,42 @@ TEST(ChromeTraceWriter, RecordedTimelineKeepsThreadsApartAndNested) {
   std::set<int64_t> tids;
   for (const auto& [tid, name] : names) tids.insert(tid);
   EXPECT_EQ(tids.size(), 3u) << "main, worker and GC tracks are distinct";
+}
+
+// A sampled run, by hand: one thread, 1 kHz, stacks main>a (3 samples), main>b (1),
+// main>a (1). Its trace holds main as one slice over all five samples, a twice, b once.
+TEST(ChromeTraceWriter, SamplingModeDrawsTheSamplesAsSlicesOfTime) {
+  sampler::SampledSession session;
+  session.config.rate_hz = 1000;
+  sampler::ThreadFigures thread;
+  thread.name = "main";
+  thread.tid = 77;
+  thread.samples = 5;
+  session.threads.push_back(thread);
+  const uint32_t main_a[] = {1, 2}, main_b[] = {1, 3};
+  uint32_t a = session.stacks.add(main_a, 2, nullptr, 0, 4);
+  uint32_t b = session.stacks.add(main_b, 2, nullptr, 0, 1);
+  session.slices = {{77, a, 0, 2'000'000, 3}, {77, b, 3'000'000, 3'000'000, 1},
+                    {77, a, 4'000'000, 4'000'000, 1}};
+  Profile p;
+  p.mode = "sampling";
+  add_samples(p, session, SampleNaming{});
+  Json trace = render(p);
+  EXPECT_NE(trace["otherData"]["timeline"].get<std::string>().find("sampled stacks"),
+            std::string::npos);
+  std::vector<Json> slices = events_with(trace, "X");
+  ASSERT_EQ(slices.size(), 4u);  // #1 once, #2 twice, #3 once
+  EXPECT_EQ(slices[0]["name"], "#1");
+  EXPECT_DOUBLE_EQ(slices[0]["ts"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(slices[0]["dur"].get<double>(), 5000.0);  // to the last sample + a period
+  EXPECT_EQ(slices[1]["name"], "#2");
+  EXPECT_DOUBLE_EQ(slices[1]["dur"].get<double>(), 3000.0);  // until b's first sample
+  EXPECT_EQ(slices[2]["name"], "#3");
+  EXPECT_DOUBLE_EQ(slices[2]["ts"].get<double>(), 3000.0);
+  EXPECT_EQ(slices[3]["name"], "#2");
+  EXPECT_DOUBLE_EQ(slices[3]["ts"].get<double>(), 4000.0);
+  EXPECT_EQ(thread_names(trace)[77], "main");
+  check_nested_per_thread(trace);
 }
 
 TEST(ChromeTraceWriter, IsFoundByNameAndExtension) {

@@ -407,12 +407,19 @@ TEST_F(ExactModeFilesTest, ModuleGranularityHasNoFunctionSpans) {
   EXPECT_EQ(run.profile.operations.calls_by_function["util.twice"], 2u);  // still counted
 }
 
+// Expression spans aggregate per (function, site), beside the function tree (not in it).
 TEST(ExactModeTest, ExpressionGranularityMakesASpanPerExpression) {
   inst::ProfilerConfig config;
   config.granularity = inst::Granularity::Expression;
   ExactRun run = profile_source("m{\n  main(){\n    x = 1 + 2;\n    return x;\n  }\n}\n", config);
   EXPECT_TRUE(has_frame(run.profile, "Binary @3:11", rep::FrameKind::Expression));
-  EXPECT_EQ(total_of(run.profile, "Binary @3:11").calls, 1u);
+  const rep::ExpressionSite* binary = nullptr;
+  for (const rep::ExpressionSite& site : run.profile.expression_sites)
+    if (run.profile.frames[site.frame].name == "Binary @3:11") binary = &site;
+  ASSERT_NE(binary, nullptr);
+  EXPECT_EQ(binary->calls, 1u);
+  EXPECT_EQ(run.profile.frames[binary->function_frame].name, "m.main");
+  EXPECT_EQ(total_of(run.profile, "m.main").calls, 1u);
 }
 
 TEST(ExactModeTest, OperationCountsMatchTheProgram) {

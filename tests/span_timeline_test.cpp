@@ -1,12 +1,14 @@
 // The exact side's raw-span timeline: recorded only when ProfilerConfig::timeline asks for it,
-// bounded with a drop count, nested like the spans were, and converted (with GC runs and the
+// bounded (decimating the shortest spans, never one enclosing a kept span) with a drop count, nested like the spans were, and converted (with GC runs and the
 // session's thread) into Profile::timeline, memory.gc_runs, threads and profiler.timeline_dropped.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "aiprof/instrumentation/call_tree.hpp"
 #include "aiprof/instrumentation/profiler.hpp"
+#include "aiprof/instrumentation/span_timeline.hpp"
 #include "aiprof/report/from_exact.hpp"
 
 namespace aiprof {
@@ -76,14 +78,94 @@ TEST(SpanTimeline, RecordsEverySpanAtItsExitWithDepthAndNode) {
 
 TEST(SpanTimeline, KeepsAtMostMaxEventsAndCountsTheRest) {
   inst::ProfilingSession s = run_spans(with_timeline(3));
-  EXPECT_EQ(s.timeline.size(), 3u);
-  EXPECT_EQ(s.cost.timeline_dropped, 1u);
+  EXPECT_LE(s.timeline.size(), 3u);
+  EXPECT_EQ(s.timeline.size() + s.cost.timeline_dropped, 4u);
+  ASSERT_GE(s.cost.timeline_dropped, 1u);
+  // outer lasts longer than anything nested in it: the last to finish, it is still kept.
+  ASSERT_FALSE(s.timeline.empty());
+  EXPECT_EQ(name_of(s, s.timeline.back()), "outer");
   rep::Profile p = rep::profile_from_session(s, {});
-  EXPECT_EQ(p.profiler.timeline_dropped, 1u);
+  EXPECT_EQ(p.profiler.timeline_dropped, s.cost.timeline_dropped);
+  EXPECT_GT(p.profiler.timeline_floor_ns, 0u);
   bool noted = false;
   for (const std::string& note : p.profiler.notes)
     noted = noted || note.find("timeline spans were dropped") != std::string::npos;
   EXPECT_TRUE(noted);
+}
+
+// A synthetic run, in ticks: main holds `calls` calls one after the other, of pseudo-random
+// lengths from 20 to 10,026 ticks; each call holds a leaf of 1 to 7 ticks. Spans reach the
+// timeline in exit order (leaf, call, ..., main).
+struct SyntheticRun {
+  struct Span {
+    uint64_t start, duration;
+    uint32_t node, depth;
+  };
+  std::vector<Span> spans;
+  uint64_t end = 0;
+};
+
+SyntheticRun synthetic_run(uint32_t calls) {
+  SyntheticRun run;
+  uint64_t cursor = 1;
+  for (uint32_t k = 0; k < calls; ++k) {
+    uint64_t length = 20 + (uint64_t{k} * 7919) % 10007;
+    run.spans.push_back({cursor + 1, 1 + k % 7u, 3, 2});
+    run.spans.push_back({cursor, length, 2, 1});
+    cursor += length;
+  }
+  run.end = cursor + 1;
+  run.spans.push_back({0, run.end, 1, 0});
+  return run;
+}
+
+TEST(SpanTimeline, FullTimelineDropsShortLeavesAndKeepsEveryEnclosingSpan) {
+  SyntheticRun run = synthetic_run(10000);  // 20,001 spans into 1,000 places
+  inst::SpanTimeline timeline(1000);
+  for (const SyntheticRun::Span& span : run.spans)
+    timeline.record(span.start, span.duration, span.node, span.depth);
+  ASSERT_LE(timeline.spans().size(), 1000u);
+  EXPECT_EQ(timeline.spans().size() + timeline.dropped(), run.spans.size());
+  // main, the last to finish, is kept, and the timeline ends where the run ends.
+  ASSERT_FALSE(timeline.spans().empty());
+  const inst::RawSpan& last = timeline.spans().back();
+  EXPECT_EQ(last.node, 1u);
+  EXPECT_EQ(last.start_tick + last.duration_ticks, run.end);
+  // The rule: exactly the spans at least floor_ticks() long are kept, so leaves go first
+  // (they are shorter than the call holding them) and a kept span's enclosing spans stay.
+  uint64_t floor = timeline.floor_ticks();
+  EXPECT_GT(floor, 1u);
+  size_t long_enough = 0;
+  for (const SyntheticRun::Span& span : run.spans) long_enough += span.duration >= floor;
+  EXPECT_EQ(timeline.spans().size(), long_enough);
+  size_t calls_kept = 0;
+  for (const inst::RawSpan& span : timeline.spans()) {
+    EXPECT_GE(span.duration_ticks, floor);
+    calls_kept += span.node == 2;
+  }
+  EXPECT_GT(calls_kept, 0u) << "with room for a thousand spans, mid-level calls survive";
+}
+
+TEST(SpanTimeline, DecimationIsAmortisedOverHalfTheBuffer) {
+  inst::SpanTimeline timeline(4);
+  for (uint64_t d = 1; d <= 4; ++d) timeline.record(0, d, 0, 0);
+  EXPECT_EQ(timeline.dropped(), 0u);
+  timeline.record(0, 100, 0, 0);  // full: keeps the 2 longest (3, 4) and admits 100
+  EXPECT_EQ(timeline.dropped(), 2u);
+  EXPECT_EQ(timeline.floor_ticks(), 3u);
+  ASSERT_EQ(timeline.spans().size(), 3u);
+  EXPECT_EQ(timeline.spans()[2].duration_ticks, 100u);
+  timeline.record(0, 2, 0, 0);  // below the floor: dropped at once
+  EXPECT_EQ(timeline.dropped(), 3u);
+  EXPECT_EQ(timeline.spans().size(), 3u);
+}
+
+TEST(SpanTimeline, ZeroMaxEventsKeepsNothing) {
+  inst::SpanTimeline timeline(0);
+  timeline.record(0, 5, 0, 0);
+  timeline.record(0, 7, 0, 0);
+  EXPECT_TRUE(timeline.spans().empty());
+  EXPECT_EQ(timeline.dropped(), 2u);
 }
 
 TEST(SpanTimeline, BecomesTheProfilesTimelineOrderedByStart) {

@@ -3,6 +3,7 @@
 // the calls were, with a GC run per collection; the chrome-trace writer then draws them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,8 +23,10 @@ namespace rep = aiprof::report;
 // heap_stats, when given, receives the heap's own counters at the end of the run: figures the
 // heap keeps itself, not through the profiler's hooks.
 rep::Profile profile_source(const std::string& source, uint32_t max_events = 1'000'000,
-                            HeapStats* heap_stats = nullptr) {
+                            HeapStats* heap_stats = nullptr,
+                            inst::Granularity granularity = inst::Granularity::Function) {
   inst::ProfilerConfig config;
+  config.granularity = granularity;
   config.timeline.enabled = true;
   config.timeline.max_events = max_events;
   config.time_profiling.precision = inst::TimePrecision::Nanoseconds;
@@ -84,10 +87,98 @@ TEST(TimelineExactMode, OneSpanPerCallNestedAsTheCallsWere) {
   EXPECT_GE(fib_depth, 12u);  // module init > main > fib(12) > ... > fib(1)
 }
 
-TEST(TimelineExactMode, BoundedBufferCountsWhatItDrops) {
+// Each kept span lies within a kept span one level up (none is orphaned), depth 0 first.
+void expect_nested(const rep::Profile& p) {
+  std::vector<const rep::TimelineEvent*> open;
+  for (const rep::TimelineEvent& e : p.timeline) {
+    while (!open.empty() && open.back()->depth >= e.depth) open.pop_back();
+    if (open.empty()) {
+      EXPECT_EQ(e.depth, 0u) << p.frames[e.frame].name << " lost its enclosing span";
+    } else {
+      EXPECT_EQ(open.back()->depth + 1, e.depth) << p.frames[e.frame].name;
+      EXPECT_LE(e.start_ns + e.duration_ns, open.back()->start_ns + open.back()->duration_ns);
+    }
+    open.push_back(&e);
+  }
+}
+
+TEST(TimelineExactMode, FullBufferKeepsMainAndEveryEnclosingSpan) {
   rep::Profile p = profile_source(kFib, 100);
-  EXPECT_EQ(p.timeline.size(), 100u);
+  EXPECT_LE(p.timeline.size(), 100u);
   EXPECT_EQ(p.timeline.size() + p.profiler.timeline_dropped, 2 * 233u - 1 + 2);  // + main, <init>
+  EXPECT_EQ(spans_named(p, "m.main"), 1u);
+  EXPECT_GE(spans_named(p, "m.fib"), 1u);  // the longest calls: fib(12), fib(11), ...
+  expect_nested(p);
+  // The timeline ends where main ends: the last span to finish was kept, whole.
+  ASSERT_FALSE(p.timeline.empty());
+  const rep::TimelineEvent* main_span = nullptr;
+  uint64_t last_end = 0;
+  for (const rep::TimelineEvent& e : p.timeline) {
+    last_end = std::max(last_end, e.start_ns + e.duration_ns);
+    if (p.frames[e.frame].name == "m.main") main_span = &e;
+  }
+  ASSERT_NE(main_span, nullptr);
+  EXPECT_EQ(main_span->depth, 0u);
+  EXPECT_EQ(main_span->start_ns + main_span->duration_ns, last_end);
+  bool rule_noted = false;
+  for (const std::string& note : p.profiler.notes)
+    rule_noted = rule_noted || note.find("the shortest first") != std::string::npos;
+  EXPECT_TRUE(rule_noted);
+  nlohmann::json trace =
+      nlohmann::json::parse(rep::writer_for_format("chrome-trace")->render(p, {}));
+  EXPECT_EQ(trace["otherData"]["timeline_dropped"], p.profiler.timeline_dropped);
+  EXPECT_NE(trace["otherData"]["timeline_drop_rule"].get<std::string>().find("shortest first"),
+            std::string::npos);
+}
+
+const char* kLoopAndRecursion = R"(m{
+  walk(n){
+    if (n < 1) return 0;
+    return 1 + walk(n - 1);
+  }
+  main(){
+    s = 0;
+    for (i = 0; i < ITER; i++) { s = s + (i * 3 + 1) % 7; }
+    return (s + walk(DEPTH)) % 256;
+  }
+})";
+
+rep::Profile expression_profile(int iterations, int depth) {
+  std::string source = kLoopAndRecursion;
+  source.replace(source.find("ITER"), 4, std::to_string(iterations));
+  source.replace(source.find("DEPTH"), 5, std::to_string(depth));
+  return profile_source(source, 1'000'000, nullptr, inst::Granularity::Expression);
+}
+
+// Expression granularity aggregates per (function, site): what is stored does not grow with
+// the iterations of a loop nor with the depth of a recursion (beyond its function nodes).
+TEST(TimelineExactMode, ExpressionSitesStayBoundedByTheProgramsSites) {
+  rep::Profile small = expression_profile(20, 5);
+  rep::Profile large = expression_profile(200, 50);
+  ASSERT_FALSE(small.expression_sites.empty());
+  EXPECT_EQ(large.expression_sites.size(), small.expression_sites.size());
+  auto walk_nodes = [](const rep::Profile& p) {
+    size_t n = 0;
+    for (const rep::CallNode& node : p.nodes) n += p.frames[node.frame].name == "m.walk";
+    return n;
+  };
+  EXPECT_EQ(walk_nodes(large) - walk_nodes(small), 45u);  // one m.walk node per depth
+  uint64_t binary_calls = 0;
+  for (const rep::ExpressionSite& site : large.expression_sites) {
+    EXPECT_LE(site.self_ns, site.inclusive_ns);
+    EXPECT_NE(large.frames[site.function_frame].kind, rep::FrameKind::Expression);
+    if (large.frames[site.function_frame].name == "m.main" &&
+        large.frames[site.frame].name.rfind("Binary", 0) == 0)
+      binary_calls = std::max(binary_calls, site.calls);
+  }
+  EXPECT_GE(binary_calls, 200u);  // a loop's expression: one site, every iteration counted
+  for (const rep::CallNode& n : large.nodes)
+    EXPECT_NE(large.frames[n.frame].kind, rep::FrameKind::Expression) << "sites are not tree nodes";
+  // Timeline spans of sites draw as the site's frame.
+  size_t site_spans = 0;
+  for (const rep::TimelineEvent& e : large.timeline)
+    site_spans += large.frames[e.frame].kind == rep::FrameKind::Expression;
+  EXPECT_GT(site_spans, 200u);
 }
 
 TEST(TimelineExactMode, GcRunsComeWithTheCollections) {

@@ -14,7 +14,7 @@ CallTree::CallTree(SpanClock clock, uint64_t min_ticks) : clock_(clock), min_tic
 void CallTree::start() {
   depth_ = 0;
   start_tick_ = clock_.now();
-  stack_[depth_++] = OpenSpan{kRoot, 0, start_tick_};
+  stack_[depth_++] = OpenSpan{kRoot, kNoSite, 0, 0, start_tick_};
 }
 
 void CallTree::finish() {
@@ -75,6 +75,79 @@ uint32_t CallTree::add_child(uint32_t parent, SpanKey key) {
     child_index_.emplace(ChildIndexKey{parent, key}, index);
   }
   return index;
+}
+
+// Sites are keyed by the enclosing tree node's key (not its index), so calls of one function
+// along different paths share their sites.
+void CallTree::enter_site(SpanKey key) {
+  ++enters_;
+  bool probe = --enter_probe_countdown_ == 0;
+  uint64_t before = probe ? clock_.now() : 0;
+  const OpenSpan& parent = stack_[depth_ - 1];
+  uint32_t tree_parent = parent.site == kNoSite ? depth_ - 1 : parent.tree_parent;
+  uint32_t node = parent.node;
+  uint32_t site = site_index(nodes_[node].key, key);
+  ++sites_[site].active;
+  if (depth_ == stack_.size()) [[unlikely]]
+    grow_stack();
+  stack_[depth_++] = OpenSpan{node, site, tree_parent, 0, clock_.now()};
+  if (probe) [[unlikely]]
+    probe_enter_from(before);
+}
+
+void CallTree::enter_probed(SpanKey key) {
+  uint64_t before = clock_.now();
+  open_span(key);
+  probe_enter_from(before);
+}
+
+// The span's start is its enter's last clock read: from `before` to it is the enter's work.
+void CallTree::probe_enter_from(uint64_t before) {
+  probed_enter_ticks_ += stack_[depth_ - 1].start - before;
+  ++probed_enters_;
+  enter_probe_countdown_ = kProbeInterval;
+}
+
+void CallTree::exit_probed(uint64_t now) {
+  close_span(now);
+  probed_exit_ticks_ += clock_.now() - now;
+  ++probed_exits_;
+  exit_probe_countdown_ = kProbeInterval;
+}
+
+// Every enter has its exit (finish() closes what is left), so both scale by the enters.
+double CallTree::bookkeeping_ticks() const {
+  double per_span = 0;
+  if (probed_enters_)
+    per_span += static_cast<double>(probed_enter_ticks_) / static_cast<double>(probed_enters_);
+  if (probed_exits_)
+    per_span += static_cast<double>(probed_exit_ticks_) / static_cast<double>(probed_exits_);
+  return per_span * static_cast<double>(enters_);
+}
+
+uint32_t CallTree::site_index(SpanKey owner, SpanKey key) {
+  auto [it, inserted] =
+      site_index_.emplace(SiteIndexKey{owner, key}, static_cast<uint32_t>(sites_.size()));
+  if (inserted) sites_.push_back(SiteFigures{owner, key});
+  return it->second;
+}
+
+// A site's self time excludes what was nested in it; its time goes to an enclosing site's
+// children, not to the enclosing tree span's (whose self time includes its expressions).
+void CallTree::exit_site(const OpenSpan& span, uint64_t elapsed) {
+  SiteFigures& f = sites_[span.site];
+  --f.active;
+  if (elapsed < min_ticks_) [[unlikely]] {
+    ++filtered_;
+    return;
+  }
+  ++f.calls;
+  f.self_ticks += elapsed - std::min(elapsed, span.children_ticks);
+  if (f.active == 0) f.inclusive_ticks += elapsed;
+  OpenSpan& parent = stack_[depth_ - 1];
+  if (parent.site != kNoSite) parent.children_ticks += elapsed;
+  if (timeline_) [[unlikely]]
+    timeline_->record(span.start, elapsed, kSiteSpanBit | span.site, depth_ - 1);
 }
 
 void CallTree::grow_stack() { stack_.resize(stack_.size() * 2); }

@@ -167,8 +167,23 @@ std::vector<TimelineSpan> convert_timeline(const CallTree& tree) {
   for (const RawSpan& span : timeline->spans()) {
     uint64_t start_ns = clock.to_ns(span.start_tick - tree.start_tick());
     uint64_t end_ns = clock.to_ns(span.start_tick + span.duration_ticks - tree.start_tick());
-    out.push_back(TimelineSpan{start_ns, end_ns - start_ns, span.node, span.depth, 0});
+    TimelineSpan out_span{start_ns, end_ns - start_ns, span.node, span.depth, 0};
+    if (span.node & kSiteSpanBit) {
+      out_span.site = span.node & ~kSiteSpanBit;
+      out_span.node = 0;
+    }
+    out.push_back(out_span);
   }
+  return out;
+}
+
+std::vector<SessionSite> convert_sites(const CallTree& tree) {
+  const SpanClock& clock = tree.clock();
+  std::vector<SessionSite> out;
+  out.reserve(tree.sites().size());
+  for (const SiteFigures& f : tree.sites())
+    out.push_back(SessionSite{f.owner, f.site, f.calls, clock.to_ns(f.inclusive_ticks),
+                              clock.to_ns(f.self_ticks)});
   return out;
 }
 
@@ -189,8 +204,10 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.thread_id = active.thread_id;
   s.end_time = s.start_time + std::chrono::nanoseconds(s.duration_ns);
   s.config = config_;
+  s.sites = convert_sites(tree);
   std::set<SpanKey> keys;
   for (const SessionNode& n : s.nodes) keys.insert(n.key);
+  for (const SessionSite& site : s.sites) keys.insert({site.owner, site.site});
   for (SpanKey key : keys) {
     if (auto it = active.named.find(key); it != active.named.end())
       s.descriptions[key] = it->second;
@@ -206,14 +223,18 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.global_metrics = active.global_metrics;
   s.cost.clock = tree.clock().describe();
   s.cost.span_cost_ns = active.span_cost_ns;
+  s.cost.bookkeeping_ns = tree.bookkeeping_ticks() * tree.clock().ns_per_tick();
   s.cost.filtered_spans = tree.filtered_spans();
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());
   for (size_t i = 1; i < s.nodes.size(); ++i) s.cost.spans += s.nodes[i].calls;
+  for (const SessionSite& site : s.sites) s.cost.spans += site.calls;
   if (const SpanTimeline* timeline = tree.timeline()) {
     s.timeline = convert_timeline(tree);
     s.cost.timeline_recorded = true;
     s.cost.timeline_dropped = timeline->dropped();
+    uint64_t floor = timeline->floor_ticks();
+    s.cost.timeline_floor_ns = floor == UINT64_MAX ? UINT64_MAX : tree.clock().to_ns(floor);
   }
   if (!AIPROF_ENABLE_HOOKS)
     s.cost.notes.push_back(

@@ -1,5 +1,6 @@
 #include "aiprof/report/from_exact.hpp"
 
+#include "aiprof/report/exact_cost_notes.hpp"
 #include "aiprof/report/time_format.hpp"
 
 #include <sys/utsname.h>
@@ -99,6 +100,10 @@ void convert_tree(const inst::ProfilingSession& s, Profile& p, Rounder round) {
     to.alloc_bytes = from.alloc_bytes;
     to.metrics = from.metrics;
   }
+  for (const inst::SessionSite& site : s.sites)  // expression granularity: flat, per function
+    p.expression_sites.push_back(ExpressionSite{
+        frames.frame_for(s.describe(site.owner)), frames.frame_for(s.describe(site.site)),
+        site.calls, round(site.inclusive_ns), round(site.self_ns)});
 }
 
 void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
@@ -151,7 +156,9 @@ void convert_timeline(const inst::ProfilingSession& s, Profile& p, Rounder round
   p.timeline.reserve(s.timeline.size());
   for (const inst::TimelineSpan& span : s.timeline) {
     uint64_t start = round(span.start_ns);
-    p.timeline.push_back(TimelineEvent{span.thread, p.nodes[span.node].frame, span.depth, start,
+    uint32_t frame = span.site == UINT32_MAX ? p.nodes[span.node].frame
+                                             : p.expression_sites[span.site].frame;
+    p.timeline.push_back(TimelineEvent{span.thread, frame, span.depth, start,
                                        round(span.start_ns + span.duration_ns) - start});
   }
   std::stable_sort(
@@ -193,10 +200,14 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   out.filtered_spans = c.filtered_spans;
   out.min_duration_ns = c.min_duration_ns;
   out.timeline_dropped = c.timeline_dropped;
-  double spent_ns = c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans);
+  // The bookkeeping measured in the run, or the warm-loop span cost if that says more.
+  double spent_ns =
+      std::max(c.bookkeeping_ns, c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans));
   out.overhead_percent =
       s.duration_ns ? 100.0 * spent_ns / static_cast<double>(s.duration_ns) : 0.0;
   out.notes = c.notes;
+  if (std::string note = overhead_note(spent_ns, s.duration_ns); !note.empty())
+    out.notes.push_back(note);
   // Built-in calls are spans of their own (kind builtin) unless only modules are spanned.
   if (s.config.granularity == inst::Granularity::Module)
     out.notes.push_back(
@@ -208,10 +219,8 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
     out.notes.push_back(
         "spans shorter than min_duration were not recorded; their time is in their callers' self "
         "time");
-  if (c.timeline_dropped)
-    out.notes.push_back(std::to_string(c.timeline_dropped) +
-                        " timeline spans were dropped: the timeline buffer was full "
-                        "(timeline.max_events)");
+  out.timeline_floor_ns = c.timeline_floor_ns;
+  if (c.timeline_dropped) out.notes.push_back(timeline_drop_rule(c.timeline_dropped, c.timeline_floor_ns));
   if (c.unbalanced_exits)
     out.notes.push_back(std::to_string(c.unbalanced_exits) +
                         " span exits had no matching enter and were ignored");

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "aiprof/sampler/symbolizer.hpp"
+#include "sample_timeline.hpp"
 
 namespace aiprof::report {
 
@@ -59,8 +60,9 @@ class StackConverter {
         symbolizer_(symbols ? *symbols : own_symbols_) {}
 
   // Adds `count` samples of one stack: guest ids outermost first, native PCs outermost first.
-  void add(const std::vector<uint32_t>& guest, const std::vector<uintptr_t>& native,
-           uint64_t count) {
+  // Returns the profile node the stack ended at.
+  uint32_t add(const std::vector<uint32_t>& guest, const std::vector<uintptr_t>& native,
+               uint64_t count) {
     std::vector<uint32_t> path{0};
     for (uint32_t id : guest) path.push_back(profile_.child(path.back(), guest_frame(id)));
     size_t first = first_native_kept(native, !guest.empty());
@@ -68,6 +70,7 @@ class StackConverter {
       path.push_back(profile_.child(path.back(), native_frame(native[i], i + 1 == native.size())));
     for (uint32_t node : path) profile_.nodes[node].samples_inclusive += count;
     profile_.nodes[path.back()].samples_self += count;
+    return path.back();
   }
 
  private:
@@ -113,10 +116,12 @@ class StackConverter {
   std::unordered_map<uint32_t, uint32_t> guest_;
 };
 
-void add_stacks(Profile& profile, const sam::StackTrie& trie, const SampleNaming& naming,
-                sam::Symbolizer* symbols) {
+// Returns, per trie node that ends a stack, the profile node it became (0 for the others).
+std::vector<uint32_t> add_stacks(Profile& profile, const sam::StackTrie& trie,
+                                 const SampleNaming& naming, sam::Symbolizer* symbols) {
   StackConverter converter(profile, naming, symbols);
   const auto& nodes = trie.nodes();
+  std::vector<uint32_t> profile_node(nodes.size(), 0);
   std::vector<uint32_t> guest;
   std::vector<uintptr_t> native;
   for (uint32_t n = 1; n < nodes.size(); ++n) {
@@ -132,12 +137,13 @@ void add_stacks(Profile& profile, const sam::StackTrie& trie, const SampleNaming
     }
     std::reverse(guest.begin(), guest.end());
     std::reverse(native.begin(), native.end());
-    converter.add(guest, native, nodes[n].self_samples);
+    profile_node[n] = converter.add(guest, native, nodes[n].self_samples);
   }
   // Samples taken before the first guest frame was pushed (or of native-only threads without
   // native frames) end at the root.
   profile.nodes[0].samples_self += nodes[0].self_samples;
   profile.nodes[0].samples_inclusive += nodes[0].self_samples;
+  return profile_node;
 }
 
 SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
@@ -182,8 +188,10 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
 }  // namespace
 
 void add_samples(Profile& profile, const sam::SampledSession& session, const SampleNaming& naming) {
-  add_stacks(profile, session.stacks, naming, session.symbols.get());
+  std::vector<uint32_t> stack_nodes =
+      add_stacks(profile, session.stacks, naming, session.symbols.get());
   profile.sampling = sampling_info(session, profile);
+  add_sample_timeline(profile, session, stack_nodes);
   if (profile.memory.heap_bytes.size() < session.heap.size()) {
     profile.memory.heap_bytes.clear();
     for (const sam::HeapPoint& h : session.heap)

@@ -142,6 +142,16 @@ void read_timeline(const Field& timeline, Profile& p) {
                                        e["duration_ns"].u64()});
 }
 
+// Absent from files written before expression sites were aggregated apart from the tree.
+void read_expression_sites(const Json& json, Profile& p) {
+  if (!json.contains("expression_sites")) return;
+  for (const Field& e : Field(json["expression_sites"], "expression_sites").elements())
+    p.expression_sites.push_back(
+        ExpressionSite{index_below(e["function_frame"], p.frames.size(), "frames"),
+                       index_below(e["frame"], p.frames.size(), "frames"), e["calls"].u64(),
+                       e["inclusive_ns"].u64(), e["self_ns"].u64()});
+}
+
 ThreadSampling thread_sampling_of(const Field& t, const Profile& p) {
   ThreadSampling out;
   out.thread = index_below(t["thread"], p.threads.size(), "threads");
@@ -270,6 +280,7 @@ void read_profiler(const Field& c, ProfilerCost& out) {
   out.filtered_spans = c["filtered_spans"].u64();
   out.min_duration_ns = c["min_duration_ns"].u64();
   out.timeline_dropped = c["timeline_dropped"].u64();
+  if (c.json().contains("timeline_floor_ns")) out.timeline_floor_ns = c["timeline_floor_ns"].u64();
   out.overhead_percent = c["overhead_percent"].number();
   out.notes = c["notes"].string_list();
 }
@@ -298,6 +309,7 @@ Profile profile_of(const Json& json) {
   read_nodes(root["nodes"], p);
   read_threads(root["threads"], p);
   read_timeline(root["timeline"], p);
+  read_expression_sites(json, p);
   read_sampling(root["sampling"], p);
   read_memory(root["memory_metrics"], p.memory);
   read_operations(root["operation_metrics"], p.operations);

@@ -5,6 +5,7 @@
 // It is lossless (schema 2): besides the human-oriented keys, which are rounded to
 // milliseconds and cut at max_call_stack_depth, it holds every field of the Profile in
 // integer nanoseconds: "frames", the flat call tree "nodes", "threads", "timeline",
+// "expression_sites" (expression granularity: per function and site, never per path),
 // "sampling", and the raw memory series, so json_reader.cpp can rebuild the Profile and
 // `anarchy report` can produce every other format from this file.
 #include <nlohmann/json.hpp>
@@ -280,6 +281,7 @@ Json profiler_json(const Profile& p, const RenderOptions& options) {
   j["min_duration_ms"] = ms(c.min_duration_ns);
   j["min_duration_ns"] = c.min_duration_ns;
   j["timeline_dropped"] = c.timeline_dropped;
+  j["timeline_floor_ns"] = c.timeline_floor_ns;
   j["overhead_percent"] = c.overhead_percent;
   j["max_call_stack_depth"] = options.max_call_stack_depth;
   j["notes"] = c.notes;
@@ -346,6 +348,26 @@ Json timeline_json(const std::vector<TimelineEvent>& timeline) {
   return out;
 }
 
+// Expression granularity: one row per (function, expression site), whatever the call paths.
+Json expression_sites_json(const Profile& p) {
+  Json out = Json::array();
+  for (const ExpressionSite& site : p.expression_sites) {
+    const Frame& frame = p.frames[site.frame];
+    out.push_back({{"function", p.frames[site.function_frame].name},
+                   {"site", frame.name},
+                   {"line", frame.line},
+                   {"column", frame.column},
+                   {"function_frame", site.function_frame},
+                   {"frame", site.frame},
+                   {"calls", site.calls},
+                   {"duration_ms", ms(site.inclusive_ns)},
+                   {"self_ms", ms(site.self_ns)},
+                   {"inclusive_ns", site.inclusive_ns},
+                   {"self_ns", site.self_ns}});
+  }
+  return out;
+}
+
 Json frames_json(const std::vector<Frame>& frames) {
   Json out = Json::array();
   for (const Frame& f : frames)
@@ -396,6 +418,7 @@ class JsonWriter final : public ReportWriter {
     root["sampling"] = sampling_json(p.sampling);
     root["threads"] = threads_json(p.threads);
     root["timeline"] = timeline_json(p.timeline);
+    root["expression_sites"] = expression_sites_json(p);
     root["frames"] = frames_json(p.frames);
     root["nodes"] = nodes_json(p.nodes);
     // Invalid UTF-8 (a guest string in a name) is replaced rather than thrown on.

@@ -2,7 +2,8 @@
 // frames shared by its profiles. A "sampled" profile holds the call tree's samples (one
 // stack per call path, weighted by its self samples, in nanoseconds when the rate is known);
 // an "evented" profile per thread holds open/close events of the exact spans, from the
-// recorded timeline or, without one, laid out from the exact call tree (its name says which).
+// recorded timeline or, without one, laid out from the exact call tree (its name says which);
+// in sampling mode, of the sampled stacks' slices (sample_timeline.hpp).
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -92,7 +93,8 @@ std::vector<uint32_t> threads_of(const TimelineSpans& spans) {
 Json evented_json(const Profile& p, const TimelineSpans& spans, uint32_t thread) {
   Json profile;
   profile["type"] = "evented";
-  profile["name"] = thread_name(p, thread) + ": exact spans, " + timeline_source(spans);
+  profile["name"] = thread_name(p, thread) + (spans.sampled ? ": " : ": exact spans, ") +
+                    timeline_source(spans);
   profile["unit"] = "nanoseconds";
   profile["startValue"] = 0;
   profile["endValue"] = spans.end_ns;

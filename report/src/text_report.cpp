@@ -2,6 +2,7 @@
 // Functions table, the call graph), then memory, operation counts, user metrics and what the
 // profiler cost. Every line fits 100 columns. One section per file: text_report_*.cpp.
 #include "aiprof/report/report_writer.hpp"
+#include "expression_sites_text.hpp"
 #include "text_report_parts.hpp"
 
 namespace aiprof::report {
@@ -14,6 +15,7 @@ class TextWriter final : public ReportWriter {
     std::string out;
     text::header(p, out);
     text::top_functions(p, options, out);
+    expression_sites_table(p, options.top_functions, out);
     text::call_graph(p, options, out);
     text::memory(p, out);
     text::operations(p, out);

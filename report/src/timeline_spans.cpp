@@ -1,5 +1,7 @@
 #include "timeline_spans.hpp"
 
+#include "sample_timeline.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -40,6 +42,7 @@ std::vector<TimelineEvent> synthesize(const Profile& p) {
 TimelineSpans timeline_spans(const Profile& profile) {
   TimelineSpans spans;
   spans.synthesized = profile.timeline.empty();
+  spans.sampled = timeline_is_sampled(profile);
   spans.events = spans.synthesized ? synthesize(profile) : profile.timeline;
   std::stable_sort(
       spans.events.begin(), spans.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
@@ -52,6 +55,13 @@ TimelineSpans timeline_spans(const Profile& profile) {
 }
 
 std::string timeline_source(const TimelineSpans& spans) {
+  if (spans.synthesized && spans.events.empty())
+    return "none: no exact spans were recorded (sampling mode records none); the trace holds "
+           "GC runs and the heap counter only";
+  if (spans.sampled)
+    return "sampled stacks: consecutive samples of a thread with the same stack merged into one "
+           "slice, lasting from its first sample to the next different one (as py-spy's "
+           "chrometrace); times are only as fine as the sampling period";
   return spans.synthesized
              ? "synthesized from the exact call tree (each call path's calls merged into one "
                "span, children laid end to end)"

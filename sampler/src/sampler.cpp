@@ -13,6 +13,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -33,6 +34,7 @@ namespace {
 // The heap series keeps at most this many points; past it, every other point is dropped and
 // the spacing doubles, so a long run keeps an even picture of the whole run.
 constexpr size_t kMaxHeapPoints = 1 << 18;
+constexpr size_t kMaxSlices = 1 << 20;  // 32 MB; a slice per stack change, not per sample
 
 // A sampling thread that finds a thread off the CPU at more than this share of its due
 // samples hands the thread to signal delivery (see sampling_thread_shortfall).
@@ -73,6 +75,9 @@ struct Sampler::State {
   std::vector<ThreadFigures> finished;  // threads that unregistered
   StackTrie stacks;
   std::vector<HeapPoint> heap;
+  std::vector<SampleSlice> slices;
+  uint64_t slices_dropped = 0;
+  std::unordered_map<int64_t, size_t> open_slice;  // tid -> its last slice in `slices`
   uint64_t heap_stride = 1;  // keep one point in heap_stride (see kMaxHeapPoints)
   uint64_t heap_seen = 0;
   uint64_t origin_ns = 0;     // monotonic time of the first start()
@@ -178,10 +183,27 @@ struct Sampler::State {
     heap_stride *= 2;
   }
 
+  // A sample extends its thread's last slice when its stack is the same, else opens one.
+  void record_slice(int64_t tid, uint32_t stack, const SampleRecord& r) {
+    auto it = open_slice.find(tid);
+    if (it != open_slice.end() && slices[it->second].stack == stack) {
+      slices[it->second].last_ns = r.t_ns;
+      slices[it->second].samples += r.weight;
+      return;
+    }
+    if (slices.size() >= kMaxSlices) {
+      ++slices_dropped;
+      return;
+    }
+    open_slice[tid] = slices.size();
+    slices.push_back(SampleSlice{tid, stack, r.t_ns, r.t_ns, r.weight});
+  }
+
   void drain(ThreadSlot& s) {
     s.ring.drain([&](const SampleRecord& r) {
-      stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r), r.native_depth,
-                 r.weight);
+      uint32_t stack = stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r),
+                                  r.native_depth, r.weight);
+      record_slice(s.tid, stack, r);
       if (symbols) queue_for_naming(s.ring.native_pcs(&r), r.native_depth);
       if (s.live_bytes) record_heap(r);
     });
@@ -556,6 +578,10 @@ SampledSession Sampler::take_results() {
   out.threads = std::move(st.finished);
   for (ThreadSlot* s : st.slots) out.threads.push_back(st.figures_of(*s));
   out.heap = std::move(st.heap);
+  out.slices = std::move(st.slices);
+  out.slices_dropped = std::exchange(st.slices_dropped, 0);
+  st.slices.clear();
+  st.open_slice.clear();
   out.duration_ns = st.duration_ns;
   out.drain_ns = st.drain_ns;
   out.naming_ns = st.naming_ns;

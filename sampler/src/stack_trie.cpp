@@ -10,7 +10,7 @@ uint32_t StackTrie::child(uint32_t parent, uint64_t frame) {
   return it->second;
 }
 
-void StackTrie::add(const uint32_t* guest, uint32_t guest_depth,
+uint32_t StackTrie::add(const uint32_t* guest, uint32_t guest_depth,
                     const uintptr_t* native_innermost_first, uint32_t native_depth,
                     uint64_t count) {
   uint32_t node = kRoot;
@@ -19,6 +19,7 @@ void StackTrie::add(const uint32_t* guest, uint32_t guest_depth,
     node = child(node, kNativeBit | static_cast<uint64_t>(native_innermost_first[i]));
   nodes_[node].self_samples += count;
   total_ += count;
+  return node;
 }
 
 }  // namespace aiprof::sampler

@@ -1,7 +1,8 @@
 // ExactObserver: turns the interpreter's hook calls into exact spans and collector counts.
 //
 // At every granularity, module initialisation, import resolution and cycle collections are
-// spans; `function` adds a span per guest call, `expression` a span per expression and block.
+// spans; `function` adds a span per guest call, `expression` a span per expression and block
+// (aggregated per site of each function, not per path: CallTree::enter_site).
 // Allocations are charged to the innermost open span. The hook mask it asks for follows the
 // configuration, so a metric that is switched off costs nothing.
 //
@@ -59,11 +60,11 @@ class ExactObserver final : public InterpreterObserver, public SpanDescriber {
     if (function_spans_) tree_->exit();
   }
   void on_node_enter(uint16_t kind, SourcePos pos) override {
-    tree_->enter(expression_key(SpanType::Expression, kind, pos.line, pos.column));
+    tree_->enter_site(expression_key(SpanType::Expression, kind, pos.line, pos.column));
   }
   void on_node_exit(uint16_t) override { tree_->exit(); }
   void on_block_enter(SourcePos pos) override {
-    tree_->enter(expression_key(SpanType::Block, 0, pos.line, pos.column));
+    tree_->enter_site(expression_key(SpanType::Block, 0, pos.line, pos.column));
   }
   void on_block_exit() override { tree_->exit(); }
   void on_operation(OperationType type, uint16_t) override {

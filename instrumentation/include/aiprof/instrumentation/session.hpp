@@ -31,26 +31,39 @@ struct SessionNode {
   std::map<std::string, MetricValue> metrics;
 };
 
+// One expression or block site of one function (expression granularity), over the session.
+struct SessionSite {
+  SpanKey owner = 0;  // the function (module, import, ...) span it was evaluated in
+  SpanKey site = 0;
+  uint64_t calls = 0;
+  uint64_t inclusive_ns = 0;  // outermost activations only (recursion is not counted twice)
+  uint64_t self_ns = 0;       // excluding the expressions and calls nested in it
+};
+
 // One raw span kept for a timeline (ProfilerConfig::timeline), in nanoseconds.
 struct TimelineSpan {
   uint64_t start_ns = 0;  // since the session started
   uint64_t duration_ns = 0;
-  uint32_t node = 0;    // index into ProfilingSession::nodes
+  uint32_t node = 0;    // index into ProfilingSession::nodes (a site's: the node it lies in)
   uint32_t depth = 0;   // nesting depth (0 = outermost span)
   uint32_t thread = 0;  // the session's thread (one per session today)
+  uint32_t site = UINT32_MAX;  // index into ProfilingSession::sites, for an expression span
 };
 
 // What the profiler cost, and what it did not record.
 struct ProfilerCostInfo {
   std::string clock;            // SpanClock::describe()
   double span_cost_ns = 0;      // one span enter + exit, as measured at session start
+  // The spans' bookkeeping as measured in the run (CallTree::bookkeeping_ticks), in ns.
+  double bookkeeping_ns = 0;
   bool compensated = false;     // span cost subtracted from inclusive and self times
   uint64_t spans = 0;           // spans recorded
   uint64_t filtered_spans = 0;  // shorter than min_duration, not recorded
   uint64_t min_duration_ns = 0;
   uint64_t unbalanced_exits = 0;
   bool timeline_recorded = false;  // ProfilerConfig::timeline was on
-  uint64_t timeline_dropped = 0;   // spans past TimelineRecording::max_events
+  uint64_t timeline_dropped = 0;   // spans the full timeline decimated (SpanTimeline)
+  uint64_t timeline_floor_ns = 0;  // the timeline kept every span at least this long (0: all)
   std::vector<std::string> notes;
 };
 
@@ -63,6 +76,7 @@ struct ProfilingSession {
   int64_t thread_id = 0;  // the OS id of the thread that ran the session
   ProfilerConfig config;
   std::vector<SessionNode> nodes;  // nodes[0]: the root, the whole session
+  std::vector<SessionSite> sites;  // expression granularity: per (function, site)
   std::map<SpanKey, SpanDescription> descriptions;
   MemoryStats memory;
   OperationStats operations;

@@ -105,6 +105,16 @@ struct ThreadInfo {
   int64_t tid = 0;    // the OS thread id (0 when not known)
 };
 
+// Expression granularity: one expression or block site within one function, aggregated over
+// every call path (not one node per path of nested expressions: that grew without bound).
+struct ExpressionSite {
+  uint32_t function_frame = 0;  // the function (module, ...) it lies in: Profile::frames
+  uint32_t frame = 0;           // the site ("Binary @12:5"): Profile::frames
+  uint64_t calls = 0;
+  uint64_t inclusive_ns = 0;    // outermost activations only: recursion is not counted twice
+  uint64_t self_ns = 0;         // excluding the expressions and calls nested in it
+};
+
 // One raw span kept for the timeline (Chrome trace, speedscope evented profile). Only kept
 // when a timeline output is asked for; bounded, with a drop count (ProfilerCost).
 struct TimelineEvent {
@@ -195,6 +205,7 @@ struct ProfilerCost {
   uint64_t filtered_spans = 0;    // dropped by min_duration
   uint64_t min_duration_ns = 0;
   uint64_t timeline_dropped = 0;  // raw timeline events dropped (bounded buffer)
+  uint64_t timeline_floor_ns = 0; // with drops: every span at least this long was kept
   double overhead_percent = 0;    // the profiler's own time as a share of the run
   std::vector<std::string> notes; // anything else the reader must know
 };
@@ -219,6 +230,7 @@ struct Profile {
   std::vector<CallNode> nodes;  // nodes[0] is the root (frame 0, kind Root)
   std::vector<ThreadInfo> threads;       // threads seen (sampled or with spans)
   std::vector<TimelineEvent> timeline;   // raw spans, when a timeline was asked for
+  std::vector<ExpressionSite> expression_sites;  // expression granularity (exact)
 
   MemoryMetrics memory;
   OperationMetrics operations;

@@ -41,6 +41,16 @@ struct HeapPoint {
   uint64_t live_bytes = 0;
 };
 
+// Consecutive samples of one thread with the same stack, as one slice of time (as py-spy's
+// chrometrace draws samples): what a timeline of a sampled run shows.
+struct SampleSlice {
+  int64_t tid = 0;        // the thread's OS id (ThreadFigures::tid)
+  uint32_t stack = 0;     // the StackTrie node its samples' stacks ended at
+  uint64_t start_ns = 0;  // the first sample's time, since the session's start
+  uint64_t last_ns = 0;   // the last sample's time
+  uint64_t samples = 0;   // their weight
+};
+
 class Symbolizer;
 
 struct SampledSession {
@@ -48,6 +58,8 @@ struct SampledSession {
   StackTrie stacks;  // counts are weights: 1 + the expirations a sample stands for
   std::vector<ThreadFigures> threads;
   std::vector<HeapPoint> heap;     // one point per sample of a thread that reports its heap
+  std::vector<SampleSlice> slices; // in sample order per thread; bounded (slices_dropped)
+  uint64_t slices_dropped = 0;     // samples past the bound that started a new slice
   uint64_t duration_ns = 0;        // wall time the sampler ran (summed over start/stop runs)
   uint64_t drain_ns = 0;           // time the reader spent draining and aggregating
   // Time the naming thread spent naming native PCs while the program ran (Boost.Stacktrace, in the

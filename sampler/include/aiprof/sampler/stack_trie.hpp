@@ -26,8 +26,9 @@ class StackTrie {
 
   StackTrie();
 
-  // One sample: guest ids outermost first, native PCs innermost first (as unwound).
-  void add(const uint32_t* guest, uint32_t guest_depth, const uintptr_t* native_innermost_first,
+  // One sample: guest ids outermost first, native PCs innermost first (as unwound). Returns
+  // the node its stack ended at.
+  uint32_t add(const uint32_t* guest, uint32_t guest_depth, const uintptr_t* native_innermost_first,
            uint32_t native_depth, uint64_t count = 1);
   // The child of parent for frame, created if missing.
   uint32_t child(uint32_t parent, uint64_t frame);
