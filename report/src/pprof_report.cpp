@@ -239,6 +239,13 @@ class PprofEncoder {
   std::vector<std::string> comments() const {
     std::vector<std::string> out{"aiprof " + p_.mode + " profile of " +
                                  (p_.program.empty() ? p_.session_name : p_.program)};
+    if (p_.sampling) {
+      char rate[96];
+      std::snprintf(rate, sizeof rate, "%s clock, rate requested %.0f Hz, delivered %.1f Hz",
+                    p_.sampling->clock.c_str(), p_.sampling->rate_requested_hz,
+                    p_.sampling->rate_delivered_hz);
+      out.push_back(rate);
+    }
     if (p_.sampling)
       out.push_back("samples dropped: " + std::to_string(p_.sampling->dropped_samples) +
                     ", stacks truncated: " + std::to_string(p_.sampling->truncated_stacks));
