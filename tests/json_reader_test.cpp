@@ -231,11 +231,14 @@ TEST(JsonReaderTest, TooDeepTreesAreRefused) {
 // The text report says why samples were lost and what naming native PCs cost, as read back.
 TEST(JsonReaderTest, TheTextReportSaysWhySamplesWereDropped) {
   Profile p = parse_json_profile(to_json(rich_profile::make()), "rich.json");
-  std::string text = make_text_writer()->render(p, RenderOptions{});
-  EXPECT_NE(text.find("3 dropped (1 ring full, 2 stack changing under every copy)"),
+  RenderOptions verbose;  // why samples were dropped and the naming cost are internals
+  verbose.verbose = true;
+  std::string text = make_text_writer()->render(p, verbose);
+  EXPECT_NE(text.find("dropped 3 (1 ring full, 2 stack changing under every copy)"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Naming native PCs: 4.3"), std::string::npos) << text;
+  EXPECT_NE(make_text_writer()->render(p, {}).find(", 3 dropped, "), std::string::npos);
 }
 
 // No input crashes the reader: every truncation, and bytes overwritten all along the file,

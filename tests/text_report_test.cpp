@@ -306,6 +306,21 @@ TEST(TextReportTest, SamplerInternalsOnlyWhenVerbose) {
             std::string::npos);
 }
 
+// What the header's Spans line says already is a note only with --verbose.
+TEST(TextReportTest, DroppedTimelineSpansAreSaidOnce) {
+  Profile p = exact_profile();
+  p.profiler.timeline_dropped = 9;
+  p.profiler.notes.push_back(
+      "9 timeline spans were dropped: the timeline buffer was full (timeline.max_events)");
+  std::string text = render(p);
+  EXPECT_NE(text.find("Spans: 93016 recorded, 9 dropped from the timeline;"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("timeline buffer was full"), std::string::npos) << text;
+  RenderOptions verbose;
+  verbose.verbose = true;
+  EXPECT_NE(render(p, verbose).find("timeline buffer was full"), std::string::npos);
+}
+
 // min_duration leaves short calls unrecorded: their call counts are lower bounds, and said so.
 TEST(TextReportTest, FilteredCallCountsAreSaidToBeIncomplete) {
   Profile p = exact_profile();

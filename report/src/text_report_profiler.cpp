@@ -19,16 +19,17 @@ namespace {
 // and what the header already says. Matched by their start (sampler.cpp, from_samples.cpp,
 // from_exact.cpp write them).
 bool is_internal_note(std::string_view note) {
-  static constexpr std::array<std::string_view, 8> kStarts = {
+  static constexpr std::array<std::string_view, 7> kStarts = {
       "samples taken by ",          "thread '",
       "the sampler's cost above",   "native PCs named",
       "the sampling rate delivered", "reference counts are a snapshot",
-      "spans shorter than min_duration were not recorded",  // the header's Spans line says it
-      "timeline spans were dropped"};                       // so does it for these
+      "spans shorter than min_duration were not recorded"};  // the header's Spans line says it
+  static constexpr std::array<std::string_view, 3> kInside = {
+      " ticks found the thread off the CPU", " sampling periods passed without a sample",
+      " timeline spans were dropped"};  // "N timeline ...": the Spans line says it too
   for (std::string_view start : kStarts)
     if (note.starts_with(start)) return true;
-  for (std::string_view inside : {std::string_view(" ticks found the thread off the CPU"),
-                                  std::string_view(" sampling periods passed without a sample")})
+  for (std::string_view inside : kInside)
     if (note.find(inside) != std::string_view::npos) return true;
   return false;
 }
