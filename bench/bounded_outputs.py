@@ -29,7 +29,7 @@ FIB = """m{
     if (n < 2) return n;
     return fib(n - 1) + fib(n - 2);
   }
-  main(){ return fib(N) % 256; }
+  main(){ x = fib(N); return 0; }
 }
 """
 
@@ -42,7 +42,8 @@ LOOP = """m{
   main(){
     s = 0;
     for (i = 0; i < N; i++) { s = (s + step(i) * 2 + i % 5) % 100000; }
-    return (s + walk(200)) % 256;
+    s = s + walk(200);
+    return 0;
   }
 }
 """
@@ -60,7 +61,7 @@ def timed(cmd):
     start = time.monotonic()
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
     wall = time.monotonic() - start
-    if proc.returncode not in (0,) and "profile" in cmd:
+    if proc.returncode != 0:
         sys.exit("failed: %s\n%s" % (" ".join(cmd), proc.stderr[-2000:]))
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     return wall, int(rss.group(1)) * 1024 if rss else 0, proc

@@ -31,7 +31,7 @@ profile() {  # OUT_NAME ARGS...: runs anarchy profile, its terminal output in OU
 printf '[timeline]\nmax_events = 40\n' >"$tmp/capped.toml"
 profile hybrid --mode hybrid
 profile capped --mode exact --config "$tmp/capped.toml"
-profile sampled --mode sampling --rate 2000
+profile sampled --mode sampling --clock wall --rate 2000
 grep -q "timeline spans were dropped.*shortest first" "$tmp/capped.out" || {
   echo "chrome_trace_file: the capped run did not say what it dropped:"; cat "$tmp/capped.out"; exit 1; }
 

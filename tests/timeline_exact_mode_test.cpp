@@ -181,6 +181,23 @@ TEST(TimelineExactMode, ExpressionSitesStayBoundedByTheProgramsSites) {
   EXPECT_GT(site_spans, 200u);
 }
 
+// The overhead estimate counts the profiler's work as timed in the run: with a span per
+// expression and every counter on, much of a tight loop's time is the profiler's (the warm-loop
+// span cost alone said 1-2% here). Not a timing claim: the share is of the profiler's own
+// time against the run's, both measured in the same run, so machine load slows both.
+TEST(TimelineExactMode, AHeavilyInstrumentedRunReportsALargeOverhead) {
+  rep::Profile heavy = expression_profile(2000, 20);
+  EXPECT_GT(heavy.profiler.overhead_percent, 10.0);
+  double warm_loop_percent = 100.0 * heavy.profiler.span_cost_ns *
+                             static_cast<double>(heavy.profiler.spans) /
+                             static_cast<double>(heavy.duration_ns);
+  EXPECT_GT(heavy.profiler.overhead_percent, 2 * warm_loop_percent);
+  bool explained = false;
+  for (const std::string& note : heavy.profiler.notes)
+    explained = explained || note.find("timed in the run") != std::string::npos;
+  EXPECT_TRUE(explained);
+}
+
 TEST(TimelineExactMode, GcRunsComeWithTheCollections) {
   HeapStats heap;
   rep::Profile p = profile_source(R"(m{ main(){

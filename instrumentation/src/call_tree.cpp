@@ -4,7 +4,8 @@
 
 namespace aiprof::instrumentation {
 
-CallTree::CallTree(SpanClock clock, uint64_t min_ticks) : clock_(clock), min_ticks_(min_ticks) {
+CallTree::CallTree(SpanClock clock, uint64_t min_ticks)
+    : clock_(clock), min_ticks_(min_ticks), probe_cap_ticks_(clock.to_ticks(kProbeCapNs)) {
   TreeNode root;
   root.key = span_key(SpanType::Root, 0);
   nodes_.push_back(root);
@@ -103,14 +104,14 @@ void CallTree::enter_probed(SpanKey key) {
 
 // The span's start is its enter's last clock read: from `before` to it is the enter's work.
 void CallTree::probe_enter_from(uint64_t before) {
-  probed_enter_ticks_ += stack_[depth_ - 1].start - before;
+  probed_enter_ticks_ += std::min(stack_[depth_ - 1].start - before, probe_cap_ticks_);
   ++probed_enters_;
   enter_probe_countdown_ = kProbeInterval;
 }
 
 void CallTree::exit_probed(uint64_t now) {
   close_span(now);
-  probed_exit_ticks_ += clock_.now() - now;
+  probed_exit_ticks_ += std::min(clock_.now() - now, probe_cap_ticks_);
   ++probed_exits_;
   exit_probe_countdown_ = kProbeInterval;
 }

@@ -70,6 +70,7 @@ void ExactObserver::attach() {
   for (size_t t = 0; t < tracked_.size(); ++t)
     tracked_[t] = ops.enabled && ops.tracked_operations.has(kTrackedFor[t]);
   gc_key_ = profiler_.named_key(SpanType::GC, "<gc>");
+  callback_cost_.begin(&tree_->clock());
   profiler_.set_describer(this);
   attach_observer(this, hook_mask_for(config));
   attached_ = true;
@@ -77,6 +78,9 @@ void ExactObserver::attach() {
 
 void ExactObserver::detach() {
   if (attached_ && g_observer == this) attach_observer(nullptr, 0);
+  if (attached_ && profiler_.session_active())
+    profiler_.add_event_source_cost_ns(callback_cost_.total_ticks() *
+                                       tree_->clock().ns_per_tick());
   attached_ = false;
 }
 

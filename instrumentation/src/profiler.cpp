@@ -44,6 +44,7 @@ struct Profiler::ActiveSession {
   std::string id;
   int64_t thread_id = ::gettid();
   double span_cost_ns = 0;
+  double event_source_cost_ns = 0;  // add_event_source_cost_ns
   CallTree tree;
   MemoryCollector memory;
   OperationCollector operations;
@@ -121,6 +122,10 @@ std::string Profiler::generate_report(const ReportGenerator& generator) const {
 void Profiler::reset() {
   active_.reset();
   last_.reset();
+}
+
+void Profiler::add_event_source_cost_ns(double ns) {
+  if (active_) active_->event_source_cost_ns += ns;
 }
 
 CallTree& Profiler::tree() { return active_->tree; }
@@ -223,7 +228,8 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.global_metrics = active.global_metrics;
   s.cost.clock = tree.clock().describe();
   s.cost.span_cost_ns = active.span_cost_ns;
-  s.cost.bookkeeping_ns = tree.bookkeeping_ticks() * tree.clock().ns_per_tick();
+  s.cost.bookkeeping_ns =
+      tree.bookkeeping_ticks() * tree.clock().ns_per_tick() + active.event_source_cost_ns;
   s.cost.filtered_spans = tree.filtered_spans();
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());

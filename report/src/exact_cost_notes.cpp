@@ -20,9 +20,9 @@ std::string overhead_note(double spent_ns, uint64_t duration_ns) {
   if (duration_ns == 0) return "";
   double share = std::min(1.0, spent_ns / static_cast<double>(duration_ns));
   std::string text = fmt::format(
-      "overhead: the spans' bookkeeping took about {:.1f}% of the run (timed in the run on one "
-      "span enter and exit in 61, scaled to every span; the interpreter's hook calls and the "
-      "memory and operation counters are not in it)",
+      "overhead: the profiler's own work took about {:.1f}% of the run (timed in the run on "
+      "one span enter, span exit and counter callback in 61, scaled to all of them; the "
+      "interpreter's calls into the profiler are not in it)",
       100.0 * share);
   if (share >= 0.2 && share < 1.0)
     text += fmt::format(": without the profiler the run would have taken about {:.1f}x less time",

@@ -44,10 +44,12 @@ TimelineSpans timeline_spans(const Profile& profile) {
   spans.synthesized = profile.timeline.empty();
   spans.sampled = timeline_is_sampled(profile);
   spans.events = spans.synthesized ? synthesize(profile) : profile.timeline;
-  std::stable_sort(
-      spans.events.begin(), spans.events.end(), [](const TimelineEvent& a, const TimelineEvent& b) {
-        return std::tie(a.thread, a.start_ns, a.depth) < std::tie(b.thread, b.start_ns, b.depth);
-      });
+  auto by_start = [](const TimelineEvent& a, const TimelineEvent& b) {
+    return std::tie(a.thread, a.start_ns, a.depth) < std::tie(b.thread, b.start_ns, b.depth);
+  };
+  // Recorded timelines come sorted (from_exact, sample_timeline): a check, not a sort.
+  if (!std::is_sorted(spans.events.begin(), spans.events.end(), by_start))
+    std::stable_sort(spans.events.begin(), spans.events.end(), by_start);
   spans.end_ns = profile.duration_ns;
   for (const TimelineEvent& e : spans.events)
     spans.end_ns = std::max(spans.end_ns, e.start_ns + e.duration_ns);

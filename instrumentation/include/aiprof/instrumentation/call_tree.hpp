@@ -110,6 +110,9 @@ class CallTree {
   uint64_t enters() const { return enters_; }  // span enters so far, every kind
 
   static constexpr uint32_t kProbeInterval = 61;  // prime: no lock-step with a loop's body
+  // A probe counts at most this long: longer is a preemption or an interrupt, not bookkeeping
+  // (one preempted probe in a few thousand tripled the estimate on a loaded machine).
+  static constexpr uint64_t kProbeCapNs = 20'000;
 
   // Keeps every recorded span (up to `max_events`, then counts drops) from now on.
   void enable_timeline(uint32_t max_events) { timeline_.emplace(max_events); }
@@ -234,6 +237,7 @@ class CallTree {
   uint64_t filtered_ = 0;
   uint64_t unbalanced_exits_ = 0;
   uint64_t enters_ = 0;
+  uint64_t probe_cap_ticks_;
   uint32_t enter_probe_countdown_ = kProbeInterval;
   uint32_t exit_probe_countdown_ = kProbeInterval;
   uint64_t probed_enters_ = 0, probed_enter_ticks_ = 0;

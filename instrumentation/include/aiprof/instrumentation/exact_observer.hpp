@@ -4,7 +4,9 @@
 // spans; `function` adds a span per guest call, `expression` a span per expression and block
 // (aggregated per site of each function, not per path: CallTree::enter_site).
 // Allocations are charged to the innermost open span. The hook mask it asks for follows the
-// configuration, so a metric that is switched off costs nothing.
+// configuration, so a metric that is switched off costs nothing. The non-span callbacks time
+// themselves now and then (CallbackCost); detach() hands the estimate to the profiler's
+// overhead figure.
 //
 // Runs on the interpreter thread; nothing here is async-signal-safe.
 #pragma once
@@ -15,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aiprof/instrumentation/callback_cost.hpp"
 #include "aiprof/instrumentation/function_registry.hpp"
 #include "aiprof/instrumentation/hooks.hpp"
 #include "aiprof/instrumentation/profiler.hpp"
@@ -68,28 +71,46 @@ class ExactObserver final : public InterpreterObserver, public SpanDescriber {
   }
   void on_block_exit() override { tree_->exit(); }
   void on_operation(OperationType type, uint16_t) override {
+    CallbackCost::Scope probe(callback_cost_);
     if (tracked_[static_cast<size_t>(type)]) operations_->on_operation(type);
   }
   void on_allocate(ObjectType type, size_t bytes) override {
+    CallbackCost::Scope probe(callback_cost_);
     memory_->on_allocate(type, bytes);
     tree_->attribute_allocation(bytes);
   }
-  void on_free(ObjectType, size_t bytes, uint32_t) override { memory_->on_free(bytes); }
-  void on_value_create(ObjectType type) override { memory_->on_object_created(type); }
+  void on_free(ObjectType, size_t bytes, uint32_t) override {
+    CallbackCost::Scope probe(callback_cost_);
+    memory_->on_free(bytes);
+  }
+  void on_value_create(ObjectType type) override {
+    CallbackCost::Scope probe(callback_cost_);
+    memory_->on_object_created(type);
+  }
   void on_collect_begin() override;
   void on_collect_end(size_t objects_freed, size_t bytes_freed) override;
   void on_property(ObjectType receiver, const char*, size_t) override {
+    CallbackCost::Scope probe(callback_cost_);
     operations_->on_property(receiver);
   }
-  void on_array_op(uint16_t) override { operations_->on_array_op(); }
+  void on_array_op(uint16_t) override {
+    CallbackCost::Scope probe(callback_cost_);
+    operations_->on_array_op();
+  }
   void on_module_enter(uint32_t frame_id) override {
     tree_->enter(span_key(SpanType::Module, frame_id));
   }
   void on_module_exit(uint32_t) override { tree_->exit(); }
   void on_import_begin(const char* path) override;
   void on_import_end(const char*) override { tree_->exit(); }
-  void on_variable(uint32_t variable_id) override { operations_->on_variable(variable_id); }
-  void on_dictionary(uint16_t op) override { operations_->on_dictionary(op); }
+  void on_variable(uint32_t variable_id) override {
+    CallbackCost::Scope probe(callback_cost_);
+    operations_->on_variable(variable_id);
+  }
+  void on_dictionary(uint16_t op) override {
+    CallbackCost::Scope probe(callback_cost_);
+    operations_->on_dictionary(op);
+  }
 
   // SpanDescriber
   SpanDescription describe(SpanKey key) const override;
@@ -111,6 +132,7 @@ class ExactObserver final : public InterpreterObserver, public SpanDescriber {
   bool attached_ = false;
   std::array<bool, static_cast<size_t>(OperationType::Count)> tracked_{};
   SpanKey gc_key_ = 0;
+  CallbackCost callback_cost_;
 };
 
 }  // namespace aiprof::instrumentation

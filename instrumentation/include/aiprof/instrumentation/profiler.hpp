@@ -126,6 +126,9 @@ class Profiler {
   CallTree& tree();
   MemoryCollector& memory();
   OperationCollector& operations();
+  // Time an event source spent in its own callbacks (besides span bookkeeping), counted in
+  // the session's overhead (ProfilerCostInfo::bookkeeping_ns).
+  void add_event_source_cost_ns(double ns);
   // A key for a named span of `type` (interned: the same name gives the same key).
   SpanKey named_key(SpanType type, std::string_view name, SourceLocation location = {});
 

@@ -54,7 +54,8 @@ struct TimelineSpan {
 struct ProfilerCostInfo {
   std::string clock;            // SpanClock::describe()
   double span_cost_ns = 0;      // one span enter + exit, as measured at session start
-  // The spans' bookkeeping as measured in the run (CallTree::bookkeeping_ticks), in ns.
+  // The profiler's own work as timed in the run: span bookkeeping (CallTree) and the event
+  // source's other callbacks (ExactObserver: memory and operation counters), in ns.
   double bookkeeping_ns = 0;
   bool compensated = false;     // span cost subtracted from inclusive and self times
   uint64_t spans = 0;           // spans recorded
