@@ -5,6 +5,8 @@
 #include <map>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -63,7 +65,13 @@ struct PprofServer::Impl {
     http.set_write_timeout(kWriteTimeoutSeconds, 0);
     http.set_keep_alive_timeout(2);
     http.set_keep_alive_max_count(16);
-    http.set_payload_max_length(4096);  // GET carries no body; refuse big ones unread
+    http.set_payload_max_length(4096);
+    // The library's default also sets SO_REUSEPORT, which lets a second process bind a port in
+    // use (and steal half its connections): SO_REUSEADDR only, so a busy port is refused.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });  // GET carries no body; refuse big ones unread
     http.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return route(req, res); });
   }
