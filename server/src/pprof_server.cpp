@@ -36,6 +36,7 @@ std::map<std::string, Handler> endpoints(LiveProgram& live) {
 struct PprofServer::Impl {
   httplib::Server http;
   std::map<std::string, Handler> routes;
+  Handler aiprof_profile;  // /debug/aiprof/profile
   std::thread listener;
 
   // Every request goes through here: GET only, then the route table, then the statuses.
@@ -44,6 +45,10 @@ struct PprofServer::Impl {
       res.set_header("Allow", "GET");
       answer_text(res, 405, fmt::format("method {} not allowed: the endpoint answers GET only",
                                         req.method));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.path == "/debug/aiprof/profile") {
+      aiprof_profile(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     std::string path = req.path == "/debug/pprof" ? kPrefix : req.path;
@@ -81,6 +86,9 @@ std::unique_ptr<PprofServer> PprofServer::start(const ListenAddress& address, Li
                                                 std::string* problem) {
   auto impl = std::make_unique<Impl>();
   impl->routes = endpoints(live);
+  impl->aiprof_profile = [&live](const httplib::Request& req, httplib::Response& res) {
+    serve_aiprof_profile(live, req, res);
+  };
   impl->configure();
   int port = address.port;
   if (port == 0) {

@@ -2,8 +2,9 @@
 # The pprof endpoint (issue 15) against real clients: `anarchy run --pprof-http 127.0.0.1:0`
 # on tests/server/spin.ai, then
 #   go-pprof  `go tool pprof -raw URL/profile?seconds=3` lists the hot guest functions;
-#   curl      every endpoint's status and content type (200, 400, 404, 405, 501), a port in
-#             use (exit 2 before the program runs) and a bad address;
+#   curl      every endpoint's status and content type (200, 400, 404, 405, 501), two
+#             overlapping windows (both answered), /debug/aiprof/profile rendered by
+#             `anarchy report`, a port in use (exit 2 before the program runs), a bad address;
 #   exit      the program exits while a 60-second request is open: the request is answered
 #             with a valid profile of what was collected, the exit status and output unchanged.
 # No check depends on timing beyond generous bounds (the machine is shared and loaded).
@@ -81,6 +82,20 @@ run_curl() {
   done
   expect GET "/profile?seconds=1&native=1" 501 text/plain
   expect GET "/profile?seconds=1&rate=250" 501 text/plain
+  # Overlapping windows are served one after the other; neither is refused.
+  curl -s -o "$tmp/a.pb.gz" -w '%{http_code}' --max-time 60 "$base/profile?seconds=1" >"$tmp/a.code" &
+  curl -s -o "$tmp/b.pb.gz" -w '%{http_code}' --max-time 60 "$base/profile?seconds=1" >"$tmp/b.code"
+  wait $!
+  [ "$(cat "$tmp/a.code") $(cat "$tmp/b.code")" = "200 200" ] ||
+    fail "overlapping requests: $(cat "$tmp/a.code") and $(cat "$tmp/b.code"), want 200 200"
+  # Our lossless JSON of a window, which `anarchy report` renders.
+  base=${base%/pprof}/aiprof expect GET "/profile?seconds=1" 200 application/json
+  cp "$tmp/body" "$tmp/live.json"
+  grep -q '"m.hotLoop"' "$tmp/live.json" || fail "the live JSON has no m.hotLoop frame"
+  "$anarchy" report "$tmp/live.json" -o "$tmp/live.html" >"$tmp/report.out" 2>&1 && [ -s "$tmp/live.html" ] ||
+    { fail "anarchy report cannot render the live JSON"; cat "$tmp/report.out"; }
+  base=${base%/pprof}/aiprof expect GET "/profile?seconds=1&mode=hybrid" 501 text/plain
+  base=${base%/pprof}/aiprof expect GET "/profile?mode=exact" 400 text/plain
   expect GET /stacks 200 text/plain
   grep -q 'spin.ai:' "$tmp/body" || fail "stacks without source locations"
   expect GET /goroutine 200 application/octet-stream
