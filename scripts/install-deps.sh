@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   chromium
   zlib1g-dev golang-go python3-jsonschema
-  libcpp-httplib-dev  # the pprof endpoint's HTTP server (server/CMakeLists.txt says why)
+  libcpp-httplib-dev curl  # the pprof endpoint's HTTP server (server/CMakeLists.txt says why)
 )
 
 missing=()

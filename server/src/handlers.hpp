@@ -17,6 +17,8 @@ void answer_refusal(httplib::Response& res, LiveProgram::Refusal why);
 
 void serve_index(const httplib::Request& req, httplib::Response& res);
 void serve_profile(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
+// GET /debug/aiprof/profile: the window as our lossless JSON.
+void serve_aiprof_profile(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
 void serve_stacks(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
 void serve_goroutine(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
 // heap, allocs, mutex, block, threadcreate: a status and a sentence, never a fake profile.

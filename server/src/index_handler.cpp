@@ -18,6 +18,7 @@ constexpr Entry kEntries[] = {
     {"profile", "", "CPU profile of the next N seconds (?seconds=30&clock=cpu|wall), gzipped profile.proto; go tool pprof reads it"},
     {"goroutine", "", "the guest stack of every interpreter thread now: a profile, or text with ?debug=1|2"},
     {"stacks", "", "the guest stack of every interpreter thread now, as text with source locations"},
+    {"../aiprof/profile", "", "the same window as aiprof's lossless JSON (?seconds=N), for anarchy report"},
     {"heap", "501", "not built yet (heap profiling is issue 16)"},
     {"allocs", "501", "not built yet (heap profiling is issue 16)"},
     {"mutex", "404", "no such profile in this runtime"},
@@ -25,10 +26,16 @@ constexpr Entry kEntries[] = {
     {"threadcreate", "404", "no such profile in this runtime"},
 };
 
+// "/debug/pprof/profile"; the index links the one path outside /debug/pprof/ relatively.
+std::string full_path(std::string_view path) {
+  if (path.substr(0, 3) == "../") return fmt::format("/debug/{}", path.substr(3));
+  return fmt::format("/debug/pprof/{}", path);
+}
+
 std::string as_text() {
   std::string out = "aiprof: the /debug/pprof endpoints of this Anarchy program\n\n";
   for (const Entry& e : kEntries)
-    out += fmt::format("/debug/pprof/{:<13} {}{}\n", e.path,
+    out += fmt::format("{:<26} {}{}\n", full_path(e.path),
                        *e.status ? fmt::format("[{}] ", e.status) : "", e.sentence);
   return out;
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -34,6 +36,7 @@ std::map<std::string, Handler> endpoints(LiveProgram& live) {
 struct PprofServer::Impl {
   httplib::Server http;
   std::map<std::string, Handler> routes;
+  Handler aiprof_profile;  // /debug/aiprof/profile
   std::thread listener;
 
   // Every request goes through here: GET only, then the route table, then the statuses.
@@ -42,6 +45,10 @@ struct PprofServer::Impl {
       res.set_header("Allow", "GET");
       answer_text(res, 405, fmt::format("method {} not allowed: the endpoint answers GET only",
                                         req.method));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.path == "/debug/aiprof/profile") {
+      aiprof_profile(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     std::string path = req.path == "/debug/pprof" ? kPrefix : req.path;
@@ -63,7 +70,13 @@ struct PprofServer::Impl {
     http.set_write_timeout(kWriteTimeoutSeconds, 0);
     http.set_keep_alive_timeout(2);
     http.set_keep_alive_max_count(16);
-    http.set_payload_max_length(4096);  // GET carries no body; refuse big ones unread
+    http.set_payload_max_length(4096);
+    // The library's default also sets SO_REUSEPORT, which lets a second process bind a port in
+    // use (and steal half its connections): SO_REUSEADDR only, so a busy port is refused.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });  // GET carries no body; refuse big ones unread
     http.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return route(req, res); });
   }
@@ -73,6 +86,9 @@ std::unique_ptr<PprofServer> PprofServer::start(const ListenAddress& address, Li
                                                 std::string* problem) {
   auto impl = std::make_unique<Impl>();
   impl->routes = endpoints(live);
+  impl->aiprof_profile = [&live](const httplib::Request& req, httplib::Response& res) {
+    serve_aiprof_profile(live, req, res);
+  };
   impl->configure();
   int port = address.port;
   if (port == 0) {
