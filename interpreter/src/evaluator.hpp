@@ -316,18 +316,17 @@ static Value module_member(Interpreter::Impl& I, const Value& mod, const StrObj*
   return m;
 }
 
-// The frame id a call of the built-in method m names on a receiver of this tag pushes
-// ("Array.push"), registered on the first call a sampler or profiler sees, so a run without
-// either registers none. 0 is "not yet": the registry's id 0 is never a built-in's (the
-// constructor registers "<gc>" before any).
-[[gnu::noinline, gnu::cold]] static uint32_t method_frame(Interpreter::Impl& I, const MemberExpr* m,
-                                                         Tag receiver) {
-  uint32_t& id = receiver == Tag::Array    ? m->array_frame
-                 : receiver == Tag::String ? m->string_frame
-                                           : m->number_frame;
-  const char* type = receiver == Tag::Array ? "Array." : receiver == Tag::String ? "String." : "Number.";
-  if (id == 0) id = I.builtin_frame(type + std::string(str_of(m->name)->view()));
-  return id;
+// The frame id of a call of the built-in method m names ("Array.push"): *frame, one of m's
+// array_frame, string_frame, number_frame, registered on the first call a sampler or profiler
+// sees, so a run without either registers none. 0 is "not yet": the registry's id 0 is never
+// a built-in's (the constructor registers "<gc>" before any).
+[[gnu::noinline, gnu::cold]] static uint32_t register_method_frame(Interpreter::Impl& I,
+                                                                  const MemberExpr* m,
+                                                                  uint32_t* frame) {
+  const char* type = frame == &m->array_frame    ? "Array."
+                     : frame == &m->string_frame ? "String."
+                                                 : "Number.";
+  return *frame = I.builtin_frame(type + std::string(str_of(m->name)->view()));
 }
 
 // A built-in method taken as a value (`f = arr.push`). Its name must outlive the key it was
@@ -624,15 +623,16 @@ namespace {
 template <bool H>
 class BuiltinCall {
  public:
-  // A built-in method (named by member on a receiver of that tag) or a native function value
-  // (native, whose id it caches), called from site (null: called back by a built-in).
-  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, const MemberExpr* member, Tag receiver,
-                                     NativeObj* native, const Node* site) {
+  // A built-in method (named by member, its frame id in *frame: register_method_frame) or a
+  // native function value (native, whose id it caches), called from site (null: called back by
+  // a built-in).
+  [[gnu::always_inline]] BuiltinCall(Interpreter::Impl& I, const MemberExpr* member,
+                                     uint32_t* frame, NativeObj* native, const Node* site) {
     using namespace aiprof::instrumentation;
     uint32_t bits = I.builtin_frame_bits;
     if constexpr (H) bits |= g_hook_mask;
     entered_ = bits & (kHookBuiltin | kHookBuiltinFrame);
-    if (AIPROF_UNLIKELY(entered_)) enter(I, member, receiver, bits, native, site);
+    if (AIPROF_UNLIKELY(entered_)) enter(I, member, frame, bits, native, site);
   }
   [[gnu::always_inline]] ~BuiltinCall() {
     if (AIPROF_UNLIKELY(entered_)) leave();
@@ -642,10 +642,11 @@ class BuiltinCall {
 
  private:
   // Everything but the test of entered_ is here, so the path without a listener stores one bool.
-  [[gnu::noinline]] void enter(Interpreter::Impl& I, const MemberExpr* member, Tag receiver,
+  [[gnu::noinline]] void enter(Interpreter::Impl& I, const MemberExpr* member, uint32_t* frame,
                                uint32_t bits, NativeObj* native, const Node* site) {
     I_ = &I;
-    id_ = native ? I.native_frame(native) : method_frame(I, member, receiver);
+    if (native) id_ = I.native_frame(native);
+    else id_ = *frame ? *frame : register_method_frame(I, member, frame);
     // Where the frame stands: its call, or (called back by a built-in) where the innermost
     // frame stands, so errors raised without a node keep their position.
     uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
@@ -674,18 +675,22 @@ template <bool H>
 static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberExpr* m) {
   Value receiver = I.eval<H>(m->object);
   NativeFn method = nullptr;
+  uint32_t* frame = nullptr;
   Value callee;
   resolved(m);
   switch (receiver.tag()) {
     case Tag::Array:
       // (the array operation is counted by the method itself)
       method = m->array_method;
+      frame = &m->array_frame;
       break;
     case Tag::String:
       method = m->string_method;
+      frame = &m->string_frame;
       break;
     case Tag::Number:
       method = m->number_method;
+      frame = &m->number_frame;
       break;
     default: break;
   }
@@ -699,7 +704,7 @@ static Value call_method(Interpreter::Impl& I, const CallExpr* c, const MemberEx
   }
   I.set_position(c);
   try {
-    BuiltinCall<H> call(I, m, receiver.tag(), nullptr, c);
+    BuiltinCall<H> call(I, m, frame, nullptr, c);
     return method(I.in, receiver, Args(args.data(), args.size()));
   } catch (NativeError& e) {
     I.raise(e.kind, e.message, c);
@@ -778,7 +783,7 @@ template <bool H>
 Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t argc, const Node* site) {
   set_position(site);
   try {
-    BuiltinCall<H> call(*this, nullptr, Tag::Unset, n, site);
+    BuiltinCall<H> call(*this, nullptr, nullptr, n, site);
     return n->fn(in, n->self, Args(args, argc));
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
@@ -1476,3 +1481,5 @@ Flow Interpreter::Impl::exec(const Node* n) {
 }
 
 }  // namespace anarchy
+
+#undef EVAL_HOOK

@@ -113,6 +113,15 @@ Heap::~Heap() {
   std::free(p);
 }
 
+// Inlined into init_object and its reported variant (the allocation path of every container).
+[[gnu::always_inline]] inline void Heap::link(HeapObj* o) {
+  o->gc_next = containers_.gc_next;
+  o->gc_prev = &containers_;
+  containers_.gc_next->gc_prev = o;
+  containers_.gc_next = o;
+  ++container_count_;
+}
+
 [[gnu::always_inline]] inline void Heap::init_header(HeapObj* o, ObjKind kind, uint32_t bytes) {
   o->refcount = 1;
   o->kind = kind;
@@ -176,14 +185,6 @@ void Heap::track_env_chain(HeapObj* env) {
     link(e);
     ++containers_since_collect_;
   }
-}
-
-void Heap::link(HeapObj* o) {
-  o->gc_next = containers_.gc_next;
-  o->gc_prev = &containers_;
-  containers_.gc_next->gc_prev = o;
-  containers_.gc_next = o;
-  ++container_count_;
 }
 
 void Heap::unlink(HeapObj* o) {

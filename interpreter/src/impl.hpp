@@ -30,7 +30,7 @@ struct Interpreter::Impl {
   // ---- program loading (program.cpp) ----
   int run(const std::string& path, const std::string* source);
 
-  // ---- evaluation (eval.cpp) ----
+  // ---- evaluation (evaluator.hpp, instantiated by eval.cpp and eval_hooked.cpp) ----
   // The evaluator is instantiated twice (issue 13, 5.1). Hooked = true tests the hook mask at
   // every hook site, as an attached profiler needs; Hooked = false has no hook code at all, so
   // a run without an observer (`anarchy run`) pays nothing for the hook sites compiled in. The
