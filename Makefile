@@ -20,10 +20,10 @@ SANITIZER_ENV ?= UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 TSAN_RUN ?=
 
 ANARCHY := build/release/bin/anarchy
-# ctest labels `make test` leaves out: `accuracy` (statistical, can fail by load: `make accuracy`)
-# and `callgrind` (`make hooks-check`: hook sites compiled in but not enabled must cost <= 1% of
-# instructions; today they cost 2.6-5.9%, a known failure tracked by issue 17, not noise).
-TEST_EXCLUDE_LABELS ?= accuracy|callgrind
+# ctest labels `make test` leaves out: `accuracy` (statistical, can fail by load: `make accuracy`).
+# The `callgrind` label (hook sites compiled in but not enabled cost <= 1% of instructions; exact
+# counts, load cannot fail it) runs in `make test` and alone in `make hooks-check`.
+TEST_EXCLUDE_LABELS ?= accuracy
 DEMO_OUT ?= out/demo
 # ---- DEMO_CMD: what `make demo` runs: profile the example, reports under DEMO_OUT. ----
 # Every report format: text, JSON, folded stacks, speedscope, Chrome trace, pprof, HTML.
@@ -51,7 +51,7 @@ help:
 	@echo "make demo          build, then run examples/demo.ai (outputs in $(DEMO_OUT)/)"
 	@echo "make test          release + debug builds, debug unit tests, conformance corpus"
 	@echo "make accuracy      debug build, the statistical tests (ctest label accuracy; a quiet machine)"
-	@echo "make hooks-check   debug build, callgrind: disabled hook sites cost <= 1% (fails today)"
+	@echo "make hooks-check   debug build, callgrind: disabled hook sites cost <= 1%"
 	@echo "make asan          asan-ubsan build: unit tests and conformance corpus"
 	@echo "make tsan          tsan build: unit tests"
 	@echo "make fuzz          fuzz build, run each libFuzzer target for FUZZ_SECONDS (=$(FUZZ_SECONDS))"

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <algorithm>
 
 #include "anarchy/interpreter/interpreter.hpp"
@@ -58,6 +59,35 @@ TEST(Interpreter, PrintsAndReturnsMainsValueAsStatus) {
   Job j = run("m{ main(){ print(\"hi\", 1 + 2); return 258; } }");
   EXPECT_EQ(j.result.out, "hi 3\n");
   EXPECT_EQ(j.result.status, 2);
+}
+
+// The names of the built-in frames a run registered in the interpreter's function registry.
+std::vector<std::string> builtin_frames_registered(const std::string& source, bool builtin_frames) {
+  anarchy::RunOptions options;
+  options.builtin_frames = builtin_frames;
+  FILE* out = std::tmpfile();
+  options.out = options.err = out;
+  std::vector<std::string> names;
+  {
+    anarchy::Interpreter interp(options);
+    interp.run_source(source, "test.ai");
+    const auto& functions = interp.functions();
+    for (uint32_t id = 0; id < functions.size(); ++id)
+      if (functions.at(id).kind == aiprof::instrumentation::FrameKind::Builtin)
+        names.push_back(functions.at(id).name);
+  }
+  std::fclose(out);
+  return names;
+}
+
+// A built-in method's frame is registered when a sampler (or profiler) sees a call of it, not
+// when its call site is first resolved: a plain run registers none.
+TEST(Interpreter, BuiltinMethodFramesAreRegisteredOnlyWhenFramesAreWanted) {
+  const std::string source = "m{ main(){ a = []; a.push(1); a.push(2); print(a.length); } }";
+  EXPECT_EQ(builtin_frames_registered(source, false), std::vector<std::string>{});
+  std::vector<std::string> sampled = builtin_frames_registered(source, true);
+  EXPECT_EQ(std::count(sampled.begin(), sampled.end(), "Array.push"), 1);
+  EXPECT_EQ(std::count(sampled.begin(), sampled.end(), "print"), 1);
 }
 
 TEST(Interpreter, NegativeAndNonNumericReturnValues) {

@@ -30,30 +30,49 @@ struct Interpreter::Impl {
   // ---- program loading (program.cpp) ----
   int run(const std::string& path, const std::string* source);
 
-  // ---- evaluation (eval.cpp) ----
+  // ---- evaluation (evaluator.hpp, instantiated by eval.cpp and eval_hooked.cpp) ----
+  // The evaluator is instantiated twice (issue 13, 5.1). Hooked = true tests the hook mask at
+  // every hook site, as an attached profiler needs; Hooked = false has no hook code at all, so
+  // a run without an observer (`anarchy run`) pays nothing for the hook sites compiled in. The
+  // entry points eval(n) and call_value(...) choose once per entry from the hook mask, which
+  // does not change during a run (hooks.hpp: attach and detach happen outside runs).
+  static bool hooked() { return aiprof::instrumentation::hook_listens(~0u); }
+  // Whether the instantiation H has an observer listening to any of bits (a constant false
+  // in the instantiation without hooks).
+  template <bool H>
+  [[gnu::always_inline]] static bool listens(uint32_t bits) {
+    if constexpr (H) return aiprof::instrumentation::hook_listens(bits);
+    return false;
+  }
+
+  Value eval(const Node* n);  // entry point (module variables): picks the instantiation
   // Evaluates an expression (the hook site "execute_node"). Inlined into every caller, so an
   // evaluation costs one call of eval_node, which hands the node to its kind's function.
+  template <bool H>
   [[gnu::always_inline]] Value eval(const Node* n) {
-    if (AIPROF_UNLIKELY(nodes_observed())) return eval_observed(n);
-    return eval_node(n);
+    if constexpr (H) {
+      if (AIPROF_UNLIKELY(nodes_observed<H>())) return eval_observed(n);
+    }
+    return eval_node<H>(n);
   }
-  static bool nodes_observed() {
-#if AIPROF_ENABLE_HOOKS
-    return aiprof::instrumentation::g_hook_mask & aiprof::instrumentation::kHookNode;
-#else
-    return false;
-#endif
+  template <bool H>
+  [[gnu::always_inline]] static bool nodes_observed() {
+    return listens<H>(aiprof::instrumentation::kHookNode);
   }
+  template <bool H>
   Value eval_node(const Node* n);
-  Value eval_observed(const Node* n);
+  Value eval_observed(const Node* n);  // (eval_hooked.cpp)
+  template <bool H>
   void exec_expression(const Node* n);  // evaluates for effect only
+  template <bool H>
   bool condition(const Node* n);
 
   // An operand read without copying when it is a literal or a local variable of this
   // environment; otherwise evaluated into tmp.
+  template <bool H>
   [[gnu::always_inline]] const Value& operand(const Node* n, Value& tmp) {
-    if (nodes_observed()) {
-      tmp = eval(n);
+    if (nodes_observed<H>()) {
+      tmp = eval<H>(n);
       return tmp;
     }
     if (n->kind == NodeKind::Number) {
@@ -65,23 +84,21 @@ struct Interpreter::Impl {
       if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
         const Value& v = env->slots()[name->binding.slot];
         if (!v.is_unset()) {
-          AIPROF_HOOK(kHookVariable, on_variable(name->variable_id));
+          if (listens<H>(aiprof::instrumentation::kHookVariable))
+            aiprof::instrumentation::g_observer->on_variable(name->variable_id);
           return v;
         }
       }
     }
-    tmp = eval(n);
+    tmp = eval<H>(n);
     return tmp;
   }
   // Whether a hook listens that the quick paths (quick_number and the operators built on it)
   // would skip: nodes, variable reads or operations.
-  static bool quick_hooks_listen() {
-#if AIPROF_ENABLE_HOOKS
+  template <bool H>
+  [[gnu::always_inline]] static bool quick_hooks_listen() {
     using namespace aiprof::instrumentation;
-    return g_hook_mask & (kHookNode | kHookVariable | kHookOperation);
-#else
-    return false;
-#endif
+    return listens<H>(kHookNode | kHookVariable | kHookOperation);
   }
   // The number n stands for, read in place, when n is a numeric literal or a local of this
   // environment holding a number (callers check quick_hooks_listen() first).
@@ -106,16 +123,25 @@ struct Interpreter::Impl {
   static bool side_effect_free(const Node* n) {
     return n->kind == NodeKind::Number || n->kind == NodeKind::Name || n->kind == NodeKind::String;
   }
+  template <bool H>
   Flow exec(const Node* n);
+  template <bool H>
   Flow exec_statements(const std::vector<Node*>& body);
+  template <bool H>
   Flow exec_block(const BlockStmt* b);
+  // Entry point (main, built-ins calling back): picks the instantiation.
   Value call_value(const Value& callee, const Value* args, size_t argc, const Node* site);
+  template <bool H>
+  Value call_value(const Value& callee, const Value* args, size_t argc, const Node* site);
+  template <bool H>
   Value call_function(FuncObj* f, const Value* args, size_t argc, const Node* site);
   // As call_function, leaving args moved-from (saves a reference count round trip per value).
+  template <bool H>
   Value call_function_moving(FuncObj* f, Value* args, size_t argc, const Node* site);
   void check_call(const FunctionNode* fn, size_t argc, const Node* site);
-  template <class Fill>
+  template <bool H, class Fill>
   Value invoke(FuncObj* f, size_t argc, const Node* site, Fill&& fill);
+  template <bool H>
   Value call_native(NativeObj* n, const Value* args, size_t argc, const Node* site);
 
   [[noreturn]] void raise(ErrorKind kind, const std::string& message, const Node* at);

@@ -96,14 +96,27 @@ inline void attach_observer(InterpreterObserver* observer, uint32_t mask) {
   g_hook_mask = observer ? mask : 0;
 }
 
+// Whether the attached observer listens to any of bits: the one mask test of every hook site
+// (AIPROF_HOOK, and the sites that call out of line themselves), one load and one predictable
+// branch; a constant false, folded away, when hook sites are compiled out. Sites on hot paths
+// keep the observer call itself in a cold out-of-line function, so the test is all the hot
+// code holds.
+[[gnu::always_inline]] inline bool hook_listens(uint32_t bits) {
+#if AIPROF_ENABLE_HOOKS
+  return AIPROF_UNLIKELY(g_hook_mask & bits);
+#else
+  static_cast<void>(bits);
+  return false;
+#endif
+}
+
 }  // namespace aiprof::instrumentation
 
 #if AIPROF_ENABLE_HOOKS
-#define AIPROF_HOOK(bit, call)                                                          \
-  do {                                                                                  \
-    if (AIPROF_UNLIKELY(::aiprof::instrumentation::g_hook_mask &                       \
-                        ::aiprof::instrumentation::bit))                               \
-      ::aiprof::instrumentation::g_observer->call;                                     \
+#define AIPROF_HOOK(bit, call)                                              \
+  do {                                                                      \
+    if (::aiprof::instrumentation::hook_listens(::aiprof::instrumentation::bit)) \
+      ::aiprof::instrumentation::g_observer->call;                          \
   } while (0)
 #else
 // Compiled out: the call is still type-checked, so its arguments count as used (no unused-

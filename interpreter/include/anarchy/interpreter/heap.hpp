@@ -117,7 +117,15 @@ class Heap {
 
  private:
   void record_allocate(size_t bytes, ObjKind kind);
-  void record_free(size_t bytes, ObjKind kind);
+  void record_free(size_t bytes);
+  // The bodies of raw_allocate, raw_free and init_object without their hooks, and the cold
+  // variants they hand a call to when an observer listens (heap.cpp says why).
+  void* take_block(size_t bytes);
+  void give_block(void* p, size_t bytes);
+  void init_header(HeapObj* o, ObjKind kind, uint32_t bytes);
+  void* raw_allocate_reported(size_t bytes, ObjKind kind);
+  void raw_free_reported(void* p, size_t bytes, ObjKind kind);
+  void init_object_reported(HeapObj* o, ObjKind kind, uint32_t bytes);
   void link(HeapObj* o);
   void unlink(HeapObj* o);
   void destroy(HeapObj* o);
