@@ -24,7 +24,9 @@ int run_program(void* p) {
   options.seed = req->seed;
   options.args = req->args;
   Interpreter interp(options);
-  return interp.run_file(req->file);
+  RunResult result = interp.execute_file(req->file);
+  if (result.error) std::fwrite(result.error->report.data(), 1, result.error->report.size(), stderr);
+  return exit_status(result);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ struct Interpreter::Impl {
   ~Impl();
 
   // ---- program loading (program.cpp) ----
-  int run(const std::string& path, const std::string* source);
+  RunResult run(const std::string& path, const std::string* source);
 
   // ---- evaluation (eval.cpp) ----
   // Evaluates an expression (the hook site "execute_node"). Inlined into every caller, so an
