@@ -151,7 +151,7 @@ ProfileOutcome run_mode(const ProgramRun& program, const ProfileSettings& settin
 bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& settings, bool quiet) {
   rep::RenderOptions options = rep::render_options_for(settings.profiler.output);
   if (settings.outputs.empty()) {
-    auto writer = rep::writer_for_format(inst::to_string(settings.profiler.output.default_format));
+    auto writer = rep::writer_for_format(settings.profiler.output.default_format);
     std::string text = writer->render(outcome.profile, options);
     std::fflush(stdout);
     std::fwrite(text.data(), 1, text.size(), stderr);
