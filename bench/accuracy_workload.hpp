@@ -1,6 +1,7 @@
 // The workload of bench/accuracy: three functions whose shares of the CPU time are known, run
 // under hand-pushed guest frames while the sampler samples the thread, and the shares its
-// samples give. Header-only (one user: bench/accuracy.cpp).
+// samples give. Header-only: bench/accuracy.cpp, and the sampler's tests
+// (tests/sampler_test_support.hpp, the same workload held to looser bounds in one run).
 //
 // Functions 1, 2 and 3 call one fixed unit of CPU work 2, 3 and 5 times per round: 20, 30 and
 // 50% of the work. The truth is that work share. Each unit runs the same instructions on the

@@ -31,9 +31,12 @@
 #include <thread>
 #include <vector>
 
+#include "median.hpp"
 #include "task_clock_signal.hpp"
 
 namespace {
+
+using bench::median;
 
 constexpr uint64_t kIterations = 400'000'000;
 
@@ -173,11 +176,6 @@ double beside_a_waking_thread(double hz) {
   done = true;
   waker.join();
   return t;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

@@ -18,8 +18,11 @@
 #include <vector>
 
 #include "aiprof/instrumentation/memory_poller.hpp"
+#include "median.hpp"
 
 namespace {
+
+using bench::median;
 
 using aiprof::instrumentation::MemoryPoller;
 
@@ -63,11 +66,6 @@ Timing timed_loop(bool with_poller) {
            thread_cpu_s() - cpu_start};
   poller.stop();
   return t;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

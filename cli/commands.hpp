@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "anarchy/interpreter/run_result.hpp"  // the exit statuses
+
 namespace anarchy::cli {
 
-constexpr int kExitUsage = 2;
+using anarchy::kExitUsage;
 
 using Action = std::function<int()>;
 

@@ -18,8 +18,6 @@ namespace anarchy::cli {
 
 namespace {
 
-constexpr int kExitSyntax = 65;
-
 struct FmtRequest {
   std::string file;
   bool ascii = false;

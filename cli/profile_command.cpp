@@ -159,7 +159,7 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
   if (req.top) options.top_functions = *req.top;
   options.verbose = req.verbose;
   if (settings.outputs.empty()) {
-    auto writer = rep::writer_for_format(inst::to_string(settings.profiler.output.default_format));
+    auto writer = rep::writer_for_format(settings.profiler.output.default_format);
     std::string text = writer->render(outcome.profile, options);
     std::fflush(stdout);
     std::fwrite(text.data(), 1, text.size(), stderr);

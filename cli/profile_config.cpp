@@ -30,6 +30,13 @@ using Json = nlohmann::json;
 
 namespace {
 
+// [output] default_format: the report written on stderr when no -o is given, one of the report
+// library's text formats.
+std::optional<std::string> stderr_report_format(std::string_view name) {
+  if (name != "text" && name != "json") return std::nullopt;
+  return std::string(name);
+}
+
 // ---- reading: both formats become a JSON tree ----
 
 Json from_toml(const toml::node& node);
@@ -200,7 +207,7 @@ class Applier {
     return {
         {"default_format",
          [&](const std::string& w, const Json& v) {
-           o.default_format = choice(w, v, inst::parse_report_format, "text or json");
+           o.default_format = choice(w, v, stderr_report_format, "text or json");
          }},
         {"include_source_locations",
          [&](const std::string& w, const Json& v) { o.include_source_locations = boolean(w, v); }},

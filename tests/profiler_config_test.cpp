@@ -24,8 +24,6 @@ TEST(ProfilerConfigTest, NamesRoundTrip) {
   for (auto p :
        {TimePrecision::Nanoseconds, TimePrecision::Microseconds, TimePrecision::Milliseconds})
     EXPECT_EQ(parse_time_precision(to_string(p)), p);
-  for (auto f : {ReportFormat::Text, ReportFormat::Json})
-    EXPECT_EQ(parse_report_format(to_string(f)), f);
   for (int op = 0; op < static_cast<int>(TrackedOperation::Count); ++op)
     EXPECT_EQ(parse_tracked_operation(to_string(static_cast<TrackedOperation>(op))),
               static_cast<TrackedOperation>(op));

@@ -111,7 +111,6 @@ class NodeCountReport final : public ReportGenerator {
   std::string generate_report(const ProfilingSession& s) const override {
     return s.name + ":" + std::to_string(s.nodes.size());
   }
-  ReportFormat format() const override { return ReportFormat::Text; }
 };
 
 TEST(ProfilerTest, GenerateReportOfRunningAndOfEndedSession) {

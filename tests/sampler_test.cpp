@@ -190,7 +190,7 @@ TEST_P(DeliveryTest, StartStopAThousandTimesWhileRunning) {
     while (!done.load()) {
       frames.push(1, 0, 0);
       frames.push(2, 0, 0);
-      sink += spin_unit(sink) & 1;
+      sink += work_unit(sink) & 1;
       frames.pop();
       frames.pop();
     }
@@ -217,7 +217,7 @@ TEST_P(DeliveryTest, StartStopAThousandTimesWhileRunning) {
 
 __attribute__((noinline)) uint64_t distinctive_native_leaf(uint64_t n) {
   uint64_t sink = 0;
-  for (uint64_t i = 0; i < n; ++i) sink += spin_unit(sink + i);
+  for (uint64_t i = 0; i < n; ++i) sink += work_unit(sink + i);
   return sink;
 }
 
@@ -266,7 +266,7 @@ TEST(SamplerTest, NativeFramesAreRecordedAndSymbolisedAfterTheRun) {
     if (node.parent == UINT32_MAX || !StackTrie::is_native(node.frame)) continue;
     ++native_nodes;
     const std::string& name = symbolizer.resolve(StackTrie::native_pc(node.frame), false).name;
-    if (name.find("spin_unit") != std::string::npos ||
+    if (name.find("work_unit") != std::string::npos ||
         name.find("distinctive_native_leaf") != std::string::npos)
       in_leaf += node.self_samples;
   }
@@ -304,7 +304,7 @@ TEST(SamplerTest, NamingNativePcsDoesNotDelayTheDeliveredRateCheck) {
 template <int N>
 __attribute__((noinline)) uint64_t fresh_leaf(uint64_t n) {
   uint64_t sink = N;
-  for (uint64_t i = 0; i < n; ++i) sink += spin_unit(sink + i);
+  for (uint64_t i = 0; i < n; ++i) sink += work_unit(sink + i);
   return sink;
 }
 
@@ -462,7 +462,7 @@ TEST(SamplerTest, SigprofFromElsewhereIsIgnored) {
         itimerval every_ms{{0, 1000}, {0, 1000}}, off{};
         setitimer(ITIMER_PROF, &every_ms, nullptr);
         uint64_t end = thread_cpu_ns() + 40'000'000, sink = 0;
-        while (thread_cpu_ns() < end) sink += spin_unit(sink);
+        while (thread_cpu_ns() < end) sink += work_unit(sink);
         setitimer(ITIMER_PROF, &off, nullptr);
         delivered = sink;
       },

@@ -126,12 +126,22 @@ class Dumper {
   void nodes(const std::vector<Node*>& v) {
     for (const Node* n : v) node(n);
   }
+  // The node's own fields, then its children through the AST's one child visitor (null
+  // slots shown as "_").
   void node(const Node* n) {
     if (n == nullptr) {
       out_ += "_ ";
       return;
     }
     out_ += "(" + std::to_string(static_cast<int>(n->kind));
+    fields(n);
+    if (n->kind == NodeKind::FunctionLit)
+      function(static_cast<const FunctionLitExpr*>(n)->fn);
+    else
+      for_each_child_slot(n, [&](const Node* c) { node(c); });
+    out_ += ")";
+  }
+  void fields(const Node* n) {
     switch (n->kind) {
       case NodeKind::Number:
         out_ += " " + std::to_string(static_cast<const NumberExpr*>(n)->value);
@@ -145,61 +155,26 @@ class Dumper {
       case NodeKind::Name:
         out_ += " " + static_cast<const NameExpr*>(n)->name;
         break;
-      case NodeKind::ArrayLit:
-        nodes(static_cast<const ArrayLitExpr*>(n)->elements);
+      case NodeKind::Unary:
+        out_ += op_text(static_cast<const UnaryExpr*>(n)->op);
         break;
-      case NodeKind::Binary: {
-        auto* b = static_cast<const BinaryExpr*>(n);
-        out_ += op_text(b->op);
-        node(b->left), node(b->right);
+      case NodeKind::Binary:
+        out_ += op_text(static_cast<const BinaryExpr*>(n)->op);
         break;
-      }
+      case NodeKind::Logical:
+        out_ += op_text(static_cast<const LogicalExpr*>(n)->op);
+        break;
       case NodeKind::Assign: {
         auto* a = static_cast<const AssignExpr*>(n);
         out_ += std::string(op_text(a->op)) + " hint" + std::to_string(static_cast<int>(a->hint));
-        node(a->target), node(a->value);
         break;
       }
-      case NodeKind::Call: {
-        auto* c = static_cast<const CallExpr*>(n);
-        node(c->callee), nodes(c->args);
+      case NodeKind::Member:
+        out_ += "." + std::string(str_of(static_cast<const MemberExpr*>(n)->name)->view());
         break;
-      }
-      case NodeKind::Member: {
-        auto* m = static_cast<const MemberExpr*>(n);
-        node(m->object);
-        out_ += "." + std::string(str_of(m->name)->view());
-        break;
-      }
-      case NodeKind::FunctionLit:
-        function(static_cast<const FunctionLitExpr*>(n)->fn);
-        break;
-      case NodeKind::ExprStmt:
-        node(static_cast<const ExprStmt*>(n)->expr);
-        break;
-      case NodeKind::If: {
-        auto* s = static_cast<const IfStmt*>(n);
-        node(s->cond), node(s->then), node(s->otherwise);
-        break;
-      }
-      case NodeKind::Loop:
-        node(static_cast<const LoopStmt*>(n)->body);
-        break;
-      case NodeKind::Block:
-        nodes(static_cast<const BlockStmt*>(n)->body);
-        break;
-      case NodeKind::Return:
-        node(static_cast<const ReturnStmt*>(n)->value);
-        break;
-      case NodeKind::Try: {
-        auto* t = static_cast<const TryStmt*>(n);
-        node(t->body), node(t->catch_var), node(t->handler);
-        break;
-      }
       default:
         break;
     }
-    out_ += ")";
   }
   std::string out_;
 };

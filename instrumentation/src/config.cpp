@@ -19,8 +19,6 @@ constexpr NameTable<TimePrecision, 3> kPrecisions{{{TimePrecision::Nanoseconds, 
                                                    {TimePrecision::Microseconds, "microseconds"},
                                                    {TimePrecision::Milliseconds, "milliseconds"}}};
 constexpr NameTable<TimeClock, 2> kClocks{{{TimeClock::Wall, "wall"}, {TimeClock::Cpu, "cpu"}}};
-constexpr NameTable<ReportFormat, 2> kFormats{
-    {{ReportFormat::Text, "text"}, {ReportFormat::Json, "json"}}};
 constexpr NameTable<TrackedOperation, 10> kOperations{{
     {TrackedOperation::Arithmetic, "arithmetic"},
     {TrackedOperation::Comparison, "comparison"},
@@ -52,7 +50,6 @@ std::optional<Enum> value_of(const NameTable<Enum, N>& table, std::string_view t
 
 std::string_view to_string(Granularity value) { return name_of(kGranularities, value); }
 std::string_view to_string(TimePrecision value) { return name_of(kPrecisions, value); }
-std::string_view to_string(ReportFormat value) { return name_of(kFormats, value); }
 std::string_view to_string(TimeClock value) { return name_of(kClocks, value); }
 std::optional<TimeClock> parse_time_clock(std::string_view text) { return value_of(kClocks, text); }
 std::string_view to_string(TrackedOperation value) { return name_of(kOperations, value); }
@@ -61,9 +58,6 @@ std::optional<Granularity> parse_granularity(std::string_view text) {
 }
 std::optional<TimePrecision> parse_time_precision(std::string_view text) {
   return value_of(kPrecisions, text);
-}
-std::optional<ReportFormat> parse_report_format(std::string_view text) {
-  return value_of(kFormats, text);
 }
 std::optional<TrackedOperation> parse_tracked_operation(std::string_view text) {
   return value_of(kOperations, text);

@@ -198,6 +198,86 @@ struct ImportNode {
   uint32_t line, column;
 };
 
+// The one enumeration of a node's children: calls slot(child) on every child slot of n, in
+// source order, null ones included (an `if` without `else`, a `for` without a condition).
+// A function literal's child is its body. Literals, names, break and continue have none.
+template <class F>
+void for_each_child_slot(const Node* n, F&& slot) {
+  auto one = [&](const Node* c) -> void { slot(c); };
+  auto all = [&](const std::vector<Node*>& v) -> void {
+    for (const Node* c : v) slot(c);
+  };
+  switch (n->kind) {
+    case NodeKind::ArrayLit: return all(static_cast<const ArrayLitExpr*>(n)->elements);
+    case NodeKind::ObjectLit: return all(static_cast<const ObjectLitExpr*>(n)->values);
+    case NodeKind::Unary: return one(static_cast<const UnaryExpr*>(n)->operand);
+    case NodeKind::Binary: {
+      auto* b = static_cast<const BinaryExpr*>(n);
+      return one(b->left), one(b->right);
+    }
+    case NodeKind::Logical: {
+      auto* b = static_cast<const LogicalExpr*>(n);
+      return one(b->left), one(b->right);
+    }
+    case NodeKind::Conditional: {
+      auto* c = static_cast<const ConditionalExpr*>(n);
+      return one(c->cond), one(c->then), one(c->otherwise);
+    }
+    case NodeKind::Assign: {
+      auto* a = static_cast<const AssignExpr*>(n);
+      return one(a->target), one(a->value);
+    }
+    case NodeKind::Update: return one(static_cast<const UpdateExpr*>(n)->target);
+    case NodeKind::Call: {
+      auto* c = static_cast<const CallExpr*>(n);
+      return one(c->callee), all(c->args);
+    }
+    case NodeKind::Member: return one(static_cast<const MemberExpr*>(n)->object);
+    case NodeKind::Index: {
+      auto* i = static_cast<const IndexExpr*>(n);
+      return one(i->object), one(i->index);
+    }
+    case NodeKind::FunctionLit: return one(static_cast<const FunctionLitExpr*>(n)->fn->body);
+    case NodeKind::ExprStmt: return one(static_cast<const ExprStmt*>(n)->expr);
+    case NodeKind::If: {
+      auto* s = static_cast<const IfStmt*>(n);
+      return one(s->cond), one(s->then), one(s->otherwise);
+    }
+    case NodeKind::While: {
+      auto* w = static_cast<const WhileStmt*>(n);
+      return one(w->cond), one(w->body);
+    }
+    case NodeKind::Loop: return one(static_cast<const LoopStmt*>(n)->body);
+    case NodeKind::For: {
+      auto* f = static_cast<const ForStmt*>(n);
+      return one(f->init), one(f->cond), one(f->step), one(f->body);
+    }
+    case NodeKind::ForIn:
+    case NodeKind::ForOf: {
+      auto* f = static_cast<const ForEachStmt*>(n);
+      return one(f->var), one(f->iterable), one(f->body);
+    }
+    case NodeKind::Block: return all(static_cast<const BlockStmt*>(n)->body);
+    case NodeKind::Return: return one(static_cast<const ReturnStmt*>(n)->value);
+    case NodeKind::Throw: return one(static_cast<const ThrowStmt*>(n)->value);
+    case NodeKind::Try: {
+      auto* t = static_cast<const TryStmt*>(n);
+      return one(t->body), one(t->catch_var), one(t->handler);
+    }
+    case NodeKind::Number: case NodeKind::String: case NodeKind::Bool: case NodeKind::Null:
+    case NodeKind::DictRef: case NodeKind::Name: case NodeKind::Break: case NodeKind::Continue:
+      return;
+  }
+}
+
+// The same, skipping null slots: visit(child) on every child there is.
+template <class F>
+void for_each_child(const Node* n, F&& visit) {
+  for_each_child_slot(n, [&](const Node* c) {
+    if (c) visit(c);
+  });
+}
+
 // Owns every node of one parsed file.
 class AstArena {
  public:

@@ -14,6 +14,7 @@
 #include "anarchy/interpreter/builtins.hpp"
 #include "anarchy/interpreter/value_text.hpp"
 #include "builtins_support.hpp"
+#include "method_table.hpp"
 
 namespace anarchy {
 
@@ -330,11 +331,6 @@ Value sort(Interpreter& interp, const Value& self, Args args) {
   return self;
 }
 
-struct Method {
-  std::string_view name;
-  NativeFn fn;
-};
-
 // Each call of a method is one array operation, however it was called: `a.push(x)`, a method
 // taken as a value (`f = a.push; f(x)`), or passed as a callback. Counted here, with the
 // methods, so no call path can miss it.
@@ -370,23 +366,14 @@ constexpr Method kMethods[] = {
     {"unshift", counted<unshift>},
 };
 
-constexpr bool sorted_by_name() {
-  for (size_t i = 1; i < std::size(kMethods); ++i)
-    if (!(kMethods[i - 1].name < kMethods[i].name)) return false;
-  return true;
-}
-static_assert(sorted_by_name(), "kMethods must stay sorted by name");
+static_assert(sorted_by_name(kMethods), "kMethods must stay sorted by name");
 
 }  // namespace
 
 }  // namespace builtins
 
 NativeFn find_array_method(std::string_view name) {
-  using builtins::kMethods;
-  auto it =
-      std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
-                       [](const builtins::Method& m, std::string_view n) { return m.name < n; });
-  return it != std::end(kMethods) && it->name == name ? it->fn : nullptr;
+  return builtins::find_method(builtins::kMethods, name);
 }
 
 Value array_property(const Value& a, std::string_view name) {

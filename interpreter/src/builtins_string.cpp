@@ -15,6 +15,7 @@
 #include "anarchy/interpreter/builtins.hpp"
 #include "anarchy/interpreter/value_text.hpp"
 #include "builtins_support.hpp"
+#include "method_table.hpp"
 
 namespace anarchy {
 
@@ -261,11 +262,6 @@ Value concat(Interpreter&, const Value& self, Args args) {
 
 Value to_string(Interpreter&, const Value& self, Args) { return self; }
 
-struct Method {
-  std::string_view name;
-  NativeFn fn;
-};
-
 // Sorted by name for binary search (checked below at compile time).
 constexpr Method kMethods[] = {
     {"charAt", char_at},
@@ -292,23 +288,14 @@ constexpr Method kMethods[] = {
     {"trimStart", trim_start},
 };
 
-constexpr bool sorted_by_name() {
-  for (size_t i = 1; i < std::size(kMethods); ++i)
-    if (!(kMethods[i - 1].name < kMethods[i].name)) return false;
-  return true;
-}
-static_assert(sorted_by_name(), "kMethods must stay sorted by name");
+static_assert(sorted_by_name(kMethods), "kMethods must stay sorted by name");
 
 }  // namespace
 
 }  // namespace builtins
 
 NativeFn find_string_method(std::string_view name) {
-  using builtins::kMethods;
-  auto it =
-      std::lower_bound(std::begin(kMethods), std::end(kMethods), name,
-                       [](const builtins::Method& m, std::string_view n) { return m.name < n; });
-  return it != std::end(kMethods) && it->name == name ? it->fn : nullptr;
+  return builtins::find_method(builtins::kMethods, name);
 }
 
 Value string_property(const Value& s, std::string_view name) {

@@ -28,7 +28,7 @@ struct Interpreter::Impl {
   ~Impl();
 
   // ---- program loading (program.cpp) ----
-  int run(const std::string& path, const std::string* source);
+  RunResult run(const std::string& path, const std::string* source);
 
   // ---- evaluation (evaluator.hpp, instantiated by eval.cpp and eval_hooked.cpp) ----
   // The evaluator is instantiated twice (issue 13, 5.1). Hooked = true tests the hook mask at

@@ -1,5 +1,6 @@
-// Loading a program (the whole import graph), resolving it, initialising modules in order,
-// running main, and reporting guest errors as LANGUAGE.md section 6 describes.
+// Running a program: load the import graph (loader.cpp), resolve and link it, initialise
+// modules in order, run main; guest errors become values (run_result.hpp) whose reports
+// follow LANGUAGE.md section 6.
 #include <pthread.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -9,23 +10,18 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include <fmt/format.h>
 
 #include "anarchy/interpreter/builtins.hpp"
 #include "anarchy/interpreter/value_text.hpp"
 #include "impl.hpp"
-#include "parser.hpp"
+#include "loader.hpp"
 #include "resolver.hpp"
 
 namespace anarchy {
 
 namespace fs = std::filesystem;
-
-constexpr int kExitSyntax = 65;
-constexpr int kExitRuntime = 70;
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report an interrupted program
-constexpr int kExitUsage = 2;
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
@@ -131,142 +127,6 @@ Interpreter::Impl::~Impl() {
   files.clear();
 }
 
-// ---------------------------------------------------------------- loading
-
-namespace {
-
-std::string source_line(const std::string& source, uint32_t line) {
-  size_t pos = 0;
-  for (uint32_t l = 1; l < line && pos != std::string::npos; ++l) {
-    pos = source.find('\n', pos);
-    if (pos != std::string::npos) ++pos;
-  }
-  if (pos == std::string::npos || pos > source.size()) return "";
-  size_t end = source.find('\n', pos);
-  std::string text = source.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-  for (char& c : text)  // keep the terminal sane when the "source" is binary garbage
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F) c = '?';
-  return text;
-}
-
-// Spaces (and the line's own tabs) up to a 1-based character column.
-std::string caret_line(const std::string& text, uint32_t column) {
-  std::string out;
-  uint32_t col = 1;
-  for (size_t i = 0; i < text.size() && col < column; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) == 0x80) continue;
-    out += c == '\t' ? '\t' : ' ';
-    ++col;
-  }
-  while (col++ < column) out += ' ';
-  return out + "^";
-}
-
-bool read_whole_file(const std::string& path, std::string& out, std::string& why) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    why = "is a directory";
-    return false;
-  }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    why = std::strerror(errno);
-    return false;
-  }
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-}  // namespace
-
-struct Loader {
-  Loader(Interpreter::Impl& impl, FILE* err_stream) : I(impl), err(err_stream) {}
-  Interpreter::Impl& I;
-  FILE* err;
-  std::vector<std::string> in_progress;                  // canonical paths, for cycle errors
-  std::unordered_map<std::string, size_t> loaded;        // canonical path -> index in files
-  std::vector<std::vector<size_t>> imports_of;           // file index -> imported file indexes
-  bool syntax_failed = false;
-  std::string import_error;                              // first import problem, formatted
-  uint32_t import_error_line = 0, import_error_col = 0;
-  std::string import_error_file;
-
-  // Parses and recursively loads one file already read; returns its index. The caller opened
-  // the file's import span before resolving its path and reading it; it
-  // ends here, once the file is parsed (the files it imports get spans of their own).
-  size_t load(const std::string& display, const std::string& canonical, std::string source) {
-    auto file = std::make_unique<FileNode>();
-    file->path = display;
-    file->display_path = display;
-    file->source = std::move(source);
-    std::vector<SyntaxErrorInfo> errors;
-    if (!parse_file(*file, errors)) {
-      syntax_failed = true;
-      for (const auto& e : errors) print_syntax_error(*file, e);
-    }
-    AIPROF_HOOK(kHookImport, on_import_end(display.c_str()));
-    size_t index = I.files.size();
-    loaded[canonical] = index;
-    I.files.push_back(std::move(file));
-    imports_of.emplace_back();
-    in_progress.push_back(canonical);
-    FileNode& f = *I.files[index];
-    for (const ImportNode& imp : f.imports) {
-      size_t child = load_import(f, imp);
-      if (child != SIZE_MAX) imports_of[index].push_back(child);
-    }
-    in_progress.pop_back();
-    return index;
-  }
-
-  // The import span covers resolving the path, reading the file and parsing it; it ends here
-  // when the file is not loaded (a cycle, already loaded, unreadable), else in load().
-  size_t load_import(const FileNode& from, const ImportNode& imp) {
-    fs::path base = fs::path(from.path).parent_path();
-    std::string display = (base / imp.path).lexically_normal().string();
-    AIPROF_HOOK(kHookImport, on_import_begin(display.c_str()));
-    auto not_loaded = [&](size_t result) {
-      AIPROF_HOOK(kHookImport, on_import_end(display.c_str()));
-      return result;
-    };
-    std::error_code ec;
-    std::string canonical = fs::weakly_canonical(display, ec).string();
-    if (ec) canonical = display;
-    for (size_t i = 0; i < in_progress.size(); ++i) {
-      if (in_progress[i] != canonical) continue;
-      std::string chain;
-      for (size_t j = i; j < in_progress.size(); ++j) chain += I.files[loaded[in_progress[j]]]->path + " -> ";
-      note_import_error(from, imp, "import cycle: " + chain + display);
-      return not_loaded(SIZE_MAX);
-    }
-    auto it = loaded.find(canonical);
-    if (it != loaded.end()) return not_loaded(it->second);
-    std::string text, why;
-    if (!read_whole_file(display, text, why)) {
-      note_import_error(from, imp, "cannot import \"" + imp.path + "\": " + why);
-      return not_loaded(SIZE_MAX);
-    }
-    return load(display, canonical, std::move(text));
-  }
-
-  void note_import_error(const FileNode& from, const ImportNode& imp, std::string message) {
-    if (!import_error.empty()) return;
-    import_error = std::move(message);
-    import_error_file = from.path;
-    import_error_line = imp.line;
-    import_error_col = imp.column;
-  }
-
-  void print_syntax_error(const FileNode& f, const SyntaxErrorInfo& e) {
-    std::string text = source_line(f.source, e.line);
-    std::fprintf(err, "%s:%u:%u: SyntaxError: %s\n    %s\n    %s\n", f.path.c_str(), e.line,
-                 e.column, e.message.c_str(), text.c_str(), caret_line(text, e.column).c_str());
-  }
-};
-
 // ---------------------------------------------------------------- running
 
 namespace {
@@ -295,8 +155,8 @@ static std::string safe_display(const Value& v) {
   }
 }
 
-static void report_uncaught(Interpreter::Impl& I, FILE* err, const ScriptError& e) {
-  I.in.flush_output();
+// The report of an uncaught guest throw: where, what, and the guest frames it crossed.
+static std::string format_uncaught(const Interpreter::Impl& I, const ScriptError& e) {
   std::string file = e.traceback.empty() ? I.files[0]->path : e.traceback.back().file;
   uint32_t line = e.traceback.empty() ? 1 : e.traceback.back().line;
   uint32_t column = e.traceback.empty() ? 1 : e.traceback.back().column;
@@ -312,19 +172,26 @@ static void report_uncaught(Interpreter::Impl& I, FILE* err, const ScriptError& 
   } else {
     head = "Uncaught: " + safe_display(e.value);
   }
-  std::fprintf(err, "%s:%u:%u: %s\n", file.c_str(), line, column, head.c_str());
+  std::string out = fmt::format("{}:{}:{}: {}\n", upto_nul(file), line, column, upto_nul(head));
   if (!e.traceback.empty()) {
-    std::fprintf(err, "Traceback (innermost last):\n");
+    out += "Traceback (innermost last):\n";
     for (const auto& t : e.traceback)
-      std::fprintf(err, "  %s:%u:%u: in %s\n", t.file.c_str(), t.line, t.column, t.function.c_str());
+      out += fmt::format("  {}:{}:{}: in {}\n", upto_nul(t.file), t.line, t.column,
+                         upto_nul(t.function));
   }
+  return out;
+}
+
+static RunResult runtime_error(std::string report) {
+  return RunResult{0, GuestError{GuestErrorKind::Runtime, std::move(report)}};
 }
 
 static void init_module_variables(Interpreter::Impl& I, size_t file, std::vector<bool>& done,
                                   const Loader& loader, std::vector<std::vector<Value>>& modules) {
   if (done[file]) return;
   done[file] = true;
-  for (size_t child : loader.imports_of[file]) init_module_variables(I, child, done, loader, modules);
+  for (size_t child : loader.imports_of()[file])
+    init_module_variables(I, child, done, loader, modules);
   const FileNode& f = *I.files[file];
   for (size_t m = 0; m < f.modules.size(); ++m) {
     const ModuleNode* node = f.modules[m];
@@ -348,8 +215,10 @@ static void init_module_variables(Interpreter::Impl& I, size_t file, std::vector
   }
 }
 
-int Interpreter::Impl::run(const std::string& path, const std::string* given_source) {
-  FILE* err = in.options().err;
+// Reads the main file (unless its source was given) and loads the import graph: the syntax or
+// import error that stops the program, if any.
+static std::optional<GuestError> load_program(Loader& loader, const std::string& path,
+                                              const std::string* given_source) {
   std::string source;
   // The main file's import span, like an imported one's, covers reading it (load() ends it).
   AIPROF_HOOK(kHookImport, on_import_begin(path.c_str()));
@@ -359,43 +228,48 @@ int Interpreter::Impl::run(const std::string& path, const std::string* given_sou
     std::string why;
     if (!read_whole_file(path, source, why)) {
       AIPROF_HOOK(kHookImport, on_import_end(path.c_str()));
-      std::fprintf(err, "anarchy: cannot read '%s': %s\n", path.c_str(), why.c_str());
-      return kExitUsage;
+      return GuestError{GuestErrorKind::Unreadable,
+                        fmt::format("anarchy: cannot read '{}': {}\n", upto_nul(path), why)};
     }
   }
-  Loader loader{*this, err};
   std::error_code ec;
   std::string canonical = fs::weakly_canonical(path, ec).string();
   loader.load(path, ec ? path : canonical, std::move(source));
-  if (loader.syntax_failed) return kExitSyntax;
-  if (!loader.import_error.empty()) {
-    std::fprintf(err, "%s:%u:%u: ImportError: %s\n", loader.import_error_file.c_str(),
-                 loader.import_error_line, loader.import_error_col, loader.import_error.c_str());
-    return kExitRuntime;
+  if (loader.syntax_failed()) return GuestError{GuestErrorKind::Syntax, loader.syntax_errors()};
+  if (!loader.import_error().empty())
+    return GuestError{GuestErrorKind::Import, loader.import_error()};
+  return std::nullopt;
+}
+
+namespace {
+
+// The linked program: one environment per module (its members), one per file (the module
+// names it sees). The file environments are released with it.
+struct Linked {
+  std::vector<std::vector<Value>> modules;  // per file, its modules' values
+  std::vector<Env*> file_envs;
+  Linked() = default;
+  Linked(const Linked&) = delete;
+  Linked& operator=(const Linked&) = delete;
+  ~Linked() {
+    for (Env* e : file_envs)
+      if (e) decref(e);
   }
-  // Resolve each file against the module names it sees: its own, then its imports'.
-  ResolveContext ctx{&global_index, &in.functions_, &variable_names};
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::vector<std::string> scope;
-    for (const ModuleNode* m : files[i]->modules) scope.push_back(m->name);
-    for (size_t child : loader.imports_of[i])
-      for (const ModuleNode* m : files[child]->modules) scope.push_back(m->name);
-    resolve_file(*files[i], scope, ctx);
-  }
-  // Environments: one per module (its members), one per file (the module names it sees).
-  std::vector<std::vector<Value>> modules(files.size());
-  std::vector<Env*> file_envs(files.size());
-  struct DropEnvs {
-    std::vector<Env*>& envs;
-    ~DropEnvs() { for (Env* e : envs) if (e) decref(e); }
-  } drop{file_envs};
+};
+
+}  // namespace
+
+static void link_modules(const std::vector<std::unique_ptr<FileNode>>& files,
+                         const std::vector<std::vector<size_t>>& imports_of, Linked& linked) {
+  linked.modules.resize(files.size());
+  linked.file_envs.resize(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     size_t names = files[i]->modules.size();
-    for (size_t child : loader.imports_of[i]) names += files[child]->modules.size();
-    file_envs[i] = make_env(nullptr, static_cast<uint32_t>(names));
+    for (size_t child : imports_of[i]) names += files[child]->modules.size();
+    linked.file_envs[i] = make_env(nullptr, static_cast<uint32_t>(names));
     for (const ModuleNode* m : files[i]->modules) {
-      Env* menv = make_env(file_envs[i], static_cast<uint32_t>(m->member_names.size()));
-      modules[i].push_back(make_module(m, menv));
+      Env* menv = make_env(linked.file_envs[i], static_cast<uint32_t>(m->member_names.size()));
+      linked.modules[i].push_back(make_module(m, menv));
       decref(menv);
       for (size_t f = 0; f < m->functions.size(); ++f) {
         Value fn = make_function(m->functions[f], menv);
@@ -407,14 +281,18 @@ int Interpreter::Impl::run(const std::string& path, const std::string* given_sou
   }
   for (size_t i = 0; i < files.size(); ++i) {
     uint32_t slot = 0;
-    for (auto& mod : modules[i]) file_envs[i]->slots()[slot++] = mod;
-    for (size_t child : loader.imports_of[i])
-      for (auto& mod : modules[child]) file_envs[i]->slots()[slot++] = mod;
+    for (auto& mod : linked.modules[i]) linked.file_envs[i]->slots()[slot++] = mod;
+    for (size_t child : imports_of[i])
+      for (auto& mod : linked.modules[child]) linked.file_envs[i]->slots()[slot++] = mod;
   }
+}
+
+// Initialises the modules' variables, then calls the main file's first module's main().
+static RunResult run_main(Interpreter::Impl& I, const Loader& loader, Linked& linked) {
   try {
-    std::vector<bool> done(files.size(), false);
-    init_module_variables(*this, 0, done, loader, modules);
-    const FileNode& main_file = *files[0];
+    std::vector<bool> done(I.files.size(), false);
+    init_module_variables(I, 0, done, loader, linked.modules);
+    const FileNode& main_file = *I.files[0];
     const ModuleNode* first = main_file.modules[0];
     const FunctionNode* main_fn = nullptr;
     size_t main_slot = 0;
@@ -422,32 +300,57 @@ int Interpreter::Impl::run(const std::string& path, const std::string* given_sou
       if (first->member_names[s] == "main") { main_slot = s; break; }
     for (const FunctionNode* f : first->functions)
       if (f->name == "main") main_fn = f;
-    if (!main_fn) {
-      in.flush_output();
-      std::fprintf(err, "%s:%u:%u: RuntimeError: module '%s' has no main() function\n",
-                   main_file.path.c_str(), first->line, first->column, first->name.c_str());
-      return kExitRuntime;
-    }
-    Value fn = modules[0][0].as<ModuleObj>()->env->slots()[main_slot];
+    if (!main_fn)
+      return runtime_error(fmt::format("{}:{}:{}: RuntimeError: module '{}' has no main() function\n",
+                                       upto_nul(main_file.path), first->line, first->column,
+                                       upto_nul(first->name)));
+    Value fn = linked.modules[0][0].as<ModuleObj>()->env->slots()[main_slot];
     Value result;
     if (main_fn->params.empty()) {
-      result = call_value(fn, nullptr, 0, nullptr);
+      result = I.call_value(fn, nullptr, 0, nullptr);
     } else {
       Value args = make_array();
-      for (const auto& a : in.options().args) arr_of(args)->items.push_back(make_string(a));
-      result = call_value(fn, &args, 1, nullptr);
+      for (const auto& a : I.in.options().args) arr_of(args)->items.push_back(make_string(a));
+      result = I.call_value(fn, &args, 1, nullptr);
     }
-    in.flush_output();
-    return exit_status_of(result);
+    return RunResult{exit_status_of(result), std::nullopt};
   } catch (ScriptError& e) {
-    forget_unwound_stack();
-    report_uncaught(*this, err, e);
-    return kExitRuntime;
+    I.forget_unwound_stack();
+    return runtime_error(format_uncaught(I, e));
   } catch (const std::bad_alloc&) {
-    in.flush_output();
-    std::fprintf(err, "%s: RuntimeError: out of memory\n", files[0]->path.c_str());
-    return kExitRuntime;
+    return runtime_error(
+        fmt::format("{}: RuntimeError: out of memory\n", upto_nul(I.files[0]->path)));
   }
+}
+
+RunResult Interpreter::Impl::run(const std::string& path, const std::string* given_source) {
+  Loader loader{*this};
+  if (std::optional<GuestError> error = load_program(loader, path, given_source))
+    return RunResult{0, std::move(error)};
+  // Resolve each file against the module names it sees: its own, then its imports'.
+  ResolveContext ctx{&global_index, &in.functions_, &variable_names};
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::vector<std::string> scope;
+    for (const ModuleNode* m : files[i]->modules) scope.push_back(m->name);
+    for (size_t child : loader.imports_of()[i])
+      for (const ModuleNode* m : files[child]->modules) scope.push_back(m->name);
+    resolve_file(*files[i], scope, ctx);
+  }
+  Linked linked;
+  link_modules(files, loader.imports_of(), linked);
+  return run_main(*this, loader, linked);
+}
+
+int exit_status(const RunResult& result) {
+  if (!result.error) return result.main_status;
+  switch (result.error->kind) {
+    case GuestErrorKind::Unreadable: return kExitUsage;
+    case GuestErrorKind::Syntax: return kExitSyntax;
+    case GuestErrorKind::Import:
+    case GuestErrorKind::Runtime: return kExitRuntime;
+    case GuestErrorKind::Interrupted: return kExitInterrupted;
+  }
+  return kExitRuntime;
 }
 
 // ---------------------------------------------------------------- Interpreter
@@ -492,31 +395,45 @@ void Interpreter::Impl::forget_unwound_stack() const {
 #endif
 }
 
-// Runs a program (source null: read from path) to its exit status, whatever stopped it.
-int Interpreter::run_program(const std::string& path, const std::string* source) {
+// Runs a program (source null: read from path) to main's status or the guest error that
+// stopped it, whatever stopped it.
+RunResult Interpreter::run_program(const std::string& path, const std::string* source) {
   Heap::set_current(&heap_);
   native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
-  int status;
+  RunResult result;
   try {
-    status = impl_->run(path, source);
+    result = impl_->run(path, source);
   } catch (const BudgetExhausted&) {
-    flush_output();
-    std::fprintf(options_.err, "%s: RuntimeError: step budget exhausted\n", path.c_str());
-    status = kExitRuntime;
+    result = RunResult{0, GuestError{GuestErrorKind::Runtime,
+                                     fmt::format("{}: RuntimeError: step budget exhausted\n",
+                                                 upto_nul(path))}};
   } catch (const Interrupted&) {
-    flush_output();
-    std::fprintf(options_.err, "%s: interrupted\n", path.c_str());
-    status = kExitInterrupted;
+    result = RunResult{0, GuestError{GuestErrorKind::Interrupted,
+                                     fmt::format("{}: interrupted\n", upto_nul(path))}};
   }
   flush_output();
-  return status;
+  return result;
 }
 
-int Interpreter::run_file(const std::string& path) { return run_program(path, nullptr); }
+RunResult Interpreter::execute_file(const std::string& path) { return run_program(path, nullptr); }
 
-int Interpreter::run_source(std::string_view source, const std::string& path) {
+RunResult Interpreter::execute_source(std::string_view source, const std::string& path) {
   std::string text(source);
   return run_program(path, &text);
+}
+
+int Interpreter::report_and_status(const RunResult& result) {
+  if (result.error) {
+    const std::string& report = result.error->report;
+    std::fwrite(report.data(), 1, report.size(), options_.err);
+  }
+  return exit_status(result);
+}
+
+int Interpreter::run_file(const std::string& path) { return report_and_status(execute_file(path)); }
+
+int Interpreter::run_source(std::string_view source, const std::string& path) {
+  return report_and_status(execute_source(source, path));
 }
 
 const std::vector<std::string>& Interpreter::variable_names() const { return impl_->variable_names; }
@@ -536,48 +453,5 @@ void Interpreter::write_output(std::string_view text) {
 }
 
 void Interpreter::flush_output() { std::fflush(options_.out); }
-
-// ---------------------------------------------------------------- large stack
-
-namespace {
-struct ThreadCall {
-  int (*fn)(void*);
-  void* arg;
-  int result;
-};
-void* thread_main(void* p) {
-  auto* c = static_cast<ThreadCall*>(p);
-  c->result = c->fn(c->arg);
-  return nullptr;
-}
-}  // namespace
-
-// AddressSanitizer cleans up after an exception only when it unwinds less than 64 MiB of
-// stack (larger unwinds leave false reports behind), so sanitizer builds keep the stack below
-// that; there the native-stack guard, not --max-depth, may be what stops deep recursion.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr size_t kMaxStackBytes = size_t{56} << 20;
-#else
-constexpr size_t kMaxStackBytes = size_t{16} << 30;
-#endif
-
-int run_with_large_stack(uint32_t max_depth, int (*fn)(void*), void* arg) {
-  // Generous per guest frame (sanitizer builds use several times the release frame size);
-  // the memory is only reserved, and touched only as deep as the program really goes.
-  size_t bytes = size_t{max_depth} * 48 * 1024 + (64u << 20);
-  bytes = std::min(bytes, kMaxStackBytes);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  ThreadCall call{fn, arg, 0};
-  pthread_t thread;
-  if (pthread_attr_setstacksize(&attr, bytes) != 0 ||
-      pthread_create(&thread, &attr, thread_main, &call) != 0) {
-    pthread_attr_destroy(&attr);
-    return fn(arg);  // fall back to this thread; the stack check still stops runaway depth
-  }
-  pthread_attr_destroy(&attr);
-  pthread_join(thread, nullptr);
-  return call.result;
-}
 
 }  // namespace anarchy

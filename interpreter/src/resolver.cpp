@@ -19,76 +19,12 @@ struct Scope {
 };
 
 // Does this subtree contain a function literal (so a closure may capture bindings)?
-bool contains_function(const Node* n);
-
-bool any_contains(const std::vector<Node*>& nodes) {
-  for (const Node* n : nodes)
-    if (contains_function(n)) return true;
-  return false;
-}
-
 bool contains_function(const Node* n) {
   if (n == nullptr) return false;
-  switch (n->kind) {
-    case NodeKind::FunctionLit: return true;
-    case NodeKind::ArrayLit: return any_contains(static_cast<const ArrayLitExpr*>(n)->elements);
-    case NodeKind::ObjectLit: return any_contains(static_cast<const ObjectLitExpr*>(n)->values);
-    case NodeKind::Unary: return contains_function(static_cast<const UnaryExpr*>(n)->operand);
-    case NodeKind::Binary: {
-      auto* b = static_cast<const BinaryExpr*>(n);
-      return contains_function(b->left) || contains_function(b->right);
-    }
-    case NodeKind::Logical: {
-      auto* b = static_cast<const LogicalExpr*>(n);
-      return contains_function(b->left) || contains_function(b->right);
-    }
-    case NodeKind::Conditional: {
-      auto* c = static_cast<const ConditionalExpr*>(n);
-      return contains_function(c->cond) || contains_function(c->then) || contains_function(c->otherwise);
-    }
-    case NodeKind::Assign: {
-      auto* a = static_cast<const AssignExpr*>(n);
-      return contains_function(a->target) || contains_function(a->value);
-    }
-    case NodeKind::Update: return contains_function(static_cast<const UpdateExpr*>(n)->target);
-    case NodeKind::Call: {
-      auto* c = static_cast<const CallExpr*>(n);
-      return contains_function(c->callee) || any_contains(c->args);
-    }
-    case NodeKind::Member: return contains_function(static_cast<const MemberExpr*>(n)->object);
-    case NodeKind::Index: {
-      auto* i = static_cast<const IndexExpr*>(n);
-      return contains_function(i->object) || contains_function(i->index);
-    }
-    case NodeKind::ExprStmt: return contains_function(static_cast<const ExprStmt*>(n)->expr);
-    case NodeKind::If: {
-      auto* s = static_cast<const IfStmt*>(n);
-      return contains_function(s->cond) || contains_function(s->then) || contains_function(s->otherwise);
-    }
-    case NodeKind::While: {
-      auto* w = static_cast<const WhileStmt*>(n);
-      return contains_function(w->cond) || contains_function(w->body);
-    }
-    case NodeKind::Loop: return contains_function(static_cast<const LoopStmt*>(n)->body);
-    case NodeKind::For: {
-      auto* f = static_cast<const ForStmt*>(n);
-      return contains_function(f->init) || contains_function(f->cond) ||
-             contains_function(f->step) || contains_function(f->body);
-    }
-    case NodeKind::ForIn:
-    case NodeKind::ForOf: {
-      auto* f = static_cast<const ForEachStmt*>(n);
-      return contains_function(f->iterable) || contains_function(f->body);
-    }
-    case NodeKind::Block: return any_contains(static_cast<const BlockStmt*>(n)->body);
-    case NodeKind::Return: return contains_function(static_cast<const ReturnStmt*>(n)->value);
-    case NodeKind::Throw: return contains_function(static_cast<const ThrowStmt*>(n)->value);
-    case NodeKind::Try: {
-      auto* t = static_cast<const TryStmt*>(n);
-      return contains_function(t->body) || contains_function(t->handler);
-    }
-    default: return false;
-  }
+  if (n->kind == NodeKind::FunctionLit) return true;
+  bool found = false;
+  for_each_child(n, [&](const Node* c) { found = found || contains_function(c); });
+  return found;
 }
 
 class Resolver {
@@ -395,59 +331,16 @@ class Resolver {
   ResolveContext& ctx_;
 };
 
+// Plain '=' targets that are names, in source order, within an expression; function literals
+// are scopes of their own.
 void Resolver::collect_expr(const Node* n, std::vector<std::string>& out) {
-  if (n == nullptr) return;
-  switch (n->kind) {
-    case NodeKind::Assign: {
-      auto* a = static_cast<const AssignExpr*>(n);
-      if (a->op == Op::Assign && a->target->kind == NodeKind::Name)
-        out.push_back(static_cast<const NameExpr*>(a->target)->name);
-      collect_expr(a->target, out);
-      collect_expr(a->value, out);
-      break;
-    }
-    case NodeKind::ArrayLit:
-      for (const Node* e : static_cast<const ArrayLitExpr*>(n)->elements) collect_expr(e, out);
-      break;
-    case NodeKind::ObjectLit:
-      for (const Node* e : static_cast<const ObjectLitExpr*>(n)->values) collect_expr(e, out);
-      break;
-    case NodeKind::Unary: collect_expr(static_cast<const UnaryExpr*>(n)->operand, out); break;
-    case NodeKind::Binary: {
-      auto* b = static_cast<const BinaryExpr*>(n);
-      collect_expr(b->left, out);
-      collect_expr(b->right, out);
-      break;
-    }
-    case NodeKind::Logical: {
-      auto* b = static_cast<const LogicalExpr*>(n);
-      collect_expr(b->left, out);
-      collect_expr(b->right, out);
-      break;
-    }
-    case NodeKind::Conditional: {
-      auto* c = static_cast<const ConditionalExpr*>(n);
-      collect_expr(c->cond, out);
-      collect_expr(c->then, out);
-      collect_expr(c->otherwise, out);
-      break;
-    }
-    case NodeKind::Update: collect_expr(static_cast<const UpdateExpr*>(n)->target, out); break;
-    case NodeKind::Call: {
-      auto* c = static_cast<const CallExpr*>(n);
-      collect_expr(c->callee, out);
-      for (const Node* e : c->args) collect_expr(e, out);
-      break;
-    }
-    case NodeKind::Member: collect_expr(static_cast<const MemberExpr*>(n)->object, out); break;
-    case NodeKind::Index: {
-      auto* i = static_cast<const IndexExpr*>(n);
-      collect_expr(i->object, out);
-      collect_expr(i->index, out);
-      break;
-    }
-    default: break;  // function literals are scopes of their own
+  if (n == nullptr || n->kind == NodeKind::FunctionLit) return;
+  if (n->kind == NodeKind::Assign) {
+    auto* a = static_cast<const AssignExpr*>(n);
+    if (a->op == Op::Assign && a->target->kind == NodeKind::Name)
+      out.push_back(static_cast<const NameExpr*>(a->target)->name);
   }
+  for_each_child(n, [&](const Node* c) { collect_expr(c, out); });
 }
 
 }  // namespace

@@ -1,12 +1,6 @@
 #include "module_snapshot.hpp"
 
-#include "aiprof/sampler/sampler.hpp"  // AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
-
 #include <dlfcn.h>
-#include <pthread.h>
-#include <signal.h>
-
-#include <cerrno>
 
 #include <atomic>
 #include <memory>
@@ -66,6 +60,11 @@ int copy_module(dl_phdr_info* info, size_t size, void* data) {
 
 }  // namespace
 
+int call_real_dl_iterate_phdr(int (*callback)(dl_phdr_info*, size_t, void*), void* data) {
+  IterateFn real = real_dl_iterate_phdr();
+  return real ? real(callback, data) : 0;
+}
+
 void snapshot_loaded_modules() {
   auto fresh = std::make_unique<Snapshot>();
   if (IterateFn real = real_dl_iterate_phdr()) real(copy_module, fresh.get());
@@ -92,36 +91,3 @@ bool iterate_module_snapshot(int (*callback)(dl_phdr_info*, size_t, void*), void
 }
 
 }  // namespace aiprof::sampler::detail
-
-
-#if AIPROF_SAMPLER_OWNS_DL_ITERATE_PHDR
-// The process's dl_iterate_phdr (see module_snapshot.hpp): the copy for a handler that is
-// unwinding, the real one for everyone else.
-extern "C" int dl_iterate_phdr(int (*callback)(dl_phdr_info*, size_t, void*), void* data) {
-  using namespace aiprof::sampler::detail;
-  int result = 0;
-  if (unwinding_in_handler_on_this_thread() && iterate_module_snapshot(callback, data, &result))
-    return result;
-  IterateFn real = real_dl_iterate_phdr();
-  return real ? real(callback, data) : 0;
-}
-
-// The process's sigprocmask. libunwind blocks every signal around its caches and allocations
-// (so that a signal handler that unwinds cannot find them half-changed): two system calls a
-// time, ten or so per PC it has not seen before. In the SIGPROF handler's own unwind that is
-// wasted (SIGPROF is already blocked there, and the handler does not re-enter the unwinder),
-// and on virtual machines where every kernel entry costs the program tens of microseconds,
-// it was the larger part of what --native cost beyond the signal itself. So during that
-// unwind the mask is left as it is; everyone else gets pthread_sigmask, which is what glibc's
-// sigprocmask is.
-extern "C" int sigprocmask(int how, const sigset_t* set, sigset_t* old) {
-  if (aiprof::sampler::detail::unwinding_in_handler_on_this_thread()) {
-    if (old) sigemptyset(old);  // (only ever handed back to this function, which ignores it)
-    return 0;
-  }
-  int error = pthread_sigmask(how, set, old);
-  if (error == 0) return 0;
-  errno = error;
-  return -1;
-}
-#endif

@@ -9,20 +9,23 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "aiprof/sampler/namer_process.hpp"
 #include "aiprof/sampler/symbolizer.hpp"
+#include "heap_series.hpp"
+#include "naming_queue.hpp"
+#include "rate_policy.hpp"
+#include "signal_cost.hpp"
 #include "signal_handler.hpp"
+#include "slice_series.hpp"
 #include "thread_sampling.hpp"
 #include "thread_timer.hpp"
+#include "xorshift.hpp"
 
 namespace aiprof::sampler {
 
@@ -30,24 +33,6 @@ using detail::ThreadSlot;
 using detail::TimerSource;
 
 namespace {
-
-// The heap series keeps at most this many points; past it, every other point is dropped and
-// the spacing doubles, so a long run keeps an even picture of the whole run.
-constexpr size_t kMaxHeapPoints = 1 << 18;
-constexpr size_t kMaxSlices = 1 << 20;  // 32 MB; a slice per stack change, not per sample
-
-// A sampling thread that finds a thread off the CPU at more than this share of its due
-// samples hands the thread to signal delivery (see sampling_thread_shortfall).
-constexpr double kMaxOffCpuShare = 0.05;
-constexpr uint32_t kSamplingThreadCheckCpuMs = 100;
-// A delivered rate is judged only once this many samples are due: at a low rate (10 Hz), 20 ms
-// of CPU time is a fifth of a period, no tick is due yet, and every source "delivered 0 Hz".
-constexpr double kMinDueForRateCheck = 10;
-// With --jitter a perf counter gets each next period by an ioctl in the handler, which restarts
-// its count: the time from the overflow to that ioctl (signal delivery, the handler) is in no
-// period, 5-11% of the samples here. It is not the program's time, so no share is skewed by
-// it; only the delivered-rate check allows for it.
-constexpr double kJitteredPerfAllowance = 0.8;
 
 // Blocks SIGPROF on the calling thread for a scope: a registration or unregistration cannot be
 // interrupted by a tick of the slot it is changing.
@@ -65,6 +50,18 @@ class BlockSigprof {
   sigset_t previous_;
 };
 
+// What take_results() hands over, gathered since the last call (or the sampler's start).
+struct Gathered {
+  StackTrie stacks;
+  std::vector<ThreadFigures> finished;  // threads that unregistered
+  detail::HeapSeries heap;
+  detail::SliceSeries slices;
+  uint64_t duration_ns = 0;  // of finished runs
+  uint64_t drain_ns = 0;     // draining and aggregating, naming excluded
+  uint64_t naming_ns = 0;    // naming native PCs (see SampledSession::naming_ns)
+  std::vector<std::string> notes;  // fallbacks taken and why
+};
+
 }  // namespace
 
 struct Sampler::State {
@@ -72,34 +69,22 @@ struct Sampler::State {
   std::string delivery_reason;
   mutable std::mutex mutex;  // guards everything below, and every timer operation
   std::vector<ThreadSlot*> slots;  // registered threads (owned by their registrations)
-  std::vector<ThreadFigures> finished;  // threads that unregistered
-  StackTrie stacks;
-  std::vector<HeapPoint> heap;
-  std::vector<SampleSlice> slices;
-  uint64_t slices_dropped = 0;
-  std::unordered_map<int64_t, size_t> open_slice;  // tid -> its last slice in `slices`
-  uint64_t heap_stride = 1;  // keep one point in heap_stride (see kMaxHeapPoints)
-  uint64_t heap_seen = 0;
+  Gathered gathered;          // since the last take_results()
   uint64_t origin_ns = 0;     // monotonic time of the first start()
   uint64_t started_at = 0;    // of the current run
-  uint64_t duration_ns = 0;   // of finished runs
-  uint64_t drain_ns = 0;      // draining and aggregating, naming excluded
-  uint64_t naming_ns = 0;     // naming native PCs (see SampledSession::naming_ns)
   bool signals_used = false;   // the handler is installed: some thread is or was signalled
   double signal_cost_ns = -1;  // measured by the reader thread once signals are used
   bool running = false;
   // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
   // then what replaced it.
   TimerSource cpu_fallback = TimerSource::CpuTimer;
-  std::vector<std::string> notes;
   uint32_t next_index = 0;
   // With native frames: names for their PCs, looked up on a naming thread of their own while
   // the program runs, without the lock (the first look-up starts the helper process or reads
   // the binary's debug information: hundreds of milliseconds that no new thread, drain or rate
   // check should wait for). Only that thread names during a run; the report names what is left.
   std::shared_ptr<Symbolizer> symbols;
-  std::vector<std::pair<uintptr_t, bool>> unnamed;  // (pc, is a return address), queued once
-  std::unordered_set<uintptr_t> queued;              // pc * 2 + is a return address
+  detail::NamingQueue unnamed;
 
   // The reader (with thread delivery, the sampling thread) lives as long as the sampler,
   // parked between runs: a start() needs no thread creation (hundreds of microseconds under
@@ -118,18 +103,9 @@ struct Sampler::State {
 
   bool by_thread() const { return config.delivery == Delivery::Thread; }
 
-  TimerSource initial_source() const {
-    if (by_thread())
-      return config.clock == SampleClock::Wall ? TimerSource::SamplingThreadWall
-                                               : TimerSource::SamplingThreadCpu;
-    if (config.clock == SampleClock::Wall) return TimerSource::WallTimer;
-    return cpu_fallback;
-  }
-
   void arm(ThreadSlot& s, TimerSource source) {
     if (source == TimerSource::WallFilteredByCpu) {
-      s.last_cpu_ns.store(detail::clock_ns(s.cpu_clock), std::memory_order_relaxed);
-      s.credit_ns.store(0, std::memory_order_relaxed);
+      s.cpu_credit.reset(detail::clock_ns(s.cpu_clock));
     }
     s.origin_ns.store(origin_ns, std::memory_order_relaxed);
     if (detail::is_sampling_thread(source)) return detail::arm_sampling_thread(s, source);
@@ -164,7 +140,7 @@ struct Sampler::State {
     s.cpu_at_arm = detail::clock_ns(s.cpu_clock);
     s.wall_at_arm = detail::monotonic_ns();
     begin_source(s);
-    arm(s, initial_source());
+    arm(s, detail::initial_source(config, cpu_fallback));
   }
 
   void close_window(ThreadSlot& s) {
@@ -174,101 +150,59 @@ struct Sampler::State {
     s.wall_total_ns += detail::monotonic_ns() - s.wall_at_arm;
   }
 
-  void record_heap(const SampleRecord& r) {
-    if (heap_seen++ % heap_stride != 0) return;
-    heap.push_back(HeapPoint{r.t_ns, r.live_bytes});
-    if (heap.size() < kMaxHeapPoints) return;
-    for (size_t i = 0; i < heap.size() / 2; ++i) heap[i] = heap[2 * i];
-    heap.resize(heap.size() / 2);
-    heap_stride *= 2;
-  }
-
-  // A sample extends its thread's last slice when its stack is the same, else opens one.
-  void record_slice(int64_t tid, uint32_t stack, const SampleRecord& r) {
-    auto it = open_slice.find(tid);
-    if (it != open_slice.end() && slices[it->second].stack == stack) {
-      slices[it->second].last_ns = r.t_ns;
-      slices[it->second].samples += r.weight;
-      return;
-    }
-    if (slices.size() >= kMaxSlices) {
-      ++slices_dropped;
-      return;
-    }
-    open_slice[tid] = slices.size();
-    slices.push_back(SampleSlice{tid, stack, r.t_ns, r.t_ns, r.weight});
-  }
-
   void drain(ThreadSlot& s) {
     s.ring.drain([&](const SampleRecord& r) {
-      uint32_t stack = stacks.add(s.ring.guest_ids(&r), r.guest_depth, s.ring.native_pcs(&r),
-                                  r.native_depth, r.weight);
-      record_slice(s.tid, stack, r);
-      if (symbols) queue_for_naming(s.ring.native_pcs(&r), r.native_depth);
-      if (s.live_bytes) record_heap(r);
+      uint32_t stack = gathered.stacks.add(s.ring.guest_ids(&r), r.guest_depth,
+                                           s.ring.native_pcs(&r), r.native_depth, r.weight);
+      gathered.slices.record(s.tid, stack, r.t_ns, r.weight);
+      if (symbols) unnamed.queue(s.ring.native_pcs(&r), r.native_depth);
+      if (s.live_bytes) gathered.heap.record(r.t_ns, r.live_bytes);
     });
-  }
-
-  // The look-ups the report will make: the innermost PC as is, the others as return addresses.
-  void queue_for_naming(const uintptr_t* innermost_first, uint32_t depth) {
-    for (uint32_t i = 0; i < depth; ++i) {
-      uintptr_t pc = innermost_first[i];
-      if (queued.insert(pc * 2 + (i != 0)).second) unnamed.emplace_back(pc, i != 0);
-    }
   }
 
   // Naming thread only: names the queued PCs with the lock released.
   void name_queued(std::unique_lock<std::mutex>& lock) {
     if (!symbols || unnamed.empty()) return;
-    std::vector<std::pair<uintptr_t, bool>> batch = std::exchange(unnamed, {});
+    std::vector<detail::NamingQueue::Lookup> batch = unnamed.take_batch();
     std::shared_ptr<Symbolizer> namer = symbols;
     lock.unlock();
     uint64_t start = detail::monotonic_ns();
     for (auto [pc, return_address] : batch) namer->resolve(pc, return_address);
     uint64_t took = detail::monotonic_ns() - start;
     lock.lock();
-    naming_ns += took;
+    gathered.naming_ns += took;
   }
 
   void drain_all() {
     uint64_t start = detail::monotonic_ns();
     for (ThreadSlot* s : slots) drain(*s);
-    drain_ns += detail::monotonic_ns() - start;
+    gathered.drain_ns += detail::monotonic_ns() - start;
   }
 
-  // A CPU-clock timer is checked on the kernel's tick (250 Hz on many kernels), whatever rate
-  // was asked; a sampling thread falls behind, or keeps finding the thread off the CPU, when
-  // the threads on the machine keep every CPU busy. Once a thread has run long enough to tell,
-  // compare; if its source under-delivers, move it to the next one: from a sampling thread to
-  // signals, from a CPU-clock timer to a perf task-clock counter where the kernel permits,
-  // else to wall ticks filtered by the thread's CPU time.
+  // The delivered-rate check (rate_policy.hpp) of the thread's current source, and the move
+  // to the next source when it under-delivers.
   void check_delivered_rate(ThreadSlot& s) {
     TimerSource source = s.source.load(std::memory_order_relaxed);
-    bool checkable = source == TimerSource::CpuTimer || source == TimerSource::PerfTaskClock ||
-                     source == TimerSource::SamplingThreadCpu;
-    if (!checkable || s.checked_source == static_cast<int>(source) ||
+    if (!detail::rate_is_checked(source) || s.checked_source == static_cast<int>(source) ||
         !s.armed.load(std::memory_order_relaxed))
       return;
-    uint64_t cpu = detail::clock_ns(s.cpu_clock) - s.cpu_at_source;
-    // (A sampling thread is judged over a longer window: its first periods include its start.)
-    uint64_t window_ms = source == TimerSource::SamplingThreadCpu
-                             ? std::max(config.rate_check_cpu_ms, kSamplingThreadCheckCpuMs)
-                             : config.rate_check_cpu_ms;
-    if (cpu < window_ms * 1000000u ||
-        static_cast<double>(cpu) * 1e-9 * config.rate_hz < kMinDueForRateCheck)
-      return;
-    std::string shortfall = source == TimerSource::SamplingThreadCpu
-                                ? sampling_thread_shortfall(s, cpu)
-                                : timer_shortfall(s, source, cpu);
-    if (shortfall.empty()) return;
-    TimerSource next = next_source(source);
+    detail::SourceWindow window = window_of(s);
+    if (!detail::rate_check_due(config, source, window.cpu_ns)) return;
+    // A timer is checked once (its rate does not change); a sampling thread at every drain.
+    if (source != TimerSource::SamplingThreadCpu) s.checked_source = static_cast<int>(source);
+    std::string shortfall = detail::delivery_shortfall(config, source, window);
+    if (!shortfall.empty()) switch_source(s, source, shortfall);
+  }
+
+  void switch_source(ThreadSlot& s, TimerSource source, const std::string& shortfall) {
+    TimerSource next = detail::next_source(source, cpu_fallback);
     std::string why;
     if (next == TimerSource::PerfTaskClock && !try_arm(s, next, why)) {
-      notes.push_back("thread '" + s.name + "': no perf task-clock counter (" + why + ")");
+      gathered.notes.push_back("thread '" + s.name + "': no perf task-clock counter (" + why + ")");
       next = TimerSource::WallFilteredByCpu;
     }
-    notes.push_back("thread '" + s.name + "': " + detail::describe(source) + " " + shortfall +
-                    "; switched to " + detail::describe(next));
+    gathered.notes.push_back("thread '" + s.name + "': " + detail::describe(source) + " " +
+                             shortfall + "; switched to " + detail::describe(next));
     if (source != TimerSource::SamplingThreadCpu) cpu_fallback = next;
     // From the sampling thread (this one, the ring's producer and consumer, just drained) to
     // a handler, which must not fault pages in.
@@ -277,53 +211,14 @@ struct Sampler::State {
     begin_source(s);
   }
 
-  // A timer is checked once (its rate does not change): "" when it delivers.
-  std::string timer_shortfall(ThreadSlot& s, TimerSource source, uint64_t cpu) {
-    s.checked_source = static_cast<int>(source);
-    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
-    double ticks = static_cast<double>(s.ticks.load(std::memory_order_relaxed) - s.ticks_at_source);
-    double share = config.min_delivered_share;
-    if (source == TimerSource::PerfTaskClock && config.jitter) share *= kJitteredPerfAllowance;
-    if (ticks >= share * expected) return "";
-    char text[200];
-    std::snprintf(text, sizeof text, "delivered %.0f Hz of the %.0f Hz asked%s",
-                  ticks / (static_cast<double>(cpu) * 1e-9), config.rate_hz,
-                  source == TimerSource::CpuTimer
-                      ? " (CPU-time timers are checked on the kernel tick)"
-                      : "");
-    return text;
+  detail::SourceWindow window_of(const ThreadSlot& s) const {
+    detail::SourceWindow window;
+    window.cpu_ns = detail::clock_ns(s.cpu_clock) - s.cpu_at_source;
+    window.ticks = s.ticks.load(std::memory_order_relaxed) - s.ticks_at_source;
+    window.samples = s.samples.load(std::memory_order_relaxed) - s.samples_at_source;
+    window.late = s.late.load(std::memory_order_relaxed) - s.late_at_source;
+    return window;
   }
-
-  // A sampling thread is checked all along (the machine's load can change): it must deliver
-  // the rate, and find the thread on the CPU when a sample is due. A thread found off the CPU
-  // is sampled later, where it resumes: points where threads are preempted (system-call exits)
-  // would gather more than their share. "" when all is well.
-  std::string sampling_thread_shortfall(const ThreadSlot& s, uint64_t cpu) const {
-    double samples = static_cast<double>(s.samples.load(std::memory_order_relaxed) -
-                                         s.samples_at_source);
-    double late = static_cast<double>(s.late.load(std::memory_order_relaxed) - s.late_at_source);
-    double expected = static_cast<double>(cpu) * 1e-9 * config.rate_hz;
-    char text[240];
-    if (samples < config.min_delivered_share * expected)
-      std::snprintf(text, sizeof text,
-                    "delivered %.0f Hz of the %.0f Hz asked (the CPUs are all busy: it shares "
-                    "them with the program)",
-                    samples / (static_cast<double>(cpu) * 1e-9), config.rate_hz);
-    else if (late > kMaxOffCpuShare * (samples + late))
-      std::snprintf(text, sizeof text,
-                    "found the thread off the CPU at %.0f%% of its samples (the CPUs are shared)",
-                    100.0 * late / (samples + late));
-    else
-      return "";
-    return text;
-  }
-
-  TimerSource next_source(TimerSource source) const {
-    if (source == TimerSource::SamplingThreadCpu) return cpu_fallback;
-    return source == TimerSource::CpuTimer ? TimerSource::PerfTaskClock
-                                           : TimerSource::WallFilteredByCpu;
-  }
-
 
   bool try_arm(ThreadSlot& s, TimerSource source, std::string& why) {
     prepare_signals();
@@ -348,9 +243,8 @@ struct Sampler::State {
     uint64_t rng = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(detail::monotonic_ns());
     auto next_interval = [&] {
       if (!config.jitter) return period;
-      rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
-      return period / 2 + std::chrono::nanoseconds((rng * 0x2545F4914F6CDD1Dull) %
-                                                   static_cast<uint64_t>(period.count()));
+      return std::chrono::nanoseconds(static_cast<int64_t>(
+          detail::jittered_interval(rng, static_cast<uint64_t>(period.count()))));
     };
     auto next_tick = Clock::now() + next_interval();
     auto next_drain = Clock::now() + drain_every;
@@ -518,7 +412,7 @@ void Sampler::unregister(ThreadSlot* slot) {
     std::lock_guard<std::mutex> lock(st.mutex);
     st.close_window(*slot);
     st.drain(*slot);
-    st.finished.push_back(st.figures_of(*slot));
+    st.gathered.finished.push_back(st.figures_of(*slot));
     st.slots.erase(std::find(st.slots.begin(), st.slots.end(), slot));
     detail::withdraw_slot(slot);
   }
@@ -547,7 +441,7 @@ void Sampler::stop() {
     if (!st.running) return;
     for (ThreadSlot* s : st.slots) st.close_window(*s);
     st.drain_all();
-    st.duration_ns += detail::monotonic_ns() - st.started_at;
+    st.gathered.duration_ns += detail::monotonic_ns() - st.started_at;
     st.running = false;
     ++st.run_generation;
     namer = std::move(st.namer);
@@ -572,21 +466,20 @@ SampledSession Sampler::take_results() {
   // A run that ended before the reader got to it: one short measurement here, after the run.
   if (st.signals_used && st.signal_cost_ns < 0)
     st.signal_cost_ns = detail::measure_signal_cost_ns([] { return false; });
+  Gathered gathered = std::exchange(st.gathered, Gathered{});
+  st.unnamed.clear();
   SampledSession out;
   out.config = st.config;
-  out.stacks = std::move(st.stacks);
-  out.threads = std::move(st.finished);
+  out.stacks = std::move(gathered.stacks);
+  out.threads = std::move(gathered.finished);
   for (ThreadSlot* s : st.slots) out.threads.push_back(st.figures_of(*s));
-  out.heap = std::move(st.heap);
-  out.slices = std::move(st.slices);
-  out.slices_dropped = std::exchange(st.slices_dropped, 0);
-  st.slices.clear();
-  st.open_slice.clear();
-  out.duration_ns = st.duration_ns;
-  out.drain_ns = st.drain_ns;
-  out.naming_ns = st.naming_ns;
+  out.heap = gathered.heap.take();
+  out.slices = gathered.slices.take(&out.slices_dropped);
+  out.duration_ns = gathered.duration_ns;
+  out.drain_ns = gathered.drain_ns;
+  out.naming_ns = gathered.naming_ns;
   out.signal_cost_ns = std::max(st.signal_cost_ns, 0.0);
-  out.notes = std::move(st.notes);
+  out.notes = std::move(gathered.notes);
   if (st.symbols) out.symbols = std::exchange(st.symbols, std::make_shared<Symbolizer>());
   if (st.config.native)
     out.notes.push_back(namer_process_used()
@@ -597,15 +490,6 @@ SampledSession Sampler::take_results() {
                                           (st.by_thread() ? "a sampling thread" : "SIGPROF") +
                                           " (" + to_string(st.config.delivery) + " delivery: " +
                                           st.delivery_reason + ")");
-  st.stacks = StackTrie();
-  st.finished.clear();
-  st.heap.clear();
-  st.unnamed.clear();
-  st.queued.clear();
-  st.heap_stride = 1;
-  st.heap_seen = 0;
-  st.duration_ns = st.drain_ns = st.naming_ns = 0;
-  st.notes.clear();
   return out;
 }
 

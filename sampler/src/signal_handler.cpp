@@ -4,11 +4,11 @@
 #include "signal_handler.hpp"
 
 #include "module_snapshot.hpp"
+#include "xorshift.hpp"
 
 #include <linux/perf_event.h>
 #include <signal.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -17,7 +17,6 @@
 #include <cerrno>
 #include <mutex>
 #include <stdexcept>
-#include <vector>
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
@@ -96,20 +95,12 @@ ThreadSlot* slot_of(const siginfo_t* info) {
   return nullptr;
 }
 
-// xorshift64*: enough randomness to break lock-step with periodic work.
-uint64_t next_random(uint64_t& state) {
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  return state * 0x2545F4914F6CDD1Dull;
-}
-
 // Jitter: the next interval is uniform in [0.5, 1.5) periods, so the mean rate is kept. A POSIX
 // timer is re-armed as a one-shot; a perf counter is given its next period (the kernel restarts
 // its count from now: one ioctl, a kernel entry, per sample, only with --jitter).
 void rearm_jittered(ThreadSlot& s) {
   uint64_t period = s.period_ns.load(std::memory_order_relaxed);
-  uint64_t next = period / 2 + next_random(s.rng_state) % (period ? period : 1);
+  uint64_t next = jittered_interval(s.rng_state, period);
   if (s.source.load(std::memory_order_relaxed) == TimerSource::PerfTaskClock) {
     if (int fd = s.perf_fd.load(std::memory_order_relaxed); fd >= 0)
       ioctl(fd, PERF_EVENT_IOC_PERIOD, &next);
@@ -149,15 +140,11 @@ int periods_late(ThreadSlot& s, uint64_t now_ns) {
 // The CPU filter: a wall tick samples only once the thread ran a period of CPU time since the
 // last sample, so the rate follows the thread's CPU time as a CPU timer's would.
 bool cpu_period_elapsed(ThreadSlot& s) {
-  uint64_t now = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-  uint64_t last = s.last_cpu_ns.load(std::memory_order_relaxed);
-  int64_t period = static_cast<int64_t>(s.period_ns.load(std::memory_order_relaxed));
-  int64_t credit = s.credit_ns.load(std::memory_order_relaxed) + static_cast<int64_t>(now - last);
-  s.last_cpu_ns.store(now, std::memory_order_relaxed);
-  bool elapsed = credit >= period;
-  if (elapsed) credit -= period;
+  uint64_t period = s.period_ns.load(std::memory_order_relaxed);
+  bool elapsed = s.cpu_credit.accrue(clock_ns(CLOCK_THREAD_CPUTIME_ID), period) > 0;
+  if (elapsed) s.cpu_credit.spend(1, period);
   // A burst of credit (a long run between ticks) cannot buy more than one extra sample.
-  s.credit_ns.store(std::min(credit, period), std::memory_order_relaxed);
+  s.cpu_credit.cap(static_cast<int64_t>(period));
   return elapsed;
 }
 
@@ -233,24 +220,6 @@ bool unwinding_in_handler_on_this_thread() {
           slot && slot->in_native_unwind)
         return true;
   return false;
-}
-
-const char* describe(TimerSource source) {
-  switch (source) {
-    case TimerSource::CpuTimer:
-      return "timer_create(thread CPU-time clock)";
-    case TimerSource::WallTimer:
-      return "timer_create(CLOCK_MONOTONIC)";
-    case TimerSource::WallFilteredByCpu:
-      return "timer_create(CLOCK_MONOTONIC), sampling once per period of thread CPU time";
-    case TimerSource::PerfTaskClock:
-      return "perf_event task-clock (overflows per period of thread CPU time)";
-    case TimerSource::SamplingThreadCpu:
-      return "a sampling thread reading the frame stack, once per period of thread CPU time";
-    case TimerSource::SamplingThreadWall:
-      return "a sampling thread reading the frame stack, every period of elapsed time";
-  }
-  return "?";
 }
 
 uint64_t clock_ns(clockid_t clock) {
@@ -359,21 +328,6 @@ void warm_up_unwinder() {
       unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD) == 0;
   void* pcs[8];
   unw_backtrace(pcs, 8);
-}
-
-double measure_signal_cost_ns(const std::function<bool()>& keep_going) {
-  constexpr int kRuns = 5, kSignals = 16;
-  std::vector<double> per_signal;
-  pid_t pid = getpid();
-  pid_t tid = static_cast<pid_t>(syscall(SYS_gettid));
-  do {
-    uint64_t start = monotonic_ns();
-    for (int i = 0; i < kSignals; ++i) syscall(SYS_tgkill, pid, tid, SIGPROF);
-    per_signal.push_back(static_cast<double>(monotonic_ns() - start) / kSignals);
-  } while (per_signal.size() < kRuns && keep_going());
-  auto middle = per_signal.begin() + static_cast<long>(per_signal.size() / 2);
-  std::nth_element(per_signal.begin(), middle, per_signal.end());
-  return *middle;
 }
 
 }  // namespace aiprof::sampler::detail

@@ -6,8 +6,6 @@
 // under the sampler's registry mutex or at registration).
 #pragma once
 
-#include <functional>
-
 #include <cstdint>
 #include <string>
 
@@ -36,11 +34,5 @@ void take_sample(ThreadSlot& slot, const void* interrupted_pc, int overrun = 0);
 
 // libunwind initialises itself on first use; do that outside any handler.
 void warm_up_unwinder();
-
-// The cost of one signal's delivery and return on this machine, in ns (median of a few runs
-// of self-sent SIGPROFs, which the handler ignores). Needs the handler installed. Between runs
-// it asks keep_going(): when told to stop it returns what the runs so far measured (at least
-// one run is made).
-double measure_signal_cost_ns(const std::function<bool()>& keep_going);
 
 }  // namespace aiprof::sampler::detail

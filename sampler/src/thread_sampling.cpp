@@ -12,17 +12,11 @@ constexpr int kCopyAttempts = 8;
 // Periods of CPU time the thread ran since the last sample (0: not yet a whole one); the
 // credit is kept until a sample is taken.
 uint64_t cpu_periods_due(ThreadSlot& s, uint64_t cpu_now) {
-  uint64_t period = s.period_ns.load(std::memory_order_relaxed);
-  int64_t credit = s.credit_ns.load(std::memory_order_relaxed) +
-                   static_cast<int64_t>(cpu_now - s.last_cpu_ns.load(std::memory_order_relaxed));
-  s.last_cpu_ns.store(cpu_now, std::memory_order_relaxed);
-  s.credit_ns.store(credit, std::memory_order_relaxed);
-  return credit > 0 ? static_cast<uint64_t>(credit) / period : 0;
+  return s.cpu_credit.accrue(cpu_now, s.period_ns.load(std::memory_order_relaxed));
 }
 
 void spend_cpu_periods(ThreadSlot& s, uint64_t periods) {
-  int64_t spent = static_cast<int64_t>(periods * s.period_ns.load(std::memory_order_relaxed));
-  s.credit_ns.store(s.credit_ns.load(std::memory_order_relaxed) - spent, std::memory_order_relaxed);
+  s.cpu_credit.spend(periods, s.period_ns.load(std::memory_order_relaxed));
 }
 
 bool copy_stack(ThreadSlot& s, SampleRecord& r) {
@@ -83,8 +77,7 @@ void sample_by_cpu_time(ThreadSlot& s, uint64_t now) {
 }  // namespace
 
 void arm_sampling_thread(ThreadSlot& slot, TimerSource source) {
-  slot.last_cpu_ns.store(clock_ns(slot.cpu_clock), std::memory_order_relaxed);
-  slot.credit_ns.store(0, std::memory_order_relaxed);
+  slot.cpu_credit.reset(clock_ns(slot.cpu_clock));
   slot.source.store(source, std::memory_order_release);
   slot.armed.store(true, std::memory_order_release);
 }

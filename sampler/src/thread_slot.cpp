@@ -22,4 +22,22 @@ ThreadSlot::ThreadSlot(const SamplerConfig& config, uint32_t index_, std::string
   if (rng_state == 0) rng_state = 1;
 }
 
+const char* describe(TimerSource source) {
+  switch (source) {
+    case TimerSource::CpuTimer:
+      return "timer_create(thread CPU-time clock)";
+    case TimerSource::WallTimer:
+      return "timer_create(CLOCK_MONOTONIC)";
+    case TimerSource::WallFilteredByCpu:
+      return "timer_create(CLOCK_MONOTONIC), sampling once per period of thread CPU time";
+    case TimerSource::PerfTaskClock:
+      return "perf_event task-clock (overflows per period of thread CPU time)";
+    case TimerSource::SamplingThreadCpu:
+      return "a sampling thread reading the frame stack, once per period of thread CPU time";
+    case TimerSource::SamplingThreadWall:
+      return "a sampling thread reading the frame stack, every period of elapsed time";
+  }
+  return "?";
+}
+
 }  // namespace aiprof::sampler::detail

@@ -19,6 +19,7 @@
 #include "aiprof/instrumentation/frame_stack.hpp"
 #include "aiprof/sampler/sample_ring.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
+#include "cpu_credit.hpp"
 
 namespace aiprof::sampler::detail {
 
@@ -73,8 +74,7 @@ struct ThreadSlot {
 
   // The CPU filter (WallFilteredByCpu, SamplingThreadCpu): set up by whoever switches the
   // source, then the handler's (or the sampling thread's).
-  std::atomic<uint64_t> last_cpu_ns{0};
-  std::atomic<int64_t> credit_ns{0};
+  CpuCredit cpu_credit;
 
   // The handler's alone.
   uint64_t rng_state;

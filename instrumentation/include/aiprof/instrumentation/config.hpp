@@ -19,8 +19,6 @@ enum class Granularity : uint8_t { Module, Function, Expression };
 // The unit reports round times to (the clock itself always counts in its own ticks).
 enum class TimePrecision : uint8_t { Nanoseconds, Microseconds, Milliseconds };
 
-enum class ReportFormat : uint8_t { Text, Json };
-
 // What span times count: wall time (rdtsc or CLOCK_MONOTONIC; includes time the thread waited
 // or was descheduled) or the thread's CPU time (excludes it; a system call per read).
 enum class TimeClock : uint8_t { Wall, Cpu };
@@ -82,7 +80,9 @@ struct OperationProfiling {
 };
 
 struct OutputOptions {
-  ReportFormat default_format = ReportFormat::Text;
+  // The report on stderr when no output file is asked for: a format name of the report
+  // library's writers ("text" or "json"; the CLI checks it).
+  std::string default_format = "text";
   bool include_source_locations = true;
   bool include_system_info = true;
   uint32_t max_call_stack_depth =
@@ -111,12 +111,10 @@ struct ProfilerConfig {
 // "arithmetic", ...). The parse functions return nullopt for an unknown name.
 std::string_view to_string(Granularity value);
 std::string_view to_string(TimePrecision value);
-std::string_view to_string(ReportFormat value);
 std::string_view to_string(TimeClock value);
 std::string_view to_string(TrackedOperation value);
 std::optional<Granularity> parse_granularity(std::string_view text);
 std::optional<TimePrecision> parse_time_precision(std::string_view text);
-std::optional<ReportFormat> parse_report_format(std::string_view text);
 std::optional<TimeClock> parse_time_clock(std::string_view text);
 std::optional<TrackedOperation> parse_tracked_operation(std::string_view text);
 // "250us", "1.5ms", "2s", "100ns", or a bare number of nanoseconds.

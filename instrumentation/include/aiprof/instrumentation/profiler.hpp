@@ -44,7 +44,6 @@ class ReportGenerator {
  public:
   virtual ~ReportGenerator() = default;
   virtual std::string generate_report(const ProfilingSession& session) const = 0;
-  virtual ReportFormat format() const = 0;
 };
 
 // Names the span keys and ids an event source produced (ExactObserver names the interpreter's

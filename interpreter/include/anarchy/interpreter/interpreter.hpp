@@ -1,7 +1,9 @@
 // The interpreter: loads a program (the whole import graph), resolves it, runs main.
 //
-// Errors of the guest program are reported on the error stream in the format of LANGUAGE.md
-// section 6 and become the exit status (65 syntax, 70 runtime); run() never throws for them.
+// Errors of the guest program are values (run_result.hpp): execute_file / execute_source
+// return them with their report in the format of LANGUAGE.md section 6; run_file / run_source
+// print that report on the error stream and return the exit status (65 syntax, 70 runtime).
+// None of them throws for a guest error.
 // Nothing here is async-signal-safe; frames() is what the sampler reads from a signal handler.
 #pragma once
 
@@ -18,6 +20,7 @@
 #include "aiprof/instrumentation/function_registry.hpp"
 #include "anarchy/interpreter/heap.hpp"
 #include "anarchy/interpreter/objects.hpp"
+#include "anarchy/interpreter/run_result.hpp"
 #include "anarchy/interpreter/string_dict.hpp"
 
 namespace anarchy {
@@ -49,9 +52,13 @@ class Interpreter {
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
 
-  // Runs the program in `path`; returns the process exit status.
-  int run_file(const std::string& path);
+  // Runs the program in `path`: main's status, or the guest error that stopped it.
+  RunResult execute_file(const std::string& path);
   // Runs source text as if read from `path` (imports resolve relative to path's folder).
+  RunResult execute_source(std::string_view source, const std::string& path);
+  // As execute_file / execute_source, then prints the error's report on options().err and
+  // returns the process exit status (exit_status()).
+  int run_file(const std::string& path);
   int run_source(std::string_view source, const std::string& path);
 
   // ---- for built-ins ----
@@ -76,7 +83,8 @@ class Interpreter {
   struct Impl;  // the evaluator's state (interpreter/src)
 
  private:
-  int run_program(const std::string& path, const std::string* source);
+  RunResult run_program(const std::string& path, const std::string* source);
+  int report_and_status(const RunResult& result);
   RunOptions options_;
   Heap heap_;
   aiprof::instrumentation::FrameStack frames_;

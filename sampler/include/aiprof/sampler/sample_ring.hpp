@@ -25,6 +25,13 @@ struct SampleRecord {
   uint32_t weight = 1;      // 1 + timer expirations that coalesced into this signal
 };
 
+// The ring's stride arithmetic (sample_ring.cpp) assumes this layout: guest ids start right
+// after the record (so its size is a multiple of 4), and a stride that is a multiple of 16 keeps
+// every record aligned. A new field must keep both, and update this size.
+static_assert(sizeof(SampleRecord) == 32, "SampleRecord's size changed: check SampleRing's stride");
+static_assert(sizeof(SampleRecord) % alignof(uint32_t) == 0 && alignof(SampleRecord) <= 16,
+              "SampleRing places guest ids after the record and aligns strides to 16");
+
 constexpr uint32_t kTruncated = 1;
 constexpr uint32_t kNativeFailed = 2;
 

@@ -26,9 +26,11 @@
 #include "aiprof/sampler/sampled_session.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 
-// Whether the library defines dl_iterate_phdr and sigprocmask, so that a handler's native
-// unwinding never waits for the dynamic loader's lock nor makes libunwind's signal-mask system
-// calls (see docs/sampling.md). Not in sanitizer builds: ASan and TSan intercept both
+// Whether the opt-in object target aiprof::sampler_interposition defines dl_iterate_phdr and
+// sigprocmask, so that a handler's native unwinding never waits for the dynamic loader's lock
+// nor makes libunwind's signal-mask system calls (see docs/sampling.md). The sampler library
+// itself never defines them: a program gets them only by linking that target. Not in
+// sanitizer builds: ASan and TSan intercept both
 // themselves and call them while they start, before a definition of ours could look up the
 // real one.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
