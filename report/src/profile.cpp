@@ -35,19 +35,35 @@ Profile::Profile() {
   nodes.push_back(CallNode{});
 }
 
+size_t FrameKeyHash::operator()(const FrameKey& key) const noexcept {
+  size_t h = std::hash<std::string>()(key.name);
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+  mix(std::hash<std::string>()(key.file));
+  mix((static_cast<size_t>(key.line) << 32) | key.column);
+  mix(static_cast<size_t>(key.kind));
+  return h;
+}
+
+// The first of equal frames keeps the key, as a scan from the front would find it.
 uint32_t Profile::intern_frame(const Frame& f) {
-  for (uint32_t i = 0; i < frames.size(); ++i) {
-    const Frame& g = frames[i];
-    if (g.name == f.name && g.file == f.file && g.line == f.line && g.kind == f.kind && g.column == f.column)
-      return i;
+  for (; indexed_frames_ < frames.size(); ++indexed_frames_)
+    frame_index_.try_emplace(FrameKey(frames[indexed_frames_]),
+                             static_cast<uint32_t>(indexed_frames_));
+  auto [it, inserted] = frame_index_.try_emplace(FrameKey(f), static_cast<uint32_t>(frames.size()));
+  if (inserted) {
+    frames.push_back(f);
+    ++indexed_frames_;
   }
-  frames.push_back(f);
-  return static_cast<uint32_t>(frames.size() - 1);
+  return it->second;
 }
 
 uint32_t Profile::child(uint32_t parent, uint32_t frame) {
   for (uint32_t c : nodes[parent].children)
     if (nodes[c].frame == frame) return c;
+  return add_child(parent, frame);
+}
+
+uint32_t Profile::add_child(uint32_t parent, uint32_t frame) {
   CallNode n;
   n.frame = frame;
   n.parent = parent;

@@ -12,8 +12,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <unordered_map>
 #include <vector>
+
+#include "aiprof/instrumentation/span.hpp"
 
 namespace aiprof::report {
 
@@ -21,8 +23,8 @@ enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin
 
 const char* frame_kind_name(FrameKind kind);  // "function", "module", "gc", ...
 
-// A user metric (Profiler::record_metric, SpanGuard::record_metric).
-using MetricValue = std::variant<int64_t, double, std::string>;
+// A user metric (Profiler::record_metric, SpanGuard::record_metric): the span's own type.
+using MetricValue = instrumentation::MetricValue;
 
 // What a call-tree node stands for. Frames are interned: one entry per distinct frame.
 struct Frame {
@@ -31,6 +33,24 @@ struct Frame {
   uint32_t line = 0;
   FrameKind kind = FrameKind::Function;
   uint32_t column = 0;
+};
+
+// A frame's identity: every producer and the merger tell frames apart by it (kind, name, file,
+// line and column), and Profile::intern_frame finds a frame by it in O(1).
+struct FrameKey {
+  FrameKind kind = FrameKind::Function;
+  std::string name;
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+
+  explicit FrameKey(const Frame& f)
+      : kind(f.kind), name(f.name), file(f.file), line(f.line), column(f.column) {}
+  bool operator==(const FrameKey&) const = default;
+};
+
+struct FrameKeyHash {
+  size_t operator()(const FrameKey& key) const noexcept;
 };
 
 constexpr uint32_t kNoNode = UINT32_MAX;
@@ -228,10 +248,18 @@ struct Profile {
 
   Profile();  // creates the root frame and node
 
-  // Interns a frame; returns its index.
+  // Interns a frame (by FrameKey, in O(1)); returns its index. Frames appended to `frames`
+  // directly are found too: they are indexed on the next call. A frame must not change its
+  // identity (name, file, line, kind, column) once interned.
   uint32_t intern_frame(const Frame& f);
   // The child of `parent` for `frame`, created if missing; returns its index.
   uint32_t child(uint32_t parent, uint32_t frame);
+  // A new child of `parent` for `frame`, without looking for an existing one.
+  uint32_t add_child(uint32_t parent, uint32_t frame);
+
+ private:
+  std::unordered_map<FrameKey, uint32_t, FrameKeyHash> frame_index_;
+  size_t indexed_frames_ = 0;  // frames[0, indexed_frames_) are in frame_index_
 };
 
 // Per-function totals over the whole tree. Inclusive time counts a recursive function once per
