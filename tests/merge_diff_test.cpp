@@ -108,6 +108,38 @@ TEST(MergeTest, FramesTellingApartByColumnOnlyStayApart) {
   EXPECT_EQ(m.frames[second.frame].column, 12u);
 }
 
+TEST(MergeTest, OperationCountsAndNodeFiguresAdd) {
+  OperationMetrics a, b;
+  a.tracked = {"arithmetic"};
+  b.tracked = {"arithmetic", "string_dictionary"};
+  a.arithmetic = 2;
+  b.arithmetic = 3;
+  b.string_dictionary = 4;
+  a.dictionary_by_operation["get"] = 1;
+  b.dictionary_by_operation["get"] = 5;
+  a += b;
+  EXPECT_EQ(a.arithmetic, 5u);
+  EXPECT_EQ(a.string_dictionary, 4u);
+  EXPECT_EQ(a.dictionary_by_operation["get"], 6u);
+  EXPECT_EQ(a.tracked, (std::vector<std::string>{"arithmetic", "string_dictionary"}));
+  CallNode x, y;
+  x.frame = 3;
+  x.calls = 1;
+  y.frame = 4;
+  y.calls = 2;
+  y.self_ns = 8;
+  y.samples_self = 7;
+  y.alloc_bytes = 9;
+  y.has_exact = y.disagreement = true;
+  x.add_figures(y);
+  EXPECT_EQ(x.frame, 3u);
+  EXPECT_EQ(x.calls, 3u);
+  EXPECT_EQ(x.self_ns, 8u);
+  EXPECT_EQ(x.samples_self, 7u);
+  EXPECT_EQ(x.alloc_bytes, 9u);
+  EXPECT_TRUE(x.has_exact && x.disagreement);
+}
+
 TEST(MergeTest, ThreadsTimelinesAndSeriesAreLaidEndToEnd) {
   Profile a = rich_profile::make(), b = rich_profile::make();
   Profile m = merge_profiles({a, b}, {"a.json", "b.json"});

@@ -22,19 +22,6 @@ std::vector<uint32_t> map_frames(Profile& out, const Profile& in) {
   return map;
 }
 
-void add_node_figures(CallNode& into, const CallNode& from) {
-  into.has_exact = into.has_exact || from.has_exact;
-  into.calls += from.calls;
-  into.inclusive_ns += from.inclusive_ns;
-  into.self_ns += from.self_ns;
-  into.samples_inclusive += from.samples_inclusive;
-  into.samples_self += from.samples_self;
-  into.alloc_count += from.alloc_count;
-  into.alloc_bytes += from.alloc_bytes;
-  into.disagreement = into.disagreement || from.disagreement;
-  add_metrics(into.metrics, from.metrics);
-}
-
 // Adds `in`'s tree to `out`'s, node by node along equal frame paths. An explicit stack, so a
 // deep tree cannot exhaust the native one.
 void add_tree(Profile& out, const Profile& in, const std::vector<uint32_t>& frame_map) {
@@ -42,7 +29,8 @@ void add_tree(Profile& out, const Profile& in, const std::vector<uint32_t>& fram
   while (!pending.empty()) {
     auto [from, into] = pending.back();
     pending.pop_back();
-    add_node_figures(out.nodes[into], in.nodes[from]);
+    out.nodes[into].add_figures(in.nodes[from]);
+    add_metrics(out.nodes[into].metrics, in.nodes[from].metrics);
     for (uint32_t c : in.nodes[from].children)
       pending.emplace_back(c, out.child(into, frame_map[in.nodes[c].frame]));
   }

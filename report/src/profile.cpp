@@ -1,5 +1,6 @@
 #include "aiprof/report/profile.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,35 @@ bool OperationMetrics::counted(std::string_view category) const {
   for (const std::string& t : tracked)
     if (t == category) return true;
   return false;
+}
+
+OperationMetrics& OperationMetrics::operator+=(const OperationMetrics& in) {
+  for (const std::string& t : in.tracked)
+    if (std::find(tracked.begin(), tracked.end(), t) == tracked.end()) tracked.push_back(t);
+  for (auto [into, from] : {std::pair{&arithmetic, in.arithmetic}, {&comparison, in.comparison},
+                            {&logical, in.logical}, {&string, in.string}, {&array, in.array},
+                            {&object, in.object}, {&function_calls, in.function_calls},
+                            {&variable_accesses, in.variable_accesses},
+                            {&property_accesses, in.property_accesses},
+                            {&string_dictionary, in.string_dictionary}})
+    *into += from;
+  for (auto [into, from] : {std::pair{&calls_by_function, &in.calls_by_function},
+                            {&accesses_by_variable, &in.accesses_by_variable},
+                            {&property_accesses_by_type, &in.property_accesses_by_type},
+                            {&dictionary_by_operation, &in.dictionary_by_operation}})
+    for (const auto& [key, count] : *from) (*into)[key] += count;
+  return *this;
+}
+
+CallNode& CallNode::add_figures(const CallNode& from) {
+  has_exact = has_exact || from.has_exact;
+  for (auto [into, more] : {std::pair{&calls, from.calls}, {&inclusive_ns, from.inclusive_ns},
+                            {&self_ns, from.self_ns}, {&samples_inclusive, from.samples_inclusive},
+                            {&samples_self, from.samples_self}, {&alloc_count, from.alloc_count},
+                            {&alloc_bytes, from.alloc_bytes}})
+    *into += more;
+  disagreement = disagreement || from.disagreement;
+  return *this;
 }
 
 Profile::Profile() {

@@ -78,6 +78,10 @@ struct CallNode {
   bool disagreement = false;
 
   std::map<std::string, MetricValue> metrics;  // recorded on this node's spans
+
+  // Adds another node's figures (counts, times, samples, allocations, flags); frame, parent,
+  // children and user metrics stay (merge adds metrics by its own rule).
+  CallNode& add_figures(const CallNode& other);
 };
 
 // One sampled thread: what it was asked for and what it got.
@@ -204,6 +208,8 @@ struct OperationMetrics {
   // Whether a category ("arithmetic", ..., "string_dictionary": the names of `tracked` and
   // of the JSON keys) was counted; a category that was not reads as not measured, never 0.
   bool counted(std::string_view category) const;
+  // Adds the counts (and the tracked categories) of `other`; `measured` is left to the caller.
+  OperationMetrics& operator+=(const OperationMetrics& other);
 };
 
 // What the profiler could not measure, and what it cost: every report prints this.
