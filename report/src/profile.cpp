@@ -76,6 +76,10 @@ size_t FrameKeyHash::operator()(const FrameKey& key) const noexcept {
 
 // The first of equal frames keeps the key, as a scan from the front would find it.
 uint32_t Profile::intern_frame(const Frame& f) {
+  if (indexed_frames_ > frames.size()) {  // frames were cleared or cut: index them again
+    frame_index_.clear();
+    indexed_frames_ = 0;
+  }
   for (; indexed_frames_ < frames.size(); ++indexed_frames_)
     frame_index_.try_emplace(FrameKey(frames[indexed_frames_]),
                              static_cast<uint32_t>(indexed_frames_));
