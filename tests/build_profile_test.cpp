@@ -133,6 +133,21 @@ TEST(BuildProfile, TheHeapsFiguresAreTheMemoryMetrics) {
   EXPECT_EQ(p.profiler.notes.at(0), "2 GC runs past the first 1 are counted but not marked on the timeline");
 }
 
+// Profile::intern_frame: one frame per FrameKey (column included), frames appended directly
+// found too, and a cleared or cut vector indexed again.
+TEST(BuildProfile, FramesAreInternedByTheirKey) {
+  Profile p;
+  Frame f{"m.f", "a.ai", 1, FrameKind::Function, 0};
+  EXPECT_EQ(p.intern_frame(f), 1u);
+  EXPECT_EQ(p.intern_frame(f), 1u);
+  EXPECT_EQ(p.intern_frame(Frame{"m.f", "a.ai", 1, FrameKind::Function, 7}), 2u);
+  p.frames.push_back(Frame{"m.g", "a.ai", 2, FrameKind::Function, 0});
+  EXPECT_EQ(p.intern_frame(Frame{"m.g", "a.ai", 2, FrameKind::Function, 0}), 3u);
+  p.frames.resize(1);
+  EXPECT_EQ(p.intern_frame(Frame{"m.g", "a.ai", 2, FrameKind::Function, 0}), 1u);
+  EXPECT_EQ(p.frames.size(), 2u);
+}
+
 TEST(BuildProfile, TheInterpretersBoundaryIsItsEvaluator) {
   EXPECT_TRUE(anarchy::is_evaluator_frame("anarchy::Evaluator::eval_call(anarchy::Node const*)"));
   EXPECT_TRUE(anarchy::is_evaluator_frame("anarchy::exec_block"));
