@@ -14,8 +14,6 @@
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
-#include "aiprof/instrumentation/memory_collector.hpp"
-#include "aiprof/instrumentation/memory_poller.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
@@ -92,13 +90,8 @@ class InterruptToStop {
   struct sigaction previous_;
 };
 
-// Shared by the modes (profile_run_support.cpp).
+// Shared by the modes (profile_run_support.cpp). report::build_profile makes their Profile.
 RunOptions run_options_for(const ProgramRun& program);
-aiprof::instrumentation::HeapSnapshot heap_snapshot(const Heap& heap);
-aiprof::report::MemoryMetrics memory_from_heap(const Heap& heap,
-                                               const aiprof::instrumentation::ProfilerConfig& config);
-void add_polled_memory(aiprof::report::MemoryMetrics& memory,
-                       const aiprof::instrumentation::MemoryPoller& poller);
 
 // When the profiled run started and ended.
 struct RunClock {
@@ -108,9 +101,5 @@ struct RunClock {
   void finish();
   uint64_t duration_ns() const;
 };
-
-// The collector runs the heap logged, timed from the run's start (for modes that do not
-// observe the collector: sampling).
-std::vector<aiprof::report::GcEvent> gc_runs_from_heap(const Heap& heap, const RunClock& clock);
 
 }  // namespace anarchy::cli

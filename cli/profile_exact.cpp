@@ -5,16 +5,17 @@
 
 #include "aiprof/instrumentation/exact_observer.hpp"
 #include "aiprof/instrumentation/profiler.hpp"
-#include "aiprof/report/from_exact.hpp"
-#include "aiprof/report/from_samples.hpp"
-#include "aiprof/report/reconcile.hpp"
+#include "aiprof/report/build_profile.hpp"
 #include "aiprof/sampler/sampler.hpp"
+#include "anarchy/interpreter/heap_metrics.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
+#include "anarchy/interpreter/native_frames.hpp"
 #include "profile.hpp"
 
 namespace anarchy::cli {
 
 namespace inst = aiprof::instrumentation;
+namespace rep = aiprof::report;
 namespace sam = aiprof::sampler;
 
 namespace {
@@ -25,18 +26,6 @@ struct ExactJob {
   bool sampled;  // hybrid: the sampler runs beside the spans
   ProfileOutcome outcome;
 };
-
-// Hybrid: the samples join the exact tree, then the merger checks the two against each other.
-void add_hybrid_samples(aiprof::report::Profile& profile, const sam::SampledSession& session,
-                        const Interpreter& interp, const ProfileSettings& settings) {
-  namespace rep = aiprof::report;
-  rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
-                           settings.profiler.output.include_source_locations};
-  rep::add_samples(profile, session, naming);
-  profile.mode = "hybrid";
-  profile.profiler.overhead_percent += profile.sampling->overhead_percent;
-  rep::reconcile(profile);
-}
 
 // Runs on the large-stack thread: the interpreter, the profiler (and in hybrid mode the
 // sampler), and the conversion.
@@ -75,14 +64,19 @@ int exact_job(void* p) {
   registration = sam::ThreadRegistration();
   profiler.memory().set_heap_snapshot(heap_snapshot(interp.heap()));
   inst::ProfilingSession session = profiler.end_session();
+  std::optional<sam::SampledSession> samples;
+  if (sampler) samples.emplace(sampler->take_results());
   job->outcome.exit_status = status;
   job->outcome.program_started = program_started(interp);
+  rep::ProfileSources sources;
+  sources.exact = &session;
+  sources.samples = samples ? &*samples : nullptr;
+  sources.naming = {&interp.functions(), is_evaluator_frame,
+                    config.output.include_source_locations};
+  if (poller) sources.polled = &poller->points();
+  sources.hybrid = job->sampled;
   job->outcome.profile =
-      aiprof::report::profile_from_session(session, {job->program.file, status, job->settings.labels});
-  if (poller) add_polled_memory(job->outcome.profile.memory, *poller);
-  if (job->sampled) job->outcome.profile.mode = "hybrid";
-  if (sampler)
-    add_hybrid_samples(job->outcome.profile, sampler->take_results(), interp, job->settings);
+      rep::build_profile({job->program.file, status, job->settings.labels}, sources);
   return status;
 }
 

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <optional>
 
-#include "aiprof/report/from_exact.hpp"
-#include "aiprof/report/from_samples.hpp"
-#include "aiprof/report/time_format.hpp"
+#include "aiprof/report/build_profile.hpp"
 #include "aiprof/sampler/sampler.hpp"
+#include "anarchy/interpreter/heap_metrics.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
+#include "anarchy/interpreter/native_frames.hpp"
 #include "profile.hpp"
 
 namespace anarchy::cli {
@@ -31,39 +31,17 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
                              const sam::SampledSession* session, const RunClock& clock,
                              const inst::MemoryPoller* poller) {
   const inst::ProfilerConfig& config = job.settings.profiler;
-  rep::Profile p;
-  p.session_name = std::filesystem::path(job.program.file).stem().string();
-  p.mode = "sampling";
-  p.program = job.program.file;
-  p.start_time = rep::iso8601_utc(clock.start);
-  p.end_time = rep::iso8601_utc(clock.end);
-  p.duration_ns = clock.duration_ns();
-  p.time_measured = false;  // no exact spans: times are estimated from samples
-  p.labels = job.settings.labels;
-  if (config.output.include_system_info) p.system_info = rep::collect_system_info();
-  p.memory = memory_from_heap(interp.heap(), config);
-  if (poller) add_polled_memory(p.memory, *poller);
-  if (p.memory.measured) {
-    p.memory.gc_runs = gc_runs_from_heap(interp.heap(), clock);
-    if (p.memory.gc_runs.size() < p.memory.gc_collections)
-      p.profiler.notes.push_back(std::to_string(p.memory.gc_collections - p.memory.gc_runs.size()) +
-                                 " GC runs past the first " + std::to_string(Heap::kMaxGcRecords) +
-                                 " are counted but not marked on the timeline");
-  }
-  p.operations.measured = false;
-  if (session) {
-    rep::SampleNaming naming{&interp.functions(), rep::is_interpreter_boundary,
-                             config.output.include_source_locations};
-    rep::add_samples(p, *session, naming);
-    p.profiler.overhead_percent = p.sampling->overhead_percent;
-  } else {
-    p.profiler.notes.push_back(
-        "profiling was disabled (enabled = false): the program ran without the sampler");
-  }
-  p.profiler.notes.push_back("operation counts are measured in exact and hybrid modes only");
-  if (!p.memory.measured)
-    p.profiler.notes.push_back("memory was not measured (memory_profiling.enabled = false)");
-  return p;
+  inst::MemoryProfiling memory = config.memory_profiling;
+  memory.enabled = config.enabled && memory.enabled;
+  inst::MemoryStats heap = heap_memory_stats(interp.heap(), memory, clock.steady_start);
+  rep::ProfileSources sources;
+  sources.samples = session;
+  sources.naming = {&interp.functions(), is_evaluator_frame,
+                    config.output.include_source_locations};
+  sources.sampled_run = {std::filesystem::path(job.program.file).stem().string(), clock.start,
+                         clock.end, clock.duration_ns(), config.output.include_system_info, &heap};
+  if (poller) sources.polled = &poller->points();
+  return rep::build_profile({job.program.file, std::nullopt, job.settings.labels}, sources);
 }
 
 // Runs on the large-stack thread: the interpreter, sampled from its first statement to its

@@ -75,7 +75,6 @@ std::vector<std::string> significant(const ProfileDiff& d) {
 TEST(MergeTest, TreesAreSummedByFramePath) {
   Profile a = exact_profile(100, 50, 1);
   Profile b = exact_profile(30, 0, 1);
-  b.frames[2].column = 9;  // same function, reformatted: still matched
   uint32_t other = b.child(1, b.intern_frame(Frame{"m.f", "a.ai", 20, FrameKind::Function}));
   b.nodes[other].calls = 1;  // another line: another function
   Profile m = merge_profiles({a, b}, {"a.json", "b.json"});
@@ -90,6 +89,55 @@ TEST(MergeTest, TreesAreSummedByFramePath) {
   EXPECT_EQ(m.frames[m.nodes[m.nodes[main].children[3]].frame].line, 20u);
   EXPECT_EQ(m.duration_ns, a.duration_ns + b.duration_ns);
   EXPECT_EQ(m.profiler.notes.at(0), "merged 2 profiles: a.json, b.json");
+}
+
+// Frames are matched by FrameKey, column included, as every producer tells them apart: two
+// expressions (or functions) on one line stay two nodes. (merge once left the column out and
+// summed them into one.)
+TEST(MergeTest, FramesTellingApartByColumnOnlyStayApart) {
+  Profile a;
+  uint32_t x = a.child(0, a.intern_frame(Frame{"call", "a.ai", 5, FrameKind::Expression, 3}));
+  uint32_t y = a.child(0, a.intern_frame(Frame{"call", "a.ai", 5, FrameKind::Expression, 12}));
+  a.nodes[x].calls = 1;
+  a.nodes[y].calls = 2;
+  Profile m = merge_profiles({a, a}, {"a.json", "b.json"});
+  ASSERT_EQ(m.nodes[0].children.size(), 2u);
+  const CallNode& second = m.nodes[m.nodes[0].children[1]];
+  EXPECT_EQ(m.nodes[m.nodes[0].children[0]].calls, 2u);
+  EXPECT_EQ(second.calls, 4u);
+  EXPECT_EQ(m.frames[second.frame].column, 12u);
+}
+
+TEST(MergeTest, OperationCountsAndNodeFiguresAdd) {
+  OperationMetrics a, b;
+  a.tracked = {"arithmetic"};
+  b.tracked = {"arithmetic", "string_dictionary"};
+  a.arithmetic = 2;
+  b.arithmetic = 3;
+  b.string_dictionary = 4;
+  a.dictionary_by_operation["get"] = 1;
+  b.dictionary_by_operation["get"] = 5;
+  a += b;
+  EXPECT_EQ(a.arithmetic, 5u);
+  EXPECT_EQ(a.string_dictionary, 4u);
+  EXPECT_EQ(a.dictionary_by_operation["get"], 6u);
+  EXPECT_EQ(a.tracked, (std::vector<std::string>{"arithmetic", "string_dictionary"}));
+  CallNode x, y;
+  x.frame = 3;
+  x.calls = 1;
+  y.frame = 4;
+  y.calls = 2;
+  y.self_ns = 8;
+  y.samples_self = 7;
+  y.alloc_bytes = 9;
+  y.has_exact = y.disagreement = true;
+  x.add_figures(y);
+  EXPECT_EQ(x.frame, 3u);
+  EXPECT_EQ(x.calls, 3u);
+  EXPECT_EQ(x.self_ns, 8u);
+  EXPECT_EQ(x.samples_self, 7u);
+  EXPECT_EQ(x.alloc_bytes, 9u);
+  EXPECT_TRUE(x.has_exact && x.disagreement);
 }
 
 TEST(MergeTest, ThreadsTimelinesAndSeriesAreLaidEndToEnd) {

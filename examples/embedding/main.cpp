@@ -8,8 +8,7 @@
 #include <aiprof/instrumentation/function_registry.hpp>
 #include <aiprof/instrumentation/macros.hpp>
 #include <aiprof/instrumentation/profiler.hpp>
-#include <aiprof/report/from_exact.hpp>
-#include <aiprof/report/from_samples.hpp>
+#include <aiprof/report/build_profile.hpp>
 #include <aiprof/report/output_file.hpp>
 #include <aiprof/report/report_writer.hpp>
 #include <aiprof/sampler/sampler.hpp>
@@ -64,7 +63,10 @@ void worker(sam::Sampler& sampler, const Ids& ids, const char* name, double seco
       sink += churn(sink, 150000);
     }
   }
-  spans_out = rep::profile_from_session(profiler.end_session(), {name, std::nullopt, {}});
+  inst::ProfilingSession spans = profiler.end_session();
+  rep::ProfileSources sources;
+  sources.exact = &spans;
+  spans_out = rep::build_profile({name, std::nullopt, {}}, sources);
   if (sink == 42) std::puts("");  // keeps the work
 }
 
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
           functions.add({"compute", __FILE__, 0, 0, inst::FrameKind::Function})};
 
   sam::Sampler sampler(sam::SamplerConfig{});  // 1000 Hz of each thread's CPU time
+  auto start = std::chrono::system_clock::now();
   sampler.start();
   rep::Profile spans_a, spans_b;
   std::thread a(worker, std::ref(sampler), std::cref(ids), "worker-a", seconds, std::ref(spans_a));
@@ -96,12 +99,13 @@ int main(int argc, char** argv) {
   b.join();
   sam::SampledSession session = sampler.take_results();
 
-  rep::Profile sampled;
-  sampled.session_name = "embedding";
-  sampled.mode = "sampling";
-  sampled.time_measured = false;
-  sampled.duration_ns = session.duration_ns;
-  rep::add_samples(sampled, session, rep::SampleNaming{&functions, nullptr, false});
+  // No heap of ours is watched: the report says memory was not measured.
+  rep::ProfileSources sources;
+  sources.samples = &session;
+  sources.naming = rep::SampleNaming{&functions, nullptr, false};
+  sources.sampled_run = {"embedding", start, std::chrono::system_clock::now(), session.duration_ns,
+                         false, nullptr};
+  rep::Profile sampled = rep::build_profile({"embedding", std::nullopt, {}}, sources);
   write(out + "/sampled.txt", sampled, "text");
   write(out + "/sampled.folded", sampled, "folded");
   write(out + "/spans-worker-a.txt", spans_a, "text");

@@ -59,37 +59,24 @@ struct Rounder {
   uint64_t operator()(uint64_t ns) const { return (ns + unit / 2) / unit * unit; }
 };
 
-// One frame per distinct description (two keys that describe alike share a frame).
-class FrameTable {
- public:
-  FrameTable(Profile& profile, bool with_locations)
-      : profile_(profile), with_locations_(with_locations) {}
-  uint32_t frame_for(const inst::SpanDescription& d) {
-    Frame f{d.name, "", 0, frame_kind_of(d.type), 0};
-    if (with_locations_) {
-      f.file = d.location.file;
-      f.line = d.location.line;
-      f.column = d.location.column;
-    }
-    auto key = std::make_tuple(f.name, f.file, f.line, f.column, f.kind);
-    auto [it, inserted] = index_.emplace(key, static_cast<uint32_t>(profile_.frames.size()));
-    if (inserted) profile_.frames.push_back(std::move(f));
-    return it->second;
+// The frame a span description stands for (two keys that describe alike share a frame).
+uint32_t frame_for(Profile& p, const inst::SpanDescription& d, bool with_locations) {
+  Frame f{d.name, "", 0, frame_kind_of(d.type), 0};
+  if (with_locations) {
+    f.file = d.location.file;
+    f.line = d.location.line;
+    f.column = d.location.column;
   }
-
- private:
-  Profile& profile_;
-  bool with_locations_;
-  std::map<std::tuple<std::string, std::string, uint32_t, uint32_t, FrameKind>, uint32_t> index_;
-};
+  return p.intern_frame(f);
+}
 
 void convert_tree(const inst::ProfilingSession& s, Profile& p, Rounder round) {
-  FrameTable frames(p, s.config.output.include_source_locations);
+  bool with_locations = s.config.output.include_source_locations;
   p.nodes.assign(s.nodes.size(), CallNode{});
   for (size_t i = 0; i < s.nodes.size(); ++i) {
     const inst::SessionNode& from = s.nodes[i];
     CallNode& to = p.nodes[i];
-    to.frame = i == 0 ? 0 : frames.frame_for(s.describe(from.key));
+    to.frame = i == 0 ? 0 : frame_for(p, s.describe(from.key), with_locations);
     to.parent = from.parent == UINT32_MAX ? kNoNode : from.parent;
     to.children = from.children;
     to.has_exact = s.config.time_profiling.enabled;
@@ -106,8 +93,11 @@ void convert_tree(const inst::ProfilingSession& s, Profile& p, Rounder round) {
         site.calls, round(site.inclusive_ns), round(site.self_ns)});
 }
 
-void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
-  MemoryMetrics& out = p.memory;
+}  // namespace
+
+MemoryMetrics memory_from_stats(const inst::MemoryStats& m, uint64_t round_to_ns) {
+  Rounder round{round_to_ns};
+  MemoryMetrics out;
   out.measured = m.switches.enabled;
   out.allocations_measured = m.switches.enabled && m.switches.track_allocations;
   out.deallocations_measured = m.switches.enabled && m.switches.track_deallocations;
@@ -143,7 +133,10 @@ void convert_memory(const inst::MemoryStats& m, Profile& p, Rounder round) {
     out.gc_runs.push_back(GcEvent{start, round(run.start_ns + run.duration_ns) - start,
                                   run.reclaimed_bytes, run.reclaimed_objects});
   }
+  return out;
 }
+
+namespace {
 
 // The session's one thread, named as the timeline formats show it.
 void convert_threads(const inst::ProfilingSession& s, Profile& p) {
@@ -251,7 +244,7 @@ Profile profile_from_session(const inst::ProfilingSession& s, const RunInfo& run
   p.time_measured = s.config.time_profiling.enabled;
   if (s.config.output.include_system_info) p.system_info = collect_system_info();
   convert_tree(s, p, round);
-  convert_memory(s.memory, p, round);
+  p.memory = memory_from_stats(s.memory, round.unit);
   convert_threads(s, p);
   convert_timeline(s, p, round);
   convert_operations(s.operations, p);

@@ -1,6 +1,5 @@
 #include "aiprof/report/from_samples.hpp"
 
-#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -30,50 +29,116 @@ FrameKind frame_kind_of(inst::FrameKind kind) {
   return FrameKind::Function;
 }
 
-// Profile frames by identity, seeded with the ones already there (exact spans' frames), so a
-// guest function sampled and spanned is one frame.
-class FrameIndex {
+// The child of a profile node for a frame, found through a hash of (parent, frame) edges so
+// a wide node costs O(1) per lookup. A parent's existing children (exact spans' in hybrid
+// mode) are indexed the first time it is asked for.
+class ChildIndex {
  public:
-  explicit FrameIndex(Profile& profile) : profile_(profile) {
-    for (uint32_t i = 0; i < profile.frames.size(); ++i) index_.emplace(key_of(profile.frames[i]), i);
-  }
-  uint32_t intern(Frame frame) {
-    auto [it, inserted] = index_.emplace(key_of(frame), static_cast<uint32_t>(profile_.frames.size()));
-    if (inserted) profile_.frames.push_back(std::move(frame));
+  explicit ChildIndex(Profile& profile) : profile_(profile) {}
+  uint32_t child(uint32_t parent, uint32_t frame) {
+    if (parent >= seeded_.size()) seeded_.resize(profile_.nodes.size(), false);
+    if (!seeded_[parent]) {
+      seeded_[parent] = true;
+      for (uint32_t c : profile_.nodes[parent].children)
+        edges_.try_emplace(edge(parent, profile_.nodes[c].frame), c);
+    }
+    auto [it, inserted] = edges_.try_emplace(edge(parent, frame), 0);
+    if (inserted) it->second = profile_.add_child(parent, frame);
     return it->second;
   }
 
  private:
-  static std::string key_of(const Frame& f) {
-    return std::to_string(static_cast<int>(f.kind)) + '\x1f' + f.name + '\x1f' + f.file + '\x1f' +
-           std::to_string(f.line) + ':' + std::to_string(f.column);
+  static uint64_t edge(uint32_t parent, uint32_t frame) {
+    return (static_cast<uint64_t>(parent) << 32) | frame;
   }
   Profile& profile_;
-  std::unordered_map<std::string, uint32_t> index_;
+  std::vector<bool> seeded_;
+  std::unordered_map<uint64_t, uint32_t> edges_;
 };
 
-class StackConverter {
+// Maps the sampler's stack trie onto the profile's call tree in one top-down pass, linear in
+// trie nodes. The trie holds a sample's guest ids outermost first, then its native PCs
+// outermost first, and a node always comes after its parent.
+//
+// Beneath a guest frame, only the native frames from the innermost interpreter boundary (the
+// evaluator, inclusive) down say something about that guest frame; the rest is the
+// interpreter's own recursion. So a boundary frame under a guest one hangs from the innermost
+// guest frame's node, and the native frames above it are kept only by samples that end
+// before the boundary. A PC is named as a return address unless it ends the sample, so a
+// native trie node stands for up to two profile nodes: `through` (on the way to deeper frames)
+// and its leaf (where its own samples end). Profile nodes and frames are made when the first
+// sample (in trie order) that keeps them is added, so they come in the order the samples do.
+class TrieMapper {
  public:
-  // symbols: names already looked up while sampling (null: look everything up here).
-  StackConverter(Profile& profile, const SampleNaming& naming, sam::Symbolizer* symbols)
-      : profile_(profile), naming_(naming), frames_(profile),
-        symbolizer_(symbols ? *symbols : own_symbols_) {}
+  TrieMapper(Profile& profile, const sam::StackTrie& trie, const SampleNaming& naming,
+             sam::Symbolizer* symbols)
+      : profile_(profile), trie_(trie.nodes()), naming_(naming), children_(profile),
+        symbolizer_(symbols ? *symbols : own_symbols_),
+        through_(trie_.size(), kNoNode), guest_of_(trie_.size(), 0) {
+    through_[sam::StackTrie::kRoot] = 0;
+  }
 
-  // Adds `count` samples of one stack: guest ids outermost first, native PCs outermost first.
-  // Returns the profile node the stack ended at.
-  uint32_t add(const std::vector<uint32_t>& guest, const std::vector<uintptr_t>& native,
-               uint64_t count) {
-    std::vector<uint32_t> path{0};
-    for (uint32_t id : guest) path.push_back(profile_.child(path.back(), guest_frame(id)));
-    size_t first = first_native_kept(native, !guest.empty());
-    for (size_t i = first; i < native.size(); ++i)
-      path.push_back(profile_.child(path.back(), native_frame(native[i], i + 1 == native.size())));
-    for (uint32_t node : path) profile_.nodes[node].samples_inclusive += count;
-    profile_.nodes[path.back()].samples_self += count;
-    return path.back();
+  // Self samples land on leaf nodes, then inclusive counts are summed up the tree once.
+  // Returns, per trie node that ends a stack, the profile node it became (0 for the others).
+  std::vector<uint32_t> add() {
+    std::vector<uint32_t> profile_node(trie_.size(), 0);
+    std::vector<uint64_t> added_self(profile_.nodes.size(), 0);
+    added_self[0] = trie_[0].self_samples;
+    for (uint32_t n = 1; n < trie_.size(); ++n) {
+      bool guest = !sam::StackTrie::is_native(trie_[n].frame);
+      guest_of_[n] = guest ? n : guest_of_[trie_[n].parent];
+      if (trie_[n].self_samples == 0) continue;
+      uint32_t leaf = guest ? through(n) : place(n, true);
+      added_self.resize(profile_.nodes.size(), 0);
+      added_self[leaf] += trie_[n].self_samples;
+      profile_node[n] = leaf;
+    }
+    added_self.resize(profile_.nodes.size(), 0);
+    add_counts(added_self);
+    return profile_node;
   }
 
  private:
+  // The trie node whose `through` profile node is `n`'s parent.
+  uint32_t hangs_from(uint32_t n, bool innermost) {
+    const sam::StackTrie::Node& node = trie_[n];
+    uint32_t guest = guest_of_[node.parent];
+    if (!sam::StackTrie::is_native(node.frame) || guest == 0 || !naming_.is_boundary)
+      return node.parent;
+    return naming_.is_boundary(symbol(n, innermost).name) ? guest : node.parent;
+  }
+
+  // The `through` node of trie node n, making it and the ancestors it hangs from (outermost
+  // first) when missing.
+  uint32_t through(uint32_t n) {
+    std::vector<uint32_t>& chain = chain_;
+    chain.clear();
+    for (uint32_t at = n; through_[at] == kNoNode; at = hangs_from(at, false)) chain.push_back(at);
+    for (size_t i = chain.size(); i-- > 0;) {
+      uint32_t at = chain[i];
+      through_[at] = children_.child(through_[hangs_from(at, false)], frame_of(at, false));
+    }
+    return through_[n];
+  }
+
+  // Where a native trie node's own samples end: its PC named as the interrupted instruction.
+  uint32_t place(uint32_t n, bool innermost) {
+    uint32_t parent = through(hangs_from(n, innermost));
+    return children_.child(parent, frame_of(n, innermost));
+  }
+
+  const sam::NativeSymbol& symbol(uint32_t n, bool innermost) {
+    return symbolizer_.resolve(sam::StackTrie::native_pc(trie_[n].frame), !innermost);
+  }
+
+  uint32_t frame_of(uint32_t n, bool innermost) {
+    uint64_t frame = trie_[n].frame;
+    if (!sam::StackTrie::is_native(frame)) return guest_frame(sam::StackTrie::guest_id(frame));
+    const sam::NativeSymbol& s = symbol(n, innermost);
+    return profile_.intern_frame(Frame{s.name, naming_.with_locations ? s.file : "",
+                                       naming_.with_locations ? s.line : 0, FrameKind::Native, 0});
+  }
+
   uint32_t guest_frame(uint32_t id) {
     auto it = guest_.find(id);
     if (it != guest_.end()) return it->second;
@@ -87,64 +152,42 @@ class StackConverter {
         f.column = info.column;
       }
     }
-    return guest_.emplace(id, frames_.intern(std::move(f))).first->second;
+    return guest_.emplace(id, profile_.intern_frame(f)).first->second;
   }
 
-  uint32_t native_frame(uintptr_t pc, bool innermost) {
-    const sam::NativeSymbol& s = symbolizer_.resolve(pc, !innermost);
-    Frame f{s.name, naming_.with_locations ? s.file : "", naming_.with_locations ? s.line : 0,
-            FrameKind::Native, 0};
-    return frames_.intern(std::move(f));
-  }
-
-  // Beneath a guest frame, only the native frames from the innermost out to the interpreter's
-  // evaluator (inclusive) say something about that guest frame; the rest is the interpreter's
-  // own recursion. Without a boundary in sight, everything is kept.
-  size_t first_native_kept(const std::vector<uintptr_t>& native, bool under_guest) {
-    if (!under_guest || !naming_.is_boundary) return 0;
-    for (size_t i = native.size(); i-- > 0;)
-      if (naming_.is_boundary(symbolizer_.resolve(native[i], i + 1 != native.size()).name))
-        return i;
-    return 0;
+  // Self samples as given; inclusive ones summed over each subtree, children before parents
+  // (an explicit stack: a deep tree cannot exhaust the native one).
+  void add_counts(const std::vector<uint64_t>& added_self) {
+    std::vector<uint64_t> added_inclusive(added_self);
+    std::vector<std::pair<uint32_t, bool>> pending{{0, false}};
+    while (!pending.empty()) {
+      auto [node, children_done] = pending.back();
+      pending.pop_back();
+      if (children_done) {
+        uint32_t parent = profile_.nodes[node].parent;
+        if (parent != kNoNode) added_inclusive[parent] += added_inclusive[node];
+        continue;
+      }
+      pending.emplace_back(node, true);
+      for (uint32_t c : profile_.nodes[node].children) pending.emplace_back(c, false);
+    }
+    for (uint32_t n = 0; n < profile_.nodes.size(); ++n) {
+      profile_.nodes[n].samples_self += added_self[n];
+      profile_.nodes[n].samples_inclusive += added_inclusive[n];
+    }
   }
 
   Profile& profile_;
+  const std::vector<sam::StackTrie::Node>& trie_;
   const SampleNaming& naming_;
-  FrameIndex frames_;
+  ChildIndex children_;
   sam::Symbolizer own_symbols_;
   sam::Symbolizer& symbolizer_;
+  std::vector<uint32_t> through_;   // trie node -> profile node (kNoNode: not made yet)
+  std::vector<uint32_t> guest_of_;  // trie node -> innermost guest trie node on its path (0: none)
+  std::vector<uint32_t> chain_;
   std::unordered_map<uint32_t, uint32_t> guest_;
 };
-
-// Returns, per trie node that ends a stack, the profile node it became (0 for the others).
-std::vector<uint32_t> add_stacks(Profile& profile, const sam::StackTrie& trie,
-                                 const SampleNaming& naming, sam::Symbolizer* symbols) {
-  StackConverter converter(profile, naming, symbols);
-  const auto& nodes = trie.nodes();
-  std::vector<uint32_t> profile_node(nodes.size(), 0);
-  std::vector<uint32_t> guest;
-  std::vector<uintptr_t> native;
-  for (uint32_t n = 1; n < nodes.size(); ++n) {
-    if (nodes[n].self_samples == 0) continue;
-    guest.clear();
-    native.clear();
-    for (uint32_t at = n; at != sam::StackTrie::kRoot; at = nodes[at].parent) {
-      uint64_t frame = nodes[at].frame;
-      if (sam::StackTrie::is_native(frame))
-        native.push_back(sam::StackTrie::native_pc(frame));
-      else
-        guest.push_back(sam::StackTrie::guest_id(frame));
-    }
-    std::reverse(guest.begin(), guest.end());
-    std::reverse(native.begin(), native.end());
-    profile_node[n] = converter.add(guest, native, nodes[n].self_samples);
-  }
-  // Samples taken before the first guest frame was pushed (or of native-only threads without
-  // native frames) end at the root.
-  profile.nodes[0].samples_self += nodes[0].self_samples;
-  profile.nodes[0].samples_inclusive += nodes[0].self_samples;
-  return profile_node;
-}
 
 SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
   SamplingInfo info;
@@ -189,7 +232,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
 
 void add_samples(Profile& profile, const sam::SampledSession& session, const SampleNaming& naming) {
   std::vector<uint32_t> stack_nodes =
-      add_stacks(profile, session.stacks, naming, session.symbols.get());
+      TrieMapper(profile, session.stacks, naming, session.symbols.get()).add();
   profile.sampling = sampling_info(session, profile);
   add_sample_timeline(profile, session, stack_nodes);
   if (profile.memory.heap_bytes.size() < session.heap.size()) {
@@ -239,11 +282,6 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
         " Hz) is more than 10% below the rate asked (" +
         std::to_string(static_cast<int>(info.rate_requested_hz)) + " Hz); clock source: " +
         info.clock_source);
-}
-
-bool is_interpreter_boundary(const std::string& symbol) {
-  return symbol.rfind("anarchy::", 0) == 0 &&
-         (symbol.find("eval") != std::string::npos || symbol.find("exec") != std::string::npos);
 }
 
 }  // namespace aiprof::report

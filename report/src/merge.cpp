@@ -15,42 +15,11 @@ namespace {
 
 using namespace merge_detail;
 
-// Frames are matched by name, file, line and kind; the column of the first one seen is kept
-// (a reformatted line still is the same function).
-class FrameMatcher {
- public:
-  explicit FrameMatcher(Profile& out) : out_(out) {}
-
-  // Input frame index -> merged frame index, for every frame of `in`.
-  std::vector<uint32_t> map_frames(const Profile& in) {
-    std::vector<uint32_t> map(in.frames.size(), 0);
-    for (uint32_t i = 1; i < in.frames.size(); ++i) map[i] = frame_for(in.frames[i]);
-    return map;
-  }
-
- private:
-  uint32_t frame_for(const Frame& f) {
-    auto key = std::make_tuple(f.name, f.file, f.line, f.kind);
-    auto [it, inserted] = index_.emplace(key, static_cast<uint32_t>(out_.frames.size()));
-    if (inserted) out_.frames.push_back(f);
-    return it->second;
-  }
-
-  Profile& out_;
-  std::map<std::tuple<std::string, std::string, uint32_t, FrameKind>, uint32_t> index_;
-};
-
-void add_node_figures(CallNode& into, const CallNode& from) {
-  into.has_exact = into.has_exact || from.has_exact;
-  into.calls += from.calls;
-  into.inclusive_ns += from.inclusive_ns;
-  into.self_ns += from.self_ns;
-  into.samples_inclusive += from.samples_inclusive;
-  into.samples_self += from.samples_self;
-  into.alloc_count += from.alloc_count;
-  into.alloc_bytes += from.alloc_bytes;
-  into.disagreement = into.disagreement || from.disagreement;
-  add_metrics(into.metrics, from.metrics);
+// Input frame index -> merged frame index, for every frame of `in` (matched by FrameKey).
+std::vector<uint32_t> map_frames(Profile& out, const Profile& in) {
+  std::vector<uint32_t> map(in.frames.size(), 0);
+  for (uint32_t i = 1; i < in.frames.size(); ++i) map[i] = out.intern_frame(in.frames[i]);
+  return map;
 }
 
 // Adds `in`'s tree to `out`'s, node by node along equal frame paths. An explicit stack, so a
@@ -60,7 +29,8 @@ void add_tree(Profile& out, const Profile& in, const std::vector<uint32_t>& fram
   while (!pending.empty()) {
     auto [from, into] = pending.back();
     pending.pop_back();
-    add_node_figures(out.nodes[into], in.nodes[from]);
+    out.nodes[into].add_figures(in.nodes[from]);
+    add_metrics(out.nodes[into].metrics, in.nodes[from].metrics);
     for (uint32_t c : in.nodes[from].children)
       pending.emplace_back(c, out.child(into, frame_map[in.nodes[c].frame]));
   }
@@ -155,12 +125,11 @@ Profile merge_profiles(const std::vector<Profile>& profiles,
     throw std::invalid_argument("merge_profiles: one name per profile");
   Profile out;
   merge_session(out, profiles);
-  FrameMatcher frames(out);
   std::vector<uint32_t> thread_offsets;
   uint64_t offset_ns = 0;
   for (size_t i = 0; i < profiles.size(); ++i) {
     const Profile& in = profiles[i];
-    std::vector<uint32_t> frame_map = frames.map_frames(in);
+    std::vector<uint32_t> frame_map = map_frames(out, in);
     thread_offsets.push_back(static_cast<uint32_t>(out.threads.size()));
     add_tree(out, in, frame_map);
     add_threads_and_timeline(out, in, names[i], profiles.size() > 1, frame_map, offset_ns);

@@ -102,23 +102,7 @@ void add_memory(MemoryMetrics& out, const MemoryMetrics& in, uint64_t offset_ns,
 
 void add_operations(OperationMetrics& out, const OperationMetrics& in, bool first) {
   out.measured = (first || out.measured) && in.measured;
-  for (const std::string& t : in.tracked)
-    if (std::find(out.tracked.begin(), out.tracked.end(), t) == out.tracked.end())
-      out.tracked.push_back(t);
-  out.arithmetic += in.arithmetic;
-  out.comparison += in.comparison;
-  out.logical += in.logical;
-  out.string += in.string;
-  out.array += in.array;
-  out.object += in.object;
-  out.function_calls += in.function_calls;
-  out.variable_accesses += in.variable_accesses;
-  out.property_accesses += in.property_accesses;
-  out.string_dictionary += in.string_dictionary;
-  add_counts(out.calls_by_function, in.calls_by_function);
-  add_counts(out.accesses_by_variable, in.accesses_by_variable);
-  add_counts(out.property_accesses_by_type, in.property_accesses_by_type);
-  add_counts(out.dictionary_by_operation, in.dictionary_by_operation);
+  out += in;
 }
 
 std::optional<SamplingInfo> merge_sampling(const std::vector<Profile>& inputs,

@@ -31,24 +31,73 @@ bool OperationMetrics::counted(std::string_view category) const {
   return false;
 }
 
+OperationMetrics& OperationMetrics::operator+=(const OperationMetrics& in) {
+  for (const std::string& t : in.tracked)
+    if (std::find(tracked.begin(), tracked.end(), t) == tracked.end()) tracked.push_back(t);
+  for (auto [into, from] : {std::pair{&arithmetic, in.arithmetic}, {&comparison, in.comparison},
+                            {&logical, in.logical}, {&string, in.string}, {&array, in.array},
+                            {&object, in.object}, {&function_calls, in.function_calls},
+                            {&variable_accesses, in.variable_accesses},
+                            {&property_accesses, in.property_accesses},
+                            {&string_dictionary, in.string_dictionary}})
+    *into += from;
+  for (auto [into, from] : {std::pair{&calls_by_function, &in.calls_by_function},
+                            {&accesses_by_variable, &in.accesses_by_variable},
+                            {&property_accesses_by_type, &in.property_accesses_by_type},
+                            {&dictionary_by_operation, &in.dictionary_by_operation}})
+    for (const auto& [key, count] : *from) (*into)[key] += count;
+  return *this;
+}
+
+CallNode& CallNode::add_figures(const CallNode& from) {
+  has_exact = has_exact || from.has_exact;
+  for (auto [into, more] : {std::pair{&calls, from.calls}, {&inclusive_ns, from.inclusive_ns},
+                            {&self_ns, from.self_ns}, {&samples_inclusive, from.samples_inclusive},
+                            {&samples_self, from.samples_self}, {&alloc_count, from.alloc_count},
+                            {&alloc_bytes, from.alloc_bytes}})
+    *into += more;
+  disagreement = disagreement || from.disagreement;
+  return *this;
+}
+
 Profile::Profile() {
   frames.push_back(Frame{"<root>", "", 0, FrameKind::Root});
   nodes.push_back(CallNode{});
 }
 
+size_t FrameKeyHash::operator()(const FrameKey& key) const noexcept {
+  size_t h = std::hash<std::string>()(key.name);
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+  mix(std::hash<std::string>()(key.file));
+  mix((static_cast<size_t>(key.line) << 32) | key.column);
+  mix(static_cast<size_t>(key.kind));
+  return h;
+}
+
+// The first of equal frames keeps the key, as a scan from the front would find it.
 uint32_t Profile::intern_frame(const Frame& f) {
-  for (uint32_t i = 0; i < frames.size(); ++i) {
-    const Frame& g = frames[i];
-    if (g.name == f.name && g.file == f.file && g.line == f.line && g.kind == f.kind && g.column == f.column)
-      return i;
+  if (indexed_frames_ > frames.size()) {  // frames were cleared or cut: index them again
+    frame_index_.clear();
+    indexed_frames_ = 0;
   }
-  frames.push_back(f);
-  return static_cast<uint32_t>(frames.size() - 1);
+  for (; indexed_frames_ < frames.size(); ++indexed_frames_)
+    frame_index_.try_emplace(FrameKey(frames[indexed_frames_]),
+                             static_cast<uint32_t>(indexed_frames_));
+  auto [it, inserted] = frame_index_.try_emplace(FrameKey(f), static_cast<uint32_t>(frames.size()));
+  if (inserted) {
+    frames.push_back(f);
+    ++indexed_frames_;
+  }
+  return it->second;
 }
 
 uint32_t Profile::child(uint32_t parent, uint32_t frame) {
   for (uint32_t c : nodes[parent].children)
     if (nodes[c].frame == frame) return c;
+  return add_child(parent, frame);
+}
+
+uint32_t Profile::add_child(uint32_t parent, uint32_t frame) {
   CallNode n;
   n.frame = frame;
   n.parent = parent;

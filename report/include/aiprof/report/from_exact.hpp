@@ -21,6 +21,10 @@ struct RunInfo {
   std::map<std::string, std::string> labels;
 };
 
+// Memory statistics (an exact session's, or a heap's own) as the Profile's memory metrics,
+// times rounded to multiples of `round_to_ns`.
+MemoryMetrics memory_from_stats(const instrumentation::MemoryStats& stats, uint64_t round_to_ns = 1);
+
 Profile profile_from_session(const instrumentation::ProfilingSession& session, const RunInfo& run);
 
 // Fills Profile::system_info (OS, CPU, core count, compiler, aiprof version).

@@ -21,7 +21,9 @@ namespace aiprof::report {
 
 struct SampleNaming {
   const instrumentation::FunctionRegistry* functions = nullptr;  // null: ids print as "#id"
-  std::function<bool(const std::string& native_symbol)> is_boundary;  // null: keep everything
+  // The interpreter's boundary (anarchy::is_evaluator_frame for the anarchy interpreter);
+  // null: keep everything.
+  std::function<bool(const std::string& native_symbol)> is_boundary;
   bool with_locations = true;  // frames carry file and line
 };
 
@@ -29,8 +31,5 @@ struct SampleNaming {
 // (which may already hold exact data: guest frames are matched by name, file and line).
 void add_samples(Profile& profile, const sampler::SampledSession& session,
                  const SampleNaming& naming);
-
-// The predicate the anarchy interpreter's native stacks are cut at: its evaluator functions.
-bool is_interpreter_boundary(const std::string& native_symbol);
 
 }  // namespace aiprof::report

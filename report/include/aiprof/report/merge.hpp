@@ -2,7 +2,7 @@
 // engine aggregates them. Not async-signal-safe.
 //
 // - Call trees are summed by frame path: two nodes are the same when the frames on the path
-//   from the root match by name, file, line and kind (not column). Exact figures, samples,
+//   from the root match by FrameKey (kind, name, file, line and column). Exact figures, samples,
 //   allocations and user metrics (numbers add; a string keeps the first value) are summed.
 // - Session duration is the sum, so shares stay shares of all the time profiled. Threads are
 //   concatenated (named "NAME [INPUT]"), and timelines, heap series and GC runs are laid end

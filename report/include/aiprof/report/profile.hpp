@@ -12,8 +12,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <unordered_map>
 #include <vector>
+
+#include "aiprof/instrumentation/span.hpp"
 
 namespace aiprof::report {
 
@@ -21,8 +23,8 @@ enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin
 
 const char* frame_kind_name(FrameKind kind);  // "function", "module", "gc", ...
 
-// A user metric (Profiler::record_metric, SpanGuard::record_metric).
-using MetricValue = std::variant<int64_t, double, std::string>;
+// A user metric (Profiler::record_metric, SpanGuard::record_metric): the span's own type.
+using MetricValue = instrumentation::MetricValue;
 
 // What a call-tree node stands for. Frames are interned: one entry per distinct frame.
 struct Frame {
@@ -31,6 +33,24 @@ struct Frame {
   uint32_t line = 0;
   FrameKind kind = FrameKind::Function;
   uint32_t column = 0;
+};
+
+// A frame's identity: every producer and the merger tell frames apart by it (kind, name, file,
+// line and column), and Profile::intern_frame finds a frame by it in O(1).
+struct FrameKey {
+  FrameKind kind = FrameKind::Function;
+  std::string name;
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+
+  explicit FrameKey(const Frame& f)
+      : kind(f.kind), name(f.name), file(f.file), line(f.line), column(f.column) {}
+  bool operator==(const FrameKey&) const = default;
+};
+
+struct FrameKeyHash {
+  size_t operator()(const FrameKey& key) const noexcept;
 };
 
 constexpr uint32_t kNoNode = UINT32_MAX;
@@ -58,6 +78,10 @@ struct CallNode {
   bool disagreement = false;
 
   std::map<std::string, MetricValue> metrics;  // recorded on this node's spans
+
+  // Adds another node's figures (counts, times, samples, allocations, flags); frame, parent,
+  // children and user metrics stay (merge adds metrics by its own rule).
+  CallNode& add_figures(const CallNode& other);
 };
 
 // One sampled thread: what it was asked for and what it got.
@@ -194,6 +218,8 @@ struct OperationMetrics {
   // Whether a category ("arithmetic", ..., "string_dictionary": the names of `tracked` and
   // of the JSON keys) was counted; a category that was not reads as not measured, never 0.
   bool counted(std::string_view category) const;
+  // Adds the counts (and the tracked categories) of `other`; `measured` is left to the caller.
+  OperationMetrics& operator+=(const OperationMetrics& other);
 };
 
 // What the profiler could not measure, and what it cost: every report prints this.
@@ -240,10 +266,18 @@ struct Profile {
 
   Profile();  // creates the root frame and node
 
-  // Interns a frame; returns its index.
+  // Interns a frame (by FrameKey, in O(1)); returns its index. Frames appended to `frames`
+  // directly are found too: they are indexed on the next call. A frame must not change its
+  // identity (name, file, line, kind, column) once interned.
   uint32_t intern_frame(const Frame& f);
   // The child of `parent` for `frame`, created if missing; returns its index.
   uint32_t child(uint32_t parent, uint32_t frame);
+  // A new child of `parent` for `frame`, without looking for an existing one.
+  uint32_t add_child(uint32_t parent, uint32_t frame);
+
+ private:
+  std::unordered_map<FrameKey, uint32_t, FrameKeyHash> frame_index_;
+  size_t indexed_frames_ = 0;  // frames[0, indexed_frames_) are in frame_index_
 };
 
 // Moves the root's own figures (self time, self samples, allocations: what ran outside every
