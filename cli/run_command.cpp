@@ -7,6 +7,7 @@
 
 #include "aiprof/server/pprof_server.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
+#include "anarchy/interpreter/native_frames.hpp"
 #include "commands.hpp"
 #include "messages.hpp"
 
@@ -94,7 +95,7 @@ int run_served(const RunRequest& req) {
     print_message("anarchy run", (address ? "" : "--pprof-http: ") + problem);
     return kExitUsage;
   }
-  srv::LiveProgram live({req.file, *labels});
+  srv::LiveProgram live({req.file, *labels, anarchy::is_evaluator_frame});
   auto server = srv::PprofServer::start(*address, live, &problem);
   if (!server) {
     print_message("anarchy run", "--pprof-http: " + problem);

@@ -40,7 +40,7 @@ void note_untimed_gc_runs(Profile& p) {
                                " are counted but not marked on the timeline");
 }
 
-void add_sampling_notes(Profile& p, bool sampled) {
+void add_sampling_notes(Profile& p, bool sampled, const std::string& no_memory_reason) {
   if (sampled)
     p.profiler.overhead_percent = p.sampling->overhead_percent;
   else
@@ -48,7 +48,7 @@ void add_sampling_notes(Profile& p, bool sampled) {
         "profiling was disabled (enabled = false): the program ran without the sampler");
   p.profiler.notes.push_back("operation counts are measured in exact and hybrid modes only");
   if (!p.memory.measured)
-    p.profiler.notes.push_back("memory was not measured (memory_profiling.enabled = false)");
+    p.profiler.notes.push_back("memory was not measured (" + no_memory_reason + ")");
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ Profile build_profile(const RunInfo& run, const ProfileSources& in) {
     if (in.polled) add_polled_memory(p.memory, *in.polled);
     note_untimed_gc_runs(p);
     if (in.samples) add_samples(p, *in.samples, in.naming);
-    add_sampling_notes(p, in.samples != nullptr);
+    add_sampling_notes(p, in.samples != nullptr, in.sampled_run.no_memory_reason);
     return p;
   }
   Profile p = profile_from_session(*in.exact, run);

@@ -4,30 +4,23 @@
 
 #include <fmt/format.h>
 
-#include "aiprof/report/from_samples.hpp"
-#include "aiprof/report/time_format.hpp"
+#include "aiprof/report/build_profile.hpp"
 
 namespace aiprof::server {
 
 report::Profile build_window_profile(const Window& window, const ProgramInfo& program) {
-  report::Profile p;
-  p.session_name = std::filesystem::path(program.program).stem().string();
-  p.mode = "sampling";
-  p.program = program.program;
-  p.start_time = report::iso8601_utc(window.start);
-  p.end_time = report::iso8601_utc(window.end);
-  p.duration_ns = window.duration_ns;
-  p.time_measured = false;  // no exact spans: times are estimated from samples
-  p.labels = program.labels;
-  p.memory.measured = false;
-  p.operations.measured = false;
-  report::SampleNaming naming{&window.functions, report::is_interpreter_boundary, true};
-  report::add_samples(p, window.session, naming);
-  p.profiler.overhead_percent = p.sampling->overhead_percent;
+  report::ProfileSources sources;
+  sources.samples = &window.session;
+  sources.naming = {&window.functions, program.is_native_boundary, true};
+  sources.sampled_run.session_name = std::filesystem::path(program.program).stem().string();
+  sources.sampled_run.start = window.start;
+  sources.sampled_run.end = window.end;
+  sources.sampled_run.duration_ns = window.duration_ns;
+  sources.sampled_run.no_memory_reason = "the live endpoint samples stacks only";
+  report::Profile p = report::build_profile({program.program, std::nullopt, program.labels}, sources);
   p.profiler.notes.push_back(fmt::format(
       "live window of {:.3f} s from the pprof endpoint{}", static_cast<double>(p.duration_ns) / 1e9,
       window.cut_short ? " (cut short: the program exited)" : ""));
-  p.profiler.notes.push_back("memory and operation counts are not measured by the live endpoint");
   return p;
 }
 

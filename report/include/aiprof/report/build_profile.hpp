@@ -31,6 +31,8 @@ struct SampledRun {
   bool include_system_info = false;
   // The heap's own figures (sampling mode's memory metrics); null: memory not measured.
   const instrumentation::MemoryStats* heap = nullptr;
+  // Why memory was not measured, when `heap` is null (the profile's note says it).
+  std::string no_memory_reason = "memory_profiling.enabled = false";
 };
 
 struct ProfileSources {

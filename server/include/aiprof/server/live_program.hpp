@@ -18,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,8 @@ namespace aiprof::server {
 struct ProgramInfo {
   std::string program;                        // the guest program's file
   std::map<std::string, std::string> labels;  // attached to every profile
+  // The interpreter's native boundary (anarchy::is_evaluator_frame); null: keep every frame.
+  std::function<bool(const std::string& native_symbol)> is_native_boundary;
 };
 
 // One profile window: the samples, the names of their ids, and when it ran.
