@@ -393,7 +393,7 @@ TEST_P(DeliveryTest, TruncatedStacksAreCountedOnlyForSamplesKept) {
     uint64_t sink = 0;
     for (int round = 0; round < 200; ++round) {
       uint64_t end = thread_cpu_ns() + 500'000;
-      while (thread_cpu_ns() < end) sink += spin_unit(sink);
+      while (thread_cpu_ns() < end) sink += work_unit(sink) & 1;
       std::this_thread::sleep_for(std::chrono::microseconds(1500));
     }
     sampler.stop();

@@ -89,7 +89,7 @@ void convert_tree(const inst::ProfilingSession& s, Profile& p, Rounder round) {
   }
   for (const inst::SessionSite& site : s.sites)  // expression granularity: flat, per function
     p.expression_sites.push_back(ExpressionSite{
-        frames.frame_for(s.describe(site.owner)), frames.frame_for(s.describe(site.site)),
+        frame_for(p, s.describe(site.owner), with_locations), frame_for(p, s.describe(site.site), with_locations),
         site.calls, round(site.inclusive_ns), round(site.self_ns)});
 }
 
