@@ -221,23 +221,25 @@ TEST(CallTreeSitesTest, FinishClosesOpenSites) {
 }
 
 TEST(CallTreeTest, BookkeepingIsTimedInTheRunAndScaledToEverySpan) {
-  CallTree tree(SpanClock::monotonic(), 0);
+  // The thread's CPU clock, and 1000 probes: on the monotonic clock one probe preempted on a
+  // loaded machine (ctest -j2 beside other builds) weighed more than the whole 0.1 ms session.
+  CallTree tree(SpanClock::thread_cpu(), 0);
   tree.start();
   EXPECT_EQ(tree.bookkeeping_ticks(), 0.0);
-  for (int i = 0; i < 10 * static_cast<int>(CallTree::kProbeInterval); ++i) {
+  for (int i = 0; i < 1000 * static_cast<int>(CallTree::kProbeInterval); ++i) {
     tree.enter(kA);
     tree.enter_site(kSiteX);
     tree.exit();
     tree.exit();
   }
   tree.finish();
-  EXPECT_EQ(tree.enters(), 20u * CallTree::kProbeInterval);
+  EXPECT_EQ(tree.enters(), 2000u * CallTree::kProbeInterval);
   double ticks = tree.bookkeeping_ticks();
   EXPECT_GT(ticks, 0.0);
   // Here spans are nearly all the session does, so the estimate is about the session's time.
   // A probe also times one clock read of its own and a preempted probe weighs 1/20 of the
   // mean: the bound allows for that, and still catches a wrong scale (x61 or /61).
-  EXPECT_LE(ticks, 2.0 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+  EXPECT_LE(ticks, 3.0 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
   EXPECT_GE(ticks, 0.1 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
 }
 
