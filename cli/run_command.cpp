@@ -32,17 +32,10 @@ RunOptions run_options(const RunRequest& req) {
   return options;
 }
 
-// Runs the file; a guest error's report goes to stderr. Returns the exit status.
-int execute_and_report(Interpreter& interp, const std::string& file) {
-  RunResult result = interp.execute_file(file);
-  if (result.error) std::fwrite(result.error->report.data(), 1, result.error->report.size(), stderr);
-  return exit_status(result);
-}
-
 int run_program(void* p) {
   auto* req = static_cast<RunRequest*>(p);
   Interpreter interp(run_options(*req));
-  return execute_and_report(interp, req->file);
+  return interp.run_file(req->file);  // a guest error's report goes to stderr
 }
 
 // --pprof-http: the program runs attached to a LiveProgram the endpoint reads.
@@ -67,7 +60,7 @@ int run_served_program(void* p) {
     print_message("anarchy run", std::string("--pprof-http: the program runs unsampled: ") + e.what());
   }
   FinishOnExit finish{*job->live};
-  return execute_and_report(interp, job->req->file);
+  return interp.run_file(job->req->file);
 }
 
 // The labels as a map, or a one-line problem.
