@@ -184,10 +184,14 @@ TEST(TimelineExactMode, ExpressionSitesStayBoundedByTheProgramsSites) {
 // The overhead estimate counts the profiler's work as timed in the run: with a span per
 // expression and every counter on, much of a tight loop's time is the profiler's (the warm-loop
 // span cost alone said 1-2% here). Not a timing claim: the share is of the profiler's own
-// time against the run's, both measured in the same run, so machine load slows both.
+// time against the run's, both measured in the same run. Machine load still moves the share
+// (preemption lengthens the run, not the calibrated per-event costs): it passed 10% at a load
+// of 10, under a load of 20 it gave 5.7%. So the bounds catch breakage, not noise: the estimate
+// must exceed twice the warm-loop span cost alone (a broken estimate that counts only spans
+// fails) and a floor far below what any load gave.
 TEST(TimelineExactMode, AHeavilyInstrumentedRunReportsALargeOverhead) {
   rep::Profile heavy = expression_profile(2000, 20);
-  EXPECT_GT(heavy.profiler.overhead_percent, 10.0);
+  EXPECT_GT(heavy.profiler.overhead_percent, 2.0);
   double warm_loop_percent = 100.0 * heavy.profiler.span_cost_ns *
                              static_cast<double>(heavy.profiler.spans) /
                              static_cast<double>(heavy.duration_ns);
