@@ -401,15 +401,27 @@ TEST_F(ProfileCliTest, HybridOnKnownSharesMeasuresBothWays) {
 // Two halves of every millisecond, in step with a 1000 Hz timer: the samples land in one half.
 // Nothing the run knows explains it: the stated cause says so and suggests --jitter. (On a
 // loaded machine the sampling thread may miss as many periods as the gap; then "sampler stalls"
-// is as good an explanation as the data allows, and is accepted too.)
+// is as good an explanation as the data allows, and is accepted too.) The premise needs the
+// timer to keep step: under a load of 20 the sampler delivered 210 of 1000 Hz and the program,
+// running late, spent 91% in m.first, so both sides agreed there. A run whose delivered rate is
+// under 90% of the asked one is retried, and after three such runs the test is skipped, saying
+// why: it cannot judge that run, which is not a failure of the code under test.
 TEST_F(ProfileCliTest, HybridFlagsAProgramInLockStepWithTheTimer) {
   write("lockstep.ai",
         "m{\n  busy(until){ while (clock() < until) {} return 0; }\n"
         "  first(until){ return busy(until); }\n  second(until){ return busy(until); }\n"
         "  main(){ p = 0.001; t = clock(); for (i = 0; i < 1500; i++) {\n"
         "    first(t + p / 2); second(t + p); t = t + p; } return 0; }\n}\n");
-  Result r = anarchy("profile --mode hybrid --rate 1000 -o l.txt -o l.json lockstep.ai");
-  ASSERT_EQ(r.status, 0) << r.err;
+  double delivered = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Result r = anarchy("profile --mode hybrid --rate 1000 -o l.txt -o l.json lockstep.ai");
+    ASSERT_EQ(r.status, 0) << r.err;
+    delivered = Json::parse(read_file(dir_ / "l.json"))["sampling"]["rate_delivered_hz"];
+    if (delivered >= 900) break;
+  }
+  if (delivered < 900)
+    GTEST_SKIP() << "the sampler delivered " << delivered
+                 << " of 1000 Hz in three runs (a loaded machine): the lockstep premise does not hold";
   std::string text = unwrapped(read_file(dir_ / "l.txt"));
   EXPECT_NE(text.find("DISAGREE"), std::string::npos) << text;
   size_t note = text.find("disagreement at m.first");
