@@ -186,14 +186,14 @@ TEST(TimelineExactMode, ExpressionSitesStayBoundedByTheProgramsSites) {
 // span cost alone said 1-2% here). Not a timing claim: the share is of the profiler's own
 // time against the run's, both measured in the same run. Machine load still moves the share
 // (preemption lengthens the run, not the calibrated per-event costs): it passed 10% at a load
-// of 10, under a load of 20 it gave 5.7%, and once 10.7% against a warm-loop span share of
+// of 10, under a load of 20 it gave 2.1-9.1%, and once 10.7% against a warm-loop span share of
 // 8.4%. So the bounds catch breakage, not noise: the estimate (the larger of the bookkeeping
 // timed in the run and the warm-loop span cost) must come from the bookkeeping, above the
 // span-only figure (an estimate that counts only spans fails), and above a floor far below
 // what any load gave.
 TEST(TimelineExactMode, AHeavilyInstrumentedRunReportsALargeOverhead) {
   rep::Profile heavy = expression_profile(2000, 20);
-  EXPECT_GT(heavy.profiler.overhead_percent, 2.0);
+  EXPECT_GT(heavy.profiler.overhead_percent, 1.0);
   double warm_loop_percent = 100.0 * heavy.profiler.span_cost_ns *
                              static_cast<double>(heavy.profiler.spans) /
                              static_cast<double>(heavy.duration_ns);
