@@ -1,6 +1,8 @@
 // anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
 //                 [--min-duration D] [--clock wall|cpu] [--compensate] [--rate HZ] [--native]
 //                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
+//                 [--pprof-http HOST:PORT] [--profile-every D] [--profile-dir DIR]
+//                 [--profile-keep K] [--profile-json]
 //                 [-o FILE]... [--quiet] [--top N] [--verbose] FILE [--] [ARGS...]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
