@@ -19,6 +19,7 @@ debug one. The machine may be shared: the ratios come from alternating runs; --r
 narrow them.
 
 Usage: bench/server_cost.py --anarchy build/rel/bin/anarchy [--quick] [--runs N]
+                            [--cases idle,scrape,request,snapshots] [--scrape-seconds S]
                             [--write-docs docs/benchmarks.md]
 """
 import argparse
@@ -130,9 +131,15 @@ def side_by_side(anarchy, flags, rounds, runs, during=None):
 
 
 def proc_cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of every thread of the process, in ns precision (schedstat), as seconds."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass  # the thread ended
+    return total / 1e9
 
 
 def request_cost(anarchy, requests):
@@ -179,38 +186,47 @@ def build_id(anarchy):
     return f"{out} (commit {commit})"
 
 
+ROWS = {
+    "idle": ("(a) endpoint listening, no request", "<= 0.5% wall"),
+    "scrape": ("(b) `profile?seconds=10` every 15 s, 100 Hz, {s} s run", "<= 1% wall"),
+    "snapshots": ("(d) snapshots every 10 s (`--profile-every 10s`)", "-"),
+}
+
+
 def report(results, args):
-    a, b, c, d = results["idle"], results["scrape"], results["request"], results["snapshots"]
     lines = [
         SECTION, "",
         f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {build_id(args.anarchy)}, "
-        f"`{os.path.relpath(args.anarchy, ROOT)}` (Release, hooks on), bench/server_cost.py"
-        f"{' --quick' if args.quick else ''} --runs {args.runs}, on a 2-core machine shared with "
-        "other jobs: whole processes on tests/server/spin.ai, baseline `anarchy run` in the same "
-        "run, runs alternating, medians.", "",
+        f"`{os.path.relpath(args.anarchy, ROOT)}` (Release, hooks on), bench/server_cost.py "
+        f"--runs {args.runs} --short-seconds {args.short} --scrape-seconds {args.scrape_seconds}, "
+        "on a 2-core machine shared with other jobs (load average "
+        f"{os.getloadavg()[0]:.0f} at the end): whole processes on tests/server/spin.ai, baseline "
+        "`anarchy run` in the same run, runs alternating, medians.", "",
         "| Case | Baseline wall | With | Wall | CPU | Target |",
         "|---|---|---|---|---|---|",
-        f"| (a) endpoint listening, no request | {a['base_wall']:.2f} s | {a['wall']:.2f} s | "
-        f"{a['wall_pct']:+.2f}% | {a['cpu_pct']:+.2f}% | <= 0.5% wall |",
-        f"| (b) `profile?seconds=10` every 15 s, 100 Hz, {args.scrape_seconds} s run | "
-        f"{b['base_wall']:.2f} s | {b['wall']:.2f} s | {b['wall_pct']:+.2f}% | "
-        f"{b['cpu_pct']:+.2f}% | <= 1% wall |",
-        f"| (d) snapshots every 10 s (`--profile-every 10s`) | {d['base_wall']:.2f} s | "
-        f"{d['wall']:.2f} s | {d['wall_pct']:+.2f}% | {d['cpu_pct']:+.2f}% | - |", "",
-        f"(c) Fixed cost of one `profile?seconds=1` request ({c['requests']} requests, the guest "
-        f"waiting on its input): {c['cpu_ms']:.1f} ms of process CPU each (sampler start and stop, "
-        f"profile build, gzip, HTTP); answered {c['beyond_ms']:.1f} ms after the window's end "
-        f"(median; max {c['beyond_max_ms']:.1f} ms).", "",
-        "Pairs (baseline, with) in seconds: " + "; ".join(
-            f"{k}: " + ", ".join(f"{x:.2f}/{y:.2f}" for x, y in results[k]["pairs"])
-            for k in ("idle", "scrape", "snapshots")), "",
     ]
-    verdicts = []
-    for key, limit in TARGETS.items():
-        pct = results[key]["wall_pct"]
-        verdicts.append(f"{key}: {pct:+.2f}% wall ({'met' if pct <= limit else 'NOT met'}, target "
-                        f"<= {limit}%)")
-    lines.append("Verdict: " + "; ".join(verdicts) + ".")
+    for key, (name, target) in ROWS.items():
+        if key in results:
+            r = results[key]
+            lines.append(f"| {name.format(s=args.scrape_seconds)} | {r['base_wall']:.2f} s | "
+                         f"{r['wall']:.2f} s | {r['wall_pct']:+.2f}% | {r['cpu_pct']:+.2f}% | "
+                         f"{target} |")
+    lines.append("")
+    if "request" in results:
+        c = results["request"]
+        lines += [f"(c) Fixed cost of one `profile?seconds=1` request ({c['requests']} requests, "
+                  f"the guest waiting on its input): {c['cpu_ms']:.2f} ms of process CPU each "
+                  f"(sampler start and stop, profile build, gzip, HTTP); answered "
+                  f"{c['beyond_ms']:.1f} ms after the window's end (median; max "
+                  f"{c['beyond_max_ms']:.1f} ms).", ""]
+    pairs = [f"{k}: " + ", ".join(f"{x:.2f}/{y:.2f}" for x, y in results[k]["pairs"])
+             for k in ROWS if k in results]
+    lines += ["Pairs (baseline/with, seconds): " + "; ".join(pairs) + ".", ""]
+    verdicts = [f"{key}: {results[key]['wall_pct']:+.2f}% wall ("
+                f"{'met' if results[key]['wall_pct'] <= limit else 'NOT met'}, target <= {limit}%)"
+                for key, limit in TARGETS.items() if key in results]
+    if verdicts:
+        lines.append("Verdict: " + "; ".join(verdicts) + ".")
     return "\n".join(lines) + "\n"
 
 
@@ -230,25 +246,35 @@ def main():
     ap.add_argument("--quick", action="store_true", help="60 s scrape runs, shorter programs")
     ap.add_argument("--runs", type=int, default=3, help="pairs of runs per case")
     ap.add_argument("--requests", type=int, default=20)
+    ap.add_argument("--scrape-seconds", type=int, help="length of the scraped runs (b)")
+    ap.add_argument("--short-seconds", type=int, help="length of the runs of (a) and (d)")
+    ap.add_argument("--cases", default="idle,scrape,request,snapshots",
+                    help="which of idle,scrape,request,snapshots to run")
     ap.add_argument("--write-docs", metavar="MD")
     args = ap.parse_args()
     args.anarchy = os.path.abspath(args.anarchy)
-    args.scrape_seconds = 60 if args.quick else 300
-    short = 10 if args.quick else 30
-    print(f"calibrating spin.ai for {short} s and {args.scrape_seconds} s ...", file=sys.stderr)
+    args.scrape_seconds = args.scrape_seconds or (60 if args.quick else 300)
+    short = args.short_seconds or (10 if args.quick else 30)
+    args.short = short
+    cases = set(args.cases.split(","))
+    print(f"calibrating spin.ai for {short} s ...", file=sys.stderr)
     rounds_short = calibrate(args.anarchy, short)
     rounds_long = int(rounds_short * args.scrape_seconds / short)
+    endpoint = ["--pprof-http", "127.0.0.1:0"]
     results = {}
-    print("(a) idle endpoint ...", file=sys.stderr)
-    results["idle"] = side_by_side(args.anarchy, ["--pprof-http", "127.0.0.1:0"], rounds_short,
-                                   args.runs)
-    print("(b) scraped every 15 s ...", file=sys.stderr)
-    results["scrape"] = side_by_side(args.anarchy, ["--pprof-http", "127.0.0.1:0"], rounds_long,
-                                     args.runs, during=scraper)
-    print("(c) per-request cost ...", file=sys.stderr)
-    results["request"] = request_cost(args.anarchy, args.requests)
-    print("(d) snapshots ...", file=sys.stderr)
-    results["snapshots"] = snapshot_cost(args.anarchy, rounds_short, args.runs)
+    if "idle" in cases:
+        print("(a) idle endpoint ...", file=sys.stderr)
+        results["idle"] = side_by_side(args.anarchy, endpoint, rounds_short, args.runs)
+    if "scrape" in cases:
+        print("(b) scraped every 15 s ...", file=sys.stderr)
+        results["scrape"] = side_by_side(args.anarchy, endpoint, rounds_long, args.runs,
+                                         during=scraper)
+    if "request" in cases:
+        print("(c) per-request cost ...", file=sys.stderr)
+        results["request"] = request_cost(args.anarchy, args.requests)
+    if "snapshots" in cases:
+        print("(d) snapshots ...", file=sys.stderr)
+        results["snapshots"] = snapshot_cost(args.anarchy, rounds_short, args.runs)
     text = report(results, args)
     print(text)
     if args.write_docs:
