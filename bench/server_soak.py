@@ -39,8 +39,19 @@ def status_field(pid, name):
     return -1
 
 
+def fd_targets(pid):
+    out = []
+    for fd in sorted(os.listdir(f"/proc/{pid}/fd"), key=int):
+        try:
+            out.append(f"{fd}->{os.readlink(f'/proc/{pid}/fd/{fd}')}")
+        except OSError:
+            pass
+    return out
+
+
 def census(pid):
-    return {"rss_kb": status_field(pid, "VmRSS"), "fds": len(os.listdir(f"/proc/{pid}/fd")),
+    targets = fd_targets(pid)
+    return {"rss_kb": status_field(pid, "VmRSS"), "fds": len(targets), "fd_list": targets,
             "threads": len(os.listdir(f"/proc/{pid}/task"))}
 
 
@@ -160,14 +171,28 @@ def main():
     # fds and threads from the second census on (15 s in): by then the program has started and
     # its sampler's thread exists; from then on nothing may grow.
     steady = [c for t, c in censuses[1:]]
+    # A sampler run holds one perf_event fd (its task-clock counter) while it is open; the
+    # snapshot thread's one-second steps open and close runs all the time, so a census finds
+    # it open or not. Counted apart: at most one (per sampler) and never more.
+    for c in steady:
+        perf = [f for f in c["fd_list"] if "perf_event" in f]
+        c["perf_fds"] = len(perf)
+        c["fds"] = len(c["fd_list"]) - len(perf)
+    if max((c["perf_fds"] for c in steady), default=0) > 2:
+        problems.append("more perf_event fds than the two samplers can hold")
     for key in ("fds", "threads"):
         values = sorted({c[key] for c in steady})
         if len(values) > 1:
             problems.append(f"{key} changed: {values}")
+    if len({len(c["fd_list"]) for c in steady}) > 1:
+        for t, c in censuses[1:]:
+            print(f"  fds at {t:.0f} s: {' '.join(c['fd_list'])}")
+    print("RSS series (s: kB): " + ", ".join(f"{t:.0f}: {c['rss_kb']}" for t, c in censuses))
     rss = [c["rss_kb"] for _, c in censuses]
     summary = (f"soak: {(time.monotonic() - start) / 60:.1f} min, {scrapes} scrapes, {signals} "
                f"SIGUSR2, RSS {min(rss)}-{max(rss)} kB (after the first minute within "
-               f"{100 * worst:.2f}% of {base} kB), fds {sorted({c['fds'] for c in steady})}, "
+               f"{100 * worst:.2f}% of {base} kB), fds {sorted({c['fds'] for c in steady})} (+ "
+               f"perf_event {sorted({c['perf_fds'] for c in steady})}), "
                f"threads {sorted({c['threads'] for c in steady})} (from 15 s on), output "
                f"{'identical' if out[0] == plain_out[0] else 'DIFFERENT'}, exit {status}")
     print(summary)
