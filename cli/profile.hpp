@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "aiprof/instrumentation/config.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
+#include "aiprof/server/serve.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 
 namespace anarchy::cli {
@@ -53,6 +55,7 @@ struct ProgramRun {
   std::vector<std::string> args;
   uint32_t max_depth = 10000;
   uint64_t seed = 0x5eed;
+  aiprof::Serving* serving = nullptr;  // --pprof-http, snapshots: the live side to attach to
 };
 
 // What a mode produced: the program's exit status and the profile of its run.
@@ -92,6 +95,10 @@ class InterruptToStop {
 
 // Shared by the modes (profile_run_support.cpp). report::build_profile makes their Profile.
 RunOptions run_options_for(const ProgramRun& program);
+
+// The program's thread attached to program.serving (if any) for the live side; nullopt (with a
+// warning) when it cannot be sampled there. Destroy it after the run, before the interpreter.
+std::optional<aiprof::Serving::Attached> attach_live(const ProgramRun& program, Interpreter& interp);
 
 // When the profiled run started and ended.
 struct RunClock {

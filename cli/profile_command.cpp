@@ -1,6 +1,8 @@
 // anarchy profile [--mode exact|sampling|hybrid] [--granularity ...] [--config FILE]
 //                 [--min-duration D] [--clock wall|cpu] [--compensate] [--rate HZ] [--native]
 //                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
+//                 [--pprof-http HOST:PORT] [--profile-every D] [--profile-dir DIR]
+//                 [--profile-keep K] [--profile-json]
 //                 [-o FILE]... [--quiet] [--top N] [--verbose] FILE [--] [ARGS...]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
@@ -22,6 +24,7 @@
 #include "aiprof/report/exact_cost_notes.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "commands.hpp"
+#include "live_options.hpp"
 #include "messages.hpp"
 #include "profile.hpp"
 #include "report_hints.hpp"
@@ -51,6 +54,7 @@ struct ProfileRequest {
   bool jitter = false;
   std::string delivery;
   std::vector<std::string> labels;
+  LiveRequest live;  // --pprof-http and the snapshot flags
   bool quiet = false;
   std::optional<uint32_t> top;  // rows of the text report's Top Functions table
   bool verbose = false;         // the text report adds the profiler's internals
@@ -192,8 +196,15 @@ int profile(ProfileRequest& req) {
   } catch (const SettingsError& e) {
     return usage_error(e.what());
   }
+  std::string problem;
+  bool failed = false;
+  std::unique_ptr<aiprof::Serving> serving =
+      start_live(req.live, req.program.file, settings.labels, &problem, &failed);
+  if (failed) return usage_error(problem);
+  req.program.serving = serving.get();
   InterruptToStop ctrl_c;
   ProfileOutcome outcome = run_mode(req.program, settings);
+  if (serving) serving->stop();  // answers the requests still open, writes the last snapshot
   if (!outcome.program_started) return outcome.exit_status;  // the interpreter said why
   // Time and samples outside every guest frame: the interpreter reading, parsing and resolving
   // the program before it runs, and freeing what main held after it returns (issue 19, 4).
@@ -250,6 +261,7 @@ Action add_profile_command(CLI::App& app) {
                   "(default 256)");
   cmd->add_option("--label", req->labels, "key=value attached to the reports (repeatable)")
       ->allow_extra_args(false);
+  add_live_options(cmd, req->live);
   cmd->add_option("-o,--output", req->outputs,
                   "Report file, format by extension (.txt .json .folded .speedscope.json "
                   ".trace.json .pb.gz .html); repeatable")

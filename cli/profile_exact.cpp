@@ -57,7 +57,9 @@ int exact_job(void* p) {
   observer.attach();
   if (poller) poller->start();
   if (sampler) sampler->start();
+  std::optional<aiprof::Serving::Attached> live = attach_live(job->program, interp);
   int status = interp.run_file(job->program.file);
+  live.reset();  // the live side's windows end with the program
   if (sampler) sampler->stop();
   if (poller) poller->stop();
   observer.detach();

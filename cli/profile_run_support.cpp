@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include "anarchy/interpreter/interpreter.hpp"
+#include "messages.hpp"
 #include "profile.hpp"
 
 namespace anarchy::cli {
@@ -29,6 +30,16 @@ InterruptToStop::InterruptToStop() {
 InterruptToStop::~InterruptToStop() { sigaction(SIGINT, &previous_, nullptr); }
 
 bool InterruptToStop::interrupted() const { return g_interrupted.load(std::memory_order_relaxed); }
+
+std::optional<aiprof::Serving::Attached> attach_live(const ProgramRun& program, Interpreter& interp) {
+  if (!program.serving) return std::nullopt;
+  try {
+    return program.serving->attach(&interp.frames(), &interp.functions());
+  } catch (const std::exception& e) {
+    print_message("anarchy profile", std::string("the live side does not sample the program: ") + e.what());
+    return std::nullopt;
+  }
+}
 
 RunOptions run_options_for(const ProgramRun& program) {
   RunOptions options;

@@ -64,6 +64,7 @@ int sampling_job(void* p) {
   int status;
   {
     sam::ThreadRegistration registration;
+    auto live = attach_live(job->program, interp);
     if (sampler)
       registration = sampler->register_current_thread(
           "main", &interp.frames(), memory ? &interp.heap().live_bytes_counter() : nullptr);

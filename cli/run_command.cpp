@@ -5,10 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "aiprof/server/pprof_server.hpp"
+#include "aiprof/server/serve.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "anarchy/interpreter/native_frames.hpp"
 #include "commands.hpp"
+#include "live_options.hpp"
 #include "messages.hpp"
 
 namespace anarchy::cli {
@@ -20,8 +21,8 @@ struct RunRequest {
   uint32_t max_depth = RunOptions{}.max_depth;
   uint64_t seed = RunOptions{}.seed;
   std::vector<std::string> args;
-  std::string pprof_http;           // HOST:PORT of the live endpoint ("" = none)
-  std::vector<std::string> labels;  // key=value, on the endpoint's profiles
+  LiveRequest live;                 // --pprof-http, --profile-every/-dir/-keep/-json
+  std::vector<std::string> labels;  // key=value, on the endpoint's profiles and snapshots
 };
 
 RunOptions run_options(const RunRequest& req) {
@@ -38,29 +39,22 @@ int run_program(void* p) {
   return interp.run_file(req->file);  // a guest error's report goes to stderr
 }
 
-// --pprof-http: the program runs attached to a LiveProgram the endpoint reads.
+// The live side: the program runs attached to what aiprof::serve started.
 struct ServedRun {
   const RunRequest* req;
-  aiprof::server::LiveProgram* live;
-};
-
-// finish() however the run ends, before the interpreter (which requests read) goes away.
-struct FinishOnExit {
-  aiprof::server::LiveProgram& live;
-  ~FinishOnExit() { live.finish(); }
+  aiprof::Serving* serving;
 };
 
 int run_served_program(void* p) {
   auto* job = static_cast<ServedRun*>(p);
   Interpreter interp(run_options(*job->req));
-  aiprof::server::LiveProgram::Attachment attachment;
+  std::optional<aiprof::Serving::Attached> attached;
   try {
-    attachment = job->live->attach(&interp.frames(), &interp.functions());
+    attached.emplace(job->serving->attach(&interp.frames(), &interp.functions()));
   } catch (const std::exception& e) {
-    print_message("anarchy run", std::string("--pprof-http: the program runs unsampled: ") + e.what());
+    print_message("anarchy run", std::string("the program runs unsampled: ") + e.what());
   }
-  FinishOnExit finish{*job->live};
-  return interp.run_file(job->req->file);
+  return interp.run_file(job->req->file);  // `attached` finishes the program, then goes
 }
 
 // The labels as a map, or a one-line problem.
@@ -78,27 +72,22 @@ std::optional<std::map<std::string, std::string>> parse_labels(const std::vector
   return out;
 }
 
-// Listens first (a port in use stops us before the program starts), then runs the program.
-int run_served(const RunRequest& req) {
-  namespace srv = aiprof::server;
+// Listens and checks the snapshot folder first (a port in use stops us before the program
+// starts), then runs the program.
+int run_served(RunRequest& req) {
   std::string problem;
-  auto address = srv::parse_listen_address(req.pprof_http, &problem);
-  auto labels = address ? parse_labels(req.labels, &problem) : std::nullopt;
-  if (!labels) {
-    print_message("anarchy run", (address ? "" : "--pprof-http: ") + problem);
+  auto labels = parse_labels(req.labels, &problem);
+  bool failed = !labels;
+  std::unique_ptr<aiprof::Serving> serving;
+  if (labels) serving = start_live(req.live, req.file, *labels, &problem, &failed);
+  if (failed) {
+    print_message("anarchy run", problem);
     return kExitUsage;
   }
-  srv::LiveProgram live({req.file, *labels, anarchy::is_evaluator_frame});
-  auto server = srv::PprofServer::start(*address, live, &problem);
-  if (!server) {
-    print_message("anarchy run", "--pprof-http: " + problem);
-    return kExitUsage;
-  }
-  std::fprintf(stderr, "aiprof: serving /debug/pprof on %s\n", server->url().c_str());
-  std::fflush(stderr);
-  ServedRun job{&req, &live};
+  if (!serving) return run_with_large_stack(req.max_depth, run_program, &req);
+  ServedRun job{&req, serving.get()};
   int status = run_with_large_stack(req.max_depth, run_served_program, &job);
-  server->stop();  // answers the requests still open (bounded by the server's timeouts)
+  serving->stop();  // answers the requests still open, writes the last snapshot
   return status;
 }
 
@@ -112,10 +101,9 @@ Action add_run_command(CLI::App& app) {
       ->check(CLI::Range(1u, 1000000u))
       ->capture_default_str();
   run->add_option("--seed", req->seed, "Seed of Math.random")->capture_default_str();
-  run->add_option("--pprof-http", req->pprof_http,
-                  "Serve Go's /debug/pprof endpoints on HOST:PORT while the program runs "
-                  "(127.0.0.1:0 picks a free port; the address is printed on stderr)");
-  run->add_option("--label", req->labels, "key=value attached to the endpoint's profiles (repeatable)");
+  add_live_options(run, req->live);
+  run->add_option("--label", req->labels,
+                  "key=value attached to the endpoint's profiles and snapshots (repeatable)");
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
     if (std::string problem = program_file_problem(req->file); !problem.empty()) {
@@ -123,8 +111,7 @@ Action add_run_command(CLI::App& app) {
       return kExitUsage;
     }
     req->args = program_arguments();
-    if (!req->pprof_http.empty()) return run_served(*req);
-    return run_with_large_stack(req->max_depth, run_program, req.get());
+    return run_served(*req);
   };
 }
 

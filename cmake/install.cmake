@@ -1,6 +1,7 @@
-# `cmake --install`: the four libraries, their headers, the anarchy command and a CMake package,
+# `cmake --install`: the five libraries, their headers, the anarchy command and a CMake package,
 # so another project can `find_package(aiprof)` and link aiprof::instrumentation,
-# aiprof::sampler, aiprof::report or aiprof::interpreter (examples/embedding does), and opt in
+# aiprof::sampler, aiprof::report, aiprof::interpreter or aiprof::server (the live endpoint and
+# snapshots, aiprof::serve; examples/embedding uses them all), and opt in
 # to the sampler's libc interposition, aiprof::sampler_interposition (an object file, never
 # part of a library: docs/sampling.md).
 include(GNUInstallDirs)
@@ -10,17 +11,18 @@ set_target_properties(aiprof_instrumentation PROPERTIES EXPORT_NAME instrumentat
 set_target_properties(aiprof_sampler PROPERTIES EXPORT_NAME sampler)
 set_target_properties(aiprof_report PROPERTIES EXPORT_NAME report)
 set_target_properties(aiprof_interpreter PROPERTIES EXPORT_NAME interpreter)
+set_target_properties(aiprof_server PROPERTIES EXPORT_NAME server)
 set_target_properties(aiprof_sampler_interposition PROPERTIES EXPORT_NAME sampler_interposition)
 
 install(TARGETS aiprof_instrumentation aiprof_sampler aiprof_report aiprof_interpreter
-                aiprof_sampler_interposition
+                aiprof_server aiprof_sampler_interposition
   EXPORT aiprofTargets
   OBJECTS DESTINATION ${CMAKE_INSTALL_LIBDIR}/aiprof-objects
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS anarchy RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(part instrumentation sampler report interpreter)
+foreach(part instrumentation sampler report interpreter server)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${part}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 

@@ -39,13 +39,33 @@ for t in worker-a worker-b; do
   grep -q 'compute' "$work/out/spans-$t.txt" || fail "no compute span for $t"
 done
 
+# aiprof::serve in the embedding program: its endpoint answers with the guest's hot function,
+# and SIGUSR2 writes a snapshot into the folder it was given.
+"$work/build/embedding" serve "$source/tests/server/spin.ai" 127.0.0.1:0 "$work/snaps" -- 1000000 \
+  >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 1 300); do
+  url=$(sed -n 's|^embedding: serving on \(http://127.0.0.1:[0-9]*\)$|\1|p' "$work/serve.err")
+  [[ -n $url ]] && break
+  sleep 0.1
+done
+[[ -n ${url:-} ]] || { kill $serve_pid; cat "$work/serve.err"; fail "embedding serve printed no address"; }
+code=$(curl -s -o "$work/live.pb.gz" -w '%{http_code}' --max-time 60 "$url/debug/pprof/profile?seconds=1")
+kill -USR2 $serve_pid
+for _ in $(seq 1 300); do compgen -G "$work/snaps/aiprof-*.pb.gz" >/dev/null && break; sleep 0.1; done
+kill $serve_pid; wait $serve_pid 2>/dev/null || true
+[[ $code == 200 ]] || fail "embedding serve: profile request answered $code"
+PPROF_TMPDIR=$work go tool pprof -raw "$work/live.pb.gz" >"$work/live.txt" 2>&1 || { cat "$work/live.txt"; fail "not a profile"; }
+grep -Eq ' m\.hotLoop .*spin\.ai:[0-9]+' "$work/live.txt" || { cat "$work/live.txt"; fail "m.hotLoop not served by the embedding program"; }
+compgen -G "$work/snaps/aiprof-*.pb.gz" >/dev/null || fail "SIGUSR2 wrote no snapshot in the embedding program"
+
 # No installed library defines a function libc defines (the interposition is an object target).
 libc=$(${CXX:-c++} -print-file-name=libc.so.6)
 [[ -f $libc ]] || fail "libc.so.6 not found ($libc)"
 nm -D --defined-only "$libc" | awk '{sub(/@.*/, "", $3); print $3}' | sort -u >"$work/libc.syms"
 shopt -s nullglob
 libraries=("$work"/prefix/lib*/*.a "$work"/prefix/lib*/*.so)
-(( ${#libraries[@]} >= 4 )) || fail "expected the four installed libraries, found ${#libraries[@]}"
+(( ${#libraries[@]} >= 5 )) || fail "expected the five installed libraries, found ${#libraries[@]}"
 nm -g --defined-only "${libraries[@]}" 2>/dev/null | awk 'NF == 3 && $2 != "U" {print $3}' | sort -u \
   >"$work/aiprof.syms"
 clashes=$(comm -12 "$work/libc.syms" "$work/aiprof.syms")
@@ -60,4 +80,5 @@ for mode in libc self; do
   "$work/probe-$mode/probe" $mode >"$work/probe-$mode.txt" || { cat "$work/probe-$mode.txt"; fail "probe: expected $mode's dl_iterate_phdr and sigprocmask, and samples"; }
 done
 echo "embedding_install: ok (worker-a $share% of samples, compute $cshare% of parse+compute;" \
+  "aiprof::serve answered with the hot function and wrote a SIGUSR2 snapshot;" \
   "no libc symbol in the libraries; interposition only when opted in)"

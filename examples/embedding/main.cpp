@@ -4,6 +4,12 @@
 //   embedding OUT_DIR [SECONDS]
 // writes OUT_DIR/sampled.txt, OUT_DIR/sampled.folded (the threads' stacks) and
 // OUT_DIR/spans-<thread>.txt (each thread's exact spans), and prints one line per thread.
+//
+//   embedding serve PROGRAM.ai HOST:PORT [SNAPSHOT_DIR] [-- ARGS...]
+// embeds the interpreter instead: runs PROGRAM.ai while aiprof::serve serves Go's
+// /debug/pprof endpoints on HOST:PORT (and writes a snapshot every 10 s, and on SIGUSR2, into
+// SNAPSHOT_DIR), prints "embedding: serving on URL" on stderr, and exits with the program's
+// status.
 #include <aiprof/instrumentation/frame_stack.hpp>
 #include <aiprof/instrumentation/function_registry.hpp>
 #include <aiprof/instrumentation/macros.hpp>
@@ -12,11 +18,15 @@
 #include <aiprof/report/output_file.hpp>
 #include <aiprof/report/report_writer.hpp>
 #include <aiprof/sampler/sampler.hpp>
+#include <aiprof/server/serve.hpp>
+#include <anarchy/interpreter/interpreter.hpp>
+#include <anarchy/interpreter/native_frames.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace inst = aiprof::instrumentation;
 namespace sam = aiprof::sampler;
@@ -74,11 +84,59 @@ void write(const std::string& path, const rep::Profile& profile, const char* for
   rep::write_file_atomically(path, rep::writer_for_format(format)->render(profile, {}));
 }
 
+struct GuestRun {
+  std::string program;
+  std::vector<std::string> args;
+  aiprof::Serving* serving;
+};
+
+// On the interpreter's (large) stack: the program runs attached to the live side.
+int run_guest(void* p) {
+  auto* run = static_cast<GuestRun*>(p);
+  anarchy::RunOptions options;
+  options.args = run->args;
+  anarchy::Interpreter interp(options);
+  auto attached = run->serving->attach(&interp.frames(), &interp.functions());
+  return interp.run_file(run->program);  // `attached` then finishes the program for serving
+}
+
+int serve_program(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: embedding serve PROGRAM.ai HOST:PORT [SNAPSHOT_DIR] [-- ARGS...]\n");
+    return 2;
+  }
+  aiprof::ServeOptions options;
+  options.program = argv[2];
+  options.pprof_http = argv[3];
+  options.labels = {{"embedded", "yes"}};
+  options.is_native_boundary = anarchy::is_evaluator_frame;
+  int next = 4;
+  if (next < argc && std::string(argv[next]) != "--") {
+    options.snapshots.dir = argv[next++];
+    options.snapshots.every = std::chrono::seconds(10);
+  }
+  GuestRun run{argv[2], {}, nullptr};
+  for (int i = next + 1; i < argc; ++i) run.args.push_back(argv[i]);
+  std::string problem;
+  std::unique_ptr<aiprof::Serving> serving = aiprof::serve(options, &problem);
+  if (!serving) {
+    std::fprintf(stderr, "embedding: %s\n", problem.c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "embedding: serving on %s\n", serving->url().c_str());
+  std::fflush(stderr);
+  run.serving = serving.get();
+  int status = anarchy::run_with_large_stack(10000, run_guest, &run);
+  serving->stop();
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "serve") return serve_program(argc, argv);
   if (argc < 2) {
-    std::fprintf(stderr, "usage: embedding OUT_DIR [SECONDS]\n");
+    std::fprintf(stderr, "usage: embedding OUT_DIR [SECONDS] | embedding serve PROGRAM.ai HOST:PORT ...\n");
     return 2;
   }
   std::string out = argv[1];
