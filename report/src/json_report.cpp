@@ -448,7 +448,7 @@ class JsonWriter final : public ReportWriter {
     root["threads"] = threads_json(p.threads);
     root["timeline"] = timeline_json(p.timeline);
     root["expression_sites"] = expression_sites_json(p);
-    if (!p.line_nodes.empty()) {  // (only sampled profiles with lines: others are unchanged)
+    if (p.sampling || !p.line_nodes.empty()) {  // (sampled profiles only: exact ones unchanged)
       root["hot_lines"] = hot_lines_json(p);
       root["sampled_lines"] = sampled_lines_json(p);
     }
