@@ -3,7 +3,7 @@
 //                 [--jitter] [--delivery auto|signal|thread] [--max-stack N] [--label K=V]...
 //                 [--pprof-http HOST:PORT] [--profile-every D] [--profile-dir DIR]
 //                 [--profile-keep K] [--profile-json]
-//                 [-o FILE]... [--quiet] [--top N] [--verbose] FILE [--] [ARGS...]
+//                 [-o FILE]... [--quiet] [--top N] [--verbose] [--lines] FILE [--] [ARGS...]
 //
 // Settings come from the defaults, then the config file, then the flags (flags win). The
 // program's own output stays on stdout; reports go to the -o files (format by extension, any
@@ -58,6 +58,7 @@ struct ProfileRequest {
   bool quiet = false;
   std::optional<uint32_t> top;  // rows of the text report's Top Functions table
   bool verbose = false;         // the text report adds the profiler's internals
+  bool lines = false;           // folded stacks name each guest frame's line
 };
 
 int usage_error(const std::string& message) {
@@ -162,6 +163,7 @@ bool write_reports(const ProfileOutcome& outcome, const ProfileSettings& setting
   rep::RenderOptions options = rep::render_options_for(settings.profiler.output);
   if (req.top) options.top_functions = *req.top;
   options.verbose = req.verbose;
+  options.folded_lines = req.lines;
   if (settings.outputs.empty()) {
     auto writer = rep::writer_for_format(settings.profiler.output.default_format);
     std::string text = writer->render(outcome.profile, options);
@@ -272,6 +274,8 @@ Action add_profile_command(CLI::App& app) {
   cmd->add_flag("--verbose", req->verbose,
                 "Text report: add the sampler's and the spans' clocks, costs, per-thread figures "
                 "and internal notes, and the system");
+  cmd->add_flag("--lines", req->lines,
+                "Folded stacks: each guest frame with the line it stood at (m.f:12; sampled)");
   cmd->add_option("--max-depth", req->program.max_depth,
                   "Guest call depth limit (RangeError beyond it)")
       ->check(CLI::Range(1u, 1000000u))

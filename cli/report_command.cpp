@@ -242,6 +242,8 @@ void add_text_options(CLI::App& cmd, rep::RenderOptions& render) {
   cmd.add_flag("--verbose", render.verbose,
                "Text report: add the sampler's and the spans' clocks, costs, per-thread figures "
                "and internal notes, and the system");
+  cmd.add_flag("--lines", render.folded_lines,
+               "Folded stacks: each guest frame with the line it stood at (m.f:12; sampled)");
 }
 
 CLI::App* add_merge(CLI::App& report, MergeRequest& req) {

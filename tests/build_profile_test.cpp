@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "aiprof/report/build_profile.hpp"
+#include "aiprof/report/sampled_lines.hpp"
 #include "anarchy/interpreter/native_frames.hpp"
 
 namespace {
@@ -95,6 +96,42 @@ TEST(BuildProfile, SamplesJoinTheNodesAlreadyThere) {
   EXPECT_EQ(p.nodes[guest].samples_inclusive, 15u);
   EXPECT_EQ(p.nodes[0].children.size(), 3u);  // #0, b, a: no second #0
   EXPECT_EQ(p.frames.size(), 7u);             // root, #0, #1, a, b, c, d
+}
+
+// Samples with lines: each node's samples are refined by the line each guest frame stood at
+// (a line node per distinct path of (node, line)), and hot_lines sums them per line: self for
+// the innermost guest function's line (built-ins beneath it included), total once per sample.
+TEST(BuildProfile, SampledLinesRefineTheTreeAndSumPerLine) {
+  sam::SampledSession s;
+  uint32_t ids[] = {0, 1, 2}, outer_a[] = {4, 10, 0}, outer_b[] = {5, 10, 0}, inner[] = {4, 11, 0};
+  s.stacks.add(ids, 2, nullptr, 0, 6, outer_a);   // #0 at 4 calls #1, at line 10
+  s.stacks.add(ids, 2, nullptr, 0, 3, outer_b);   // #0 at 5 calls #1, at line 10
+  s.stacks.add(ids, 2, nullptr, 0, 2, inner);     // #1 at line 11
+  s.stacks.add(ids, 1, nullptr, 0, 1, outer_a);   // #0 itself, at 4
+  namespace inst = aiprof::instrumentation;
+  inst::FunctionRegistry functions;
+  functions.add({"m.main", "t.ai", 3, 1, inst::FrameKind::Function});
+  functions.add({"m.f", "t.ai", 9, 1, inst::FrameKind::Function});
+  functions.add({"String.split", "", 0, 0, inst::FrameKind::Builtin});
+  s.stacks.add(ids, 3, nullptr, 0, 4, inner);     // a built-in called at #1's line 11
+  Profile p;
+  add_samples(p, s, SampleNaming{&functions, nullptr, false});
+  // Line nodes sum to their node's self samples.
+  std::vector<uint64_t> by_node(p.nodes.size(), 0);
+  for (const LineNode& l : p.line_nodes) by_node[l.node] += l.samples_self;
+  for (uint32_t n = 0; n < p.nodes.size(); ++n) EXPECT_EQ(by_node[n], p.nodes[n].samples_self) << n;
+  // The built-in's frame has no line of its own.
+  for (const LineNode& l : p.line_nodes) {
+    if (p.frames[p.nodes[l.node].frame].kind == FrameKind::Builtin) {
+      EXPECT_EQ(l.line, 0u);
+    }
+  }
+  std::vector<std::string> got;
+  for (const HotLine& h : hot_lines(p))
+    got.push_back(p.frames[h.function_frame].name + ":" + std::to_string(h.line) + " " +
+                  std::to_string(h.samples_self) + "/" + std::to_string(h.samples_total));
+  std::vector<std::string> expected{"m.f:10 9/9", "m.f:11 6/6", "m.main:4 1/13", "m.main:5 0/3"};
+  EXPECT_EQ(got, expected);
 }
 
 TEST(BuildProfile, ARunWithoutSpansOrSamplerSaysWhatItDidNotMeasure) {

@@ -46,6 +46,24 @@ TEST(FoldedWriter, SampledProfileIsWeightedBySelfSamples) {
   EXPECT_EQ(lines_of(render(format_fixtures::sampled_profile())), expected);
 }
 
+// --lines: each guest frame named with the line it stood at (native frames keep their name);
+// without it the same profile folds as before.
+TEST(FoldedWriter, LinesNameEachFramesLine) {
+  Profile p = format_fixtures::sampled_profile_with_lines();
+  RenderOptions by_line;
+  by_line.folded_lines = true;
+  std::vector<std::string> expected{
+      "m.main:5 3",
+      "m.main:6 1",
+      "m.main:5;m.parse:12 2",
+      "m.main:5;m.parse:13;m.lex:21 6",
+      "m.main:5;m.parse:13;m.lex:21;memcpy 1",
+      "m.main:6;odd:name_x_:31 2",
+  };
+  EXPECT_EQ(lines_of(writer_for_format("folded")->render(p, by_line)), expected);
+  EXPECT_EQ(render(p), render(format_fixtures::sampled_profile()));
+}
+
 TEST(FoldedWriter, EveryLineParsesAsFramesThenOneWeight) {
   for (const std::string& line : lines_of(render(format_fixtures::exact_profile()))) {
     size_t space = line.rfind(' ');

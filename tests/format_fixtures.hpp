@@ -85,4 +85,22 @@ inline Profile sampled_profile() {
   return p;
 }
 
+// The sampled tree with the lines its samples stood at (Profile::line_nodes): main at 5 (3
+// samples) and 6 (1), parse called from main's line 5 at 12 (2), lex called from parse's
+// line 13 at 21 (6, and memcpy beneath it 1), "odd" called from main's line 6 at 31 (2).
+inline Profile sampled_profile_with_lines() {
+  Profile p = sampled_profile();
+  auto line = [&](uint32_t node, uint32_t parent, uint32_t at, uint64_t samples) {
+    p.line_nodes.push_back(LineNode{node, parent, at, samples});
+    return static_cast<uint32_t>(p.line_nodes.size() - 1);
+  };
+  uint32_t main5 = line(kNodes.main, kNoNode, 5, 3), main6 = line(kNodes.main, kNoNode, 6, 1);
+  line(kNodes.parse, main5, 12, 2);
+  uint32_t parse13 = line(kNodes.parse, main5, 13, 0);
+  uint32_t lex21 = line(kNodes.lex, parse13, 21, 6);
+  line(kNodes.native, lex21, 0, 1);
+  line(kNodes.odd, main6, 31, 2);
+  return p;
+}
+
 }  // namespace format_fixtures

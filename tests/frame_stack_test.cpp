@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -43,15 +44,43 @@ TEST(FrameStackTest, OnlyRewrittenFramesSpoilACopy) {
   EXPECT_EQ(frames.frame(1).function_id(), 7u);
 }
 
+// Each frame's line is copied beside its id, by both readers: a caller's line as set before
+// its call, the innermost frame's as last set (by the line pointer push returned).
+TEST(FrameStackTest, CopiesCarryEachFramesLine) {
+  FrameStack frames(8);
+  frames.push(1, 3, 1);
+  frames.top().set_position(9, 5);  // the caller stands at its call
+  uint64_t* innermost = &frames.push(2, 20, 1).position;
+  aiprof::instrumentation::Frame::store_position(innermost, 24, 3);  // a statement of the callee
+  EXPECT_EQ(frames.top().line(), 24u);
+  EXPECT_EQ(frames.top().column(), 3u);
+  uint32_t ids[8], lines[8] = {}, n = 0;
+  bool truncated = false;
+  ASSERT_EQ(frames.copy_ids(ids, 8, &truncated, lines), 2u);
+  EXPECT_EQ(lines[0], 9u);
+  EXPECT_EQ(lines[1], 24u);
+  std::fill(std::begin(lines), std::end(lines), 0u);
+  ASSERT_TRUE(frames.copy_ids_from_other_thread(ids, 8, &truncated, &n, lines));
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(lines[0], 9u);
+  EXPECT_EQ(lines[1], 24u);
+  // Truncated: the innermost frames' lines, as their ids.
+  ASSERT_EQ(frames.copy_ids(ids, 1, &truncated, lines), 1u);
+  EXPECT_TRUE(truncated);
+  EXPECT_EQ(ids[0], 2u);
+  EXPECT_EQ(lines[0], 24u);
+}
+
 // Breakage (exact): no torn copy is ever kept, over enough three-deep copies to mean it.
 TEST(FrameStackTest, CopiesFromAnotherThreadAreNeverTorn) {
   FrameStack frames(8);
   std::atomic<bool> done{false};
   std::thread owner([&] {
     frames.push(1, 0, 0);
+    uint32_t line = 0;
     while (!done.load(std::memory_order_relaxed)) {
       frames.push(2, 0, 0);
-      frames.push(3, 0, 0);
+      frames.push(3, 0, 0).set_position(++line, 1);  // (a statement: read by the copies below)
       frames.pop();
       frames.pop();
       frames.push(5, 0, 0);
@@ -66,10 +95,10 @@ TEST(FrameStackTest, CopiesFromAnotherThreadAreNeverTorn) {
   std::string torn;
   uint64_t give_up_at = monotonic_ns() + 30'000'000'000ull;
   for (uint64_t i = 0; (i < 200000 || three_deep < 1000) && monotonic_ns() < give_up_at; ++i) {
-    uint32_t ids[8];
+    uint32_t ids[8], lines[8];
     bool truncated = false;
     uint32_t n = 0;
-    if (!frames.copy_ids_from_other_thread(ids, 8, &truncated, &n)) {
+    if (!frames.copy_ids_from_other_thread(ids, 8, &truncated, &n, lines)) {
       ++refused;
       continue;
     }

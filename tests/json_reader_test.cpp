@@ -194,6 +194,31 @@ TEST(JsonReaderTest, BadFieldsAreNamedByTheirPath) {
   }
 }
 
+// Sampled lines survive the round trip, and a damaged entry is named (never a crash).
+TEST(JsonReaderTest, SampledLinesRoundTripAndBadOnesAreNamed) {
+  Profile p = rich_profile::make();
+  p.line_nodes = {{1, kNoNode, 4, 50}, {2, 0, 11, 1000}, {3, 1, 0, 200}, {4, 0, 16, 600}};
+  std::string first = to_json(p);
+  Profile read = parse_json_profile(first, "lines.json");
+  ASSERT_EQ(read.line_nodes.size(), 4u);
+  EXPECT_EQ(read.line_nodes[2].parent, 1u);
+  EXPECT_EQ(read.line_nodes[1].line, 11u);
+  EXPECT_EQ(read.line_nodes[3].samples_self, 600u);
+  EXPECT_EQ(to_json(read), first);
+  Json good = Json::parse(first);
+  Json j = good;
+  j["sampled_lines"][1]["parent"] = 2;
+  EXPECT_NE(error_of(j.dump()).find("sampled_lines[1].parent is 2, but there is 1 sampled_lines "
+                                    "before it"),
+            std::string::npos)
+      << error_of(j.dump());
+  j = good;
+  j["sampled_lines"][0]["node"] = 60;
+  EXPECT_NE(error_of(j.dump()).find("sampled_lines[0].node is 60, but there are 6 nodes"),
+            std::string::npos)
+      << error_of(j.dump());
+}
+
 TEST(JsonReaderTest, BrokenJsonNamesTheByte) {
   std::string good = to_json(rich_profile::make());
   EXPECT_NE(error_of(good.substr(0, 100))

@@ -113,7 +113,8 @@ std::string resolve_path(const Decoded& d, const std::vector<uint64_t>& location
   return path;
 }
 
-Decoded decode_profile(const std::string& gz) {
+// (by_function_path false: samples are left to the caller, whose paths may repeat by name.)
+Decoded decode_profile(const std::string& gz, bool by_function_path = true) {
   Decoded d;
   d.profile = decode(gunzip(gz));
   d.strings = d.profile.messages(6);
@@ -130,6 +131,7 @@ Decoded decode_profile(const std::string& gz) {
     d.locations[m.one(1)] = m;
   }
   for (const std::string& s : d.profile.messages(2)) {
+    if (!by_function_path) break;
     Message sample = decode(s);
     std::string path = resolve_path(d, unpack(sample.messages(1).at(0)));
     EXPECT_EQ(d.samples.count(path), 0u) << "two samples for " << path;
@@ -212,6 +214,41 @@ TEST(PprofWriter, SampledProfileCountsSamplesAndTheirTime) {
   EXPECT_EQ(d.strings.at(period_type.one(1)), "cpu");
   EXPECT_EQ(d.strings.at(period_type.one(2)), "nanoseconds");
   EXPECT_EQ(d.profile.one(12), 1000000u);  // one sample per millisecond
+}
+
+// Sampled lines: their samples go out per line path, each Location with the line its frame
+// stood at (pprof -lines, -list); what is not sampled (allocations) stays on the call path,
+// at the function's line.
+TEST(PprofWriter, SampledLinesGoOutWithTheLineOfEachFrame) {
+  Decoded d = decode_profile(render(format_fixtures::sampled_profile_with_lines()), false);
+  std::map<std::string, std::vector<int64_t>> by_lines;
+  for (const std::string& s : d.profile.messages(2)) {
+    Message sample = decode(s);
+    std::vector<uint64_t> ids = unpack(sample.messages(1).at(0));
+    std::string path;
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+      const Message& location = d.locations.at(*it);
+      ASSERT_EQ(location.messages(4).size(), 1u);
+      Message line = decode(location.messages(4).at(0));
+      path += (path.empty() ? "" : ";") + d.strings.at(d.functions.at(line.one(1)).one(2)) +
+              ":" + std::to_string(line.one(2));
+    }
+    std::vector<int64_t> values;
+    for (uint64_t v : unpack(sample.messages(2).at(0))) values.push_back(static_cast<int64_t>(v));
+    by_lines[path] = values;
+  }
+  // samples, cpu ns, alloc_objects, alloc_space
+  std::map<std::string, std::vector<int64_t>> expected{
+      {"m.main:5", {3, 3000000, 0, 0}},
+      {"m.main:6", {1, 1000000, 0, 0}},
+      {"m.main:5;m.parse:12", {2, 2000000, 0, 0}},
+      {"m.main:5;m.parse:13;m.lex:21", {6, 6000000, 0, 0}},
+      {"m.main:5;m.parse:13;m.lex:21;memcpy:0", {1, 1000000, 0, 0}},
+      {"m.main:6;odd;name x\n:31", {2, 2000000, 0, 0}},
+      {"m.main:3", {0, 0, 5, 320}},                    // allocations, at the function's line
+      {"m.main:3;m.parse:10;m.lex:20", {0, 0, 2, 64}},
+  };
+  EXPECT_EQ(by_lines, expected);
 }
 
 TEST(PprofWriter, WithoutMemoryThereAreNoAllocationColumns) {

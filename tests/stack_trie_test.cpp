@@ -26,4 +26,25 @@ TEST(StackTrieTest, AggregatesIdenticalStacksAndOrdersNativeBeneathGuest) {
   EXPECT_EQ(n[1].self_samples, 1u);
 }
 
+// Lines split a frame: the same functions at other lines are other paths; without lines a
+// guest frame is its id alone (as before lines were recorded).
+TEST(StackTrieTest, AFramesLineIsPartOfItsPath) {
+  StackTrie trie;
+  uint32_t guest[] = {7, 8};
+  uint32_t at_12[] = {3, 12}, at_13[] = {3, 13};
+  trie.add(guest, 2, nullptr, 0, 1, at_12);
+  trie.add(guest, 2, nullptr, 0, 2, at_13);
+  trie.add(guest, 2, nullptr, 0, 4, at_12);
+  ASSERT_EQ(trie.nodes().size(), 4u);  // root, 7@3, 8@12, 8@13
+  const auto& n = trie.nodes();
+  EXPECT_EQ(StackTrie::guest_id(n[2].frame), 8u);
+  EXPECT_EQ(StackTrie::guest_line(n[2].frame), 12u);
+  EXPECT_EQ(n[2].self_samples, 5u);
+  EXPECT_EQ(StackTrie::guest_line(n[3].frame), 13u);
+  EXPECT_EQ(n[3].self_samples, 2u);
+  EXPECT_FALSE(StackTrie::is_native(n[3].frame));
+  trie.add(guest, 1, nullptr, 0);
+  EXPECT_EQ(trie.nodes().back().frame, 7u);
+}
+
 }  // namespace

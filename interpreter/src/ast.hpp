@@ -132,6 +132,9 @@ struct FunctionNode {
   std::vector<uint32_t> param_line_cols;
   BlockStmt* body = nullptr;   // for `x => expr` a synthesised { return expr; }
   uint32_t line = 0, column = 0;
+  // resolved: where a call starts, the first statement of the body (else the function), the
+  // position its frame is pushed with (frame_stack.hpp: for the samples' hot lines)
+  uint32_t entry_line = 0, entry_column = 0;
   const std::string* file = nullptr;
   uint32_t env_size = 0;       // resolved: slots of the call environment (params first)
   bool may_capture = true;     // resolved: contains a function literal, so its environment

@@ -9,6 +9,7 @@
 // async-signal-safe.
 #pragma once
 
+#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -651,8 +652,8 @@ class BuiltinCall {
     // frame stands, so errors raised without a node keep their position.
     uint32_t line = site ? site->line : 0, column = site ? site->column : 0;
     if (!site && I.frames.depth() > 0) {
-      line = I.frames.top().line;
-      column = I.frames.top().column;
+      line = I.frames.top().line();
+      column = I.frames.top().column();
     }
     pushed_ = I.frames.try_push(id_, line, column);
     if (H && (bits & aiprof::instrumentation::kHookBuiltin))
@@ -788,7 +789,7 @@ Value Interpreter::Impl::call_native(NativeObj* n, const Value* args, size_t arg
   } catch (NativeError& e) {
     if (site) raise(e.kind, e.message, site);
     const auto& f = frames.top();
-    raise_at(e.kind, e.message, f.line, f.column);
+    raise_at(e.kind, e.message, f.line(), f.column());
   }
 }
 
@@ -818,7 +819,11 @@ struct StackEnv {
   }
 };
 
-// Pushes the guest frame and makes env current; undoes both however the call ends.
+// Pushes the guest frame and makes env current; undoes both however the call ends. The frame
+// starts at the body's first statement, and is the one whose position statements store
+// (Impl::note_position) until the call ends. Direct: a direct call from guest code, whose
+// caller's frame lies right below (nothing is pushed between a call expression and its
+// callee), so the caller's position is found again without keeping it (a call costs no spill).
 // The call hooks are cold out-of-line calls, and the exit hook reads the function id back from
 // the frame this call pushed (inner calls have popped theirs), so the hot path keeps no id
 // live across the call (disabled_hooks_callgrind).
@@ -829,20 +834,29 @@ struct StackEnv {
   aiprof::instrumentation::g_observer->on_call_exit(frames.top().function_id());
 }
 
-template <bool H>
+template <bool H, bool Direct = false>
 struct ActiveCall {
   Interpreter::Impl& I;
   Env* saved;
+  uint64_t* saved_position;  // (not Direct)
   [[gnu::always_inline]] ActiveCall(Interpreter::Impl& impl, const FunctionNode* fn, Env* env)
       : I(impl), saved(impl.env) {
+    if constexpr (!Direct) saved_position = impl.current_position;
     I.env = env;
-    I.frames.push(fn->function_id, fn->line, fn->column);
+    I.current_position =
+        &I.frames.push(fn->function_id, fn->entry_line, fn->entry_column).position;
     if (calls_observed()) report_call_enter(fn->function_id);
   }
   [[gnu::always_inline]] ~ActiveCall() {
     if (calls_observed()) report_call_exit(I.frames);
+    assert(I.current_position == &I.frames.top().position);
     I.frames.pop();
     I.env = saved;
+    // (Direct: current_position is this call's frame's again, nested calls having restored it.)
+    if constexpr (Direct)
+      I.current_position -= sizeof(aiprof::instrumentation::Frame) / sizeof(uint64_t);
+    else
+      I.current_position = saved_position;
   }
   static bool calls_observed() { return Interpreter::Impl::listens<H>(aiprof::instrumentation::kHookCall); }
 };
@@ -927,10 +941,12 @@ template <bool H>
   I.set_position(c);
   I.check_budget();
   I.heap.maybe_collect();
-  ActiveCall<H> call(I, fn, env);
+  ActiveCall<H, true> call(I, fn, env);
   for (const Node* s : fn->body->body) {
     // A return, alone or as the branch of an if, at the top of the body (the usual shapes)
     // builds its value straight into this call's result: no exec, no trip through ret.
+    // (Neither stores its position: the frame starts at the first statement, and a call in
+    // either stores the call's. Only a later one's own work counts at the line before it.)
     if (s->kind == NodeKind::If) {
       auto* st = static_cast<const IfStmt*>(s);
       s = I.condition<H>(st->cond) ? st->then : st->otherwise;
@@ -1458,6 +1474,7 @@ template <bool H>
 
 template <bool H>
 Flow Interpreter::Impl::exec(const Node* n) {
+  note_position(n);
   switch (n->kind) {
     case NodeKind::ExprStmt: return exec_expression_stmt<H>(*this, n);
     case NodeKind::If: {

@@ -49,7 +49,7 @@ std::vector<TraceEntry> Interpreter::Impl::traceback(uint32_t line, uint32_t col
     const auto& f = frames.frame(i);
     const auto& info = in.functions().at(f.function_id());
     if (info.kind == FrameKind::Builtin || info.kind == FrameKind::GC) continue;
-    out.push_back({info.name, info.file, f.line, f.column});
+    out.push_back({info.name, info.file, f.line(), f.column()});
   }
   if (!out.empty()) {
     out.back().line = line;
@@ -97,7 +97,7 @@ void Interpreter::Impl::raise_at(ErrorKind kind, const std::string& message, uin
 
 void Interpreter::Impl::raise(ErrorKind kind, const std::string& message, const Node* at) {
   if (at) raise_at(kind, message, at->line, at->column);
-  if (frames.depth() > 0) raise_at(kind, message, frames.top().line, frames.top().column);
+  if (frames.depth() > 0) raise_at(kind, message, frames.top().line(), frames.top().column());
   raise_at(kind, message, 1, 1);
 }
 

@@ -161,6 +161,9 @@ class Resolver {
                                            aiprof::instrumentation::FrameKind::Function});
     for (Node* s : fn->body->body) resolve_stmt(fs, s);
     fn->env_size = fs.env_size;
+    const Node* entry = fn->body->body.empty() ? nullptr : fn->body->body.front();
+    fn->entry_line = entry ? entry->line : fn->line;
+    fn->entry_column = entry ? entry->column : fn->column;
     fn->may_capture = contains_function(fn->body);
     fn->body->scope = ScopeInfo{};  // the body is the function scope itself
   }

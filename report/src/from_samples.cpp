@@ -56,6 +56,37 @@ class ChildIndex {
   std::unordered_map<uint64_t, uint32_t> edges_;
 };
 
+// The profile's line nodes (LineNode): the child of a line node (kNoNode: none) for a call-tree
+// node at a line, made when missing. The profile's existing line nodes are indexed first.
+class LineIndex {
+ public:
+  explicit LineIndex(Profile& profile) : profile_(profile) {
+    for (uint32_t i = 0; i < profile_.line_nodes.size(); ++i) {
+      const LineNode& l = profile_.line_nodes[i];
+      index_.try_emplace(Key{l.parent, l.node, l.line}, i);
+    }
+  }
+  uint32_t child(uint32_t parent, uint32_t node, uint32_t line) {
+    auto [it, inserted] =
+        index_.try_emplace(Key{parent, node, line}, static_cast<uint32_t>(profile_.line_nodes.size()));
+    if (inserted) profile_.line_nodes.push_back(LineNode{node, parent, line, 0});
+    return it->second;
+  }
+
+ private:
+  struct Key {
+    uint32_t parent, node, line;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<uint64_t>()((uint64_t{k.parent} << 32 | k.node) * 0x9e3779b97f4a7c15ull ^ k.line);
+    }
+  };
+  Profile& profile_;
+  std::unordered_map<Key, uint32_t, KeyHash> index_;
+};
+
 // Maps the sampler's stack trie onto the profile's call tree in one top-down pass, linear in
 // trie nodes. The trie holds a sample's guest ids outermost first, then its native PCs
 // outermost first, and a node always comes after its parent.
@@ -68,13 +99,16 @@ class ChildIndex {
 // native trie node stands for up to two profile nodes: `through` (on the way to deeper frames)
 // and its leaf (where its own samples end). Profile nodes and frames are made when the first
 // sample (in trie order) that keeps them is added, so they come in the order the samples do.
+// Each profile node a sample's stack passes through is also refined by the line its guest
+// frame stood at (Profile::line_nodes), when the samples carried lines.
 class TrieMapper {
  public:
   TrieMapper(Profile& profile, const sam::StackTrie& trie, const SampleNaming& naming,
              sam::Symbolizer* symbols)
       : profile_(profile), trie_(trie.nodes()), naming_(naming), children_(profile),
         symbolizer_(symbols ? *symbols : own_symbols_),
-        through_(trie_.size(), kNoNode), guest_of_(trie_.size(), 0) {
+        through_(trie_.size(), kNoNode), line_through_(trie_.size(), kNoNode),
+        guest_of_(trie_.size(), 0), lines_(profile), with_lines_(has_lines(trie)) {
     through_[sam::StackTrie::kRoot] = 0;
   }
 
@@ -88,7 +122,10 @@ class TrieMapper {
       bool guest = !sam::StackTrie::is_native(trie_[n].frame);
       guest_of_[n] = guest ? n : guest_of_[trie_[n].parent];
       if (trie_[n].self_samples == 0) continue;
-      uint32_t leaf = guest ? through(n) : place(n, true);
+      uint32_t leaf_line = kNoNode;
+      uint32_t leaf = guest ? through(n) : place(n, true, &leaf_line);
+      if (guest) leaf_line = line_through_[n];
+      if (leaf_line != kNoNode) profile_.line_nodes[leaf_line].samples_self += trie_[n].self_samples;
       added_self.resize(profile_.nodes.size(), 0);
       added_self[leaf] += trie_[n].self_samples;
       profile_node[n] = leaf;
@@ -115,16 +152,41 @@ class TrieMapper {
     chain.clear();
     for (uint32_t at = n; through_[at] == kNoNode; at = hangs_from(at, false)) chain.push_back(at);
     for (size_t i = chain.size(); i-- > 0;) {
-      uint32_t at = chain[i];
-      through_[at] = children_.child(through_[hangs_from(at, false)], frame_of(at, false));
+      uint32_t at = chain[i], from = hangs_from(at, false);
+      through_[at] = children_.child(through_[from], frame_of(at, false));
+      if (with_lines_)
+        line_through_[at] = lines_.child(line_through_[from], through_[at], line_of(at));
     }
     return through_[n];
   }
 
   // Where a native trie node's own samples end: its PC named as the interrupted instruction.
-  uint32_t place(uint32_t n, bool innermost) {
-    uint32_t parent = through(hangs_from(n, innermost));
-    return children_.child(parent, frame_of(n, innermost));
+  // *line_node: the line node it ends at (kNoNode without lines).
+  uint32_t place(uint32_t n, bool innermost, uint32_t* line_node) {
+    uint32_t from = hangs_from(n, innermost), parent = through(from);
+    uint32_t leaf = children_.child(parent, frame_of(n, innermost));
+    if (with_lines_) *line_node = lines_.child(line_through_[from], leaf, 0);
+    return leaf;
+  }
+
+  // A guest function's or module initialiser's frame: the line it stood at; other frames
+  // (native, built-ins, the collector: no source line of their own) 0.
+  uint32_t line_of(uint32_t n) const {
+    uint64_t frame = trie_[n].frame;
+    if (sam::StackTrie::is_native(frame)) return 0;
+    uint32_t id = sam::StackTrie::guest_id(frame);
+    if (naming_.functions && id < naming_.functions->size()) {
+      inst::FrameKind kind = naming_.functions->at(id).kind;
+      if (kind != inst::FrameKind::Function && kind != inst::FrameKind::Module) return 0;
+    }
+    return sam::StackTrie::guest_line(frame);
+  }
+
+  static bool has_lines(const sam::StackTrie& trie) {
+    for (const sam::StackTrie::Node& n : trie.nodes())
+      if (!sam::StackTrie::is_native(n.frame) && sam::StackTrie::guest_line(n.frame) != 0)
+        return true;
+    return false;
   }
 
   const sam::NativeSymbol& symbol(uint32_t n, bool innermost) {
@@ -184,9 +246,12 @@ class TrieMapper {
   sam::Symbolizer own_symbols_;
   sam::Symbolizer& symbolizer_;
   std::vector<uint32_t> through_;   // trie node -> profile node (kNoNode: not made yet)
+  std::vector<uint32_t> line_through_;  // trie node -> line node of through_ (kNoNode: none)
   std::vector<uint32_t> guest_of_;  // trie node -> innermost guest trie node on its path (0: none)
   std::vector<uint32_t> chain_;
   std::unordered_map<uint32_t, uint32_t> guest_;
+  LineIndex lines_;
+  bool with_lines_;  // the samples carried lines (else no line nodes are made)
 };
 
 SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {

@@ -26,4 +26,8 @@ void row(std::string& out, std::string_view key, const std::string& value_html);
 // disagreements, notes) that opens on click to the full table and the notes.
 void session_summary_html(const Profile& p, std::string& out);
 
+// The Hot lines section: the hottest functions' source with per-line sample bars (sampled
+// profiles with lines only; html_hot_lines.cpp).
+void hot_lines_html(const Profile& p, std::string& out);
+
 }  // namespace aiprof::report::html

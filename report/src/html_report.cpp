@@ -446,6 +446,7 @@ class HtmlWriter final : public ReportWriter {
     std::string functions;
     functions_html(p, options, functions);
     std::string tables;
+    hot_lines_html(p, tables);
     memory_html(p, tables);
     operations_html(p, tables);
     metrics_html(p, tables);

@@ -152,6 +152,18 @@ void read_expression_sites(const Json& json, Profile& p) {
                        e["inclusive_ns"].u64(), e["self_ns"].u64()});
 }
 
+// Absent from files written before samples carried lines. A parent comes before its children.
+void read_sampled_lines(const Json& json, Profile& p) {
+  if (!json.contains("sampled_lines")) return;
+  for (const Field& l : Field(json["sampled_lines"], "sampled_lines").elements()) {
+    Field at = l["parent"];
+    uint32_t parent = at.is_null() ? kNoNode
+                                   : index_below(at, p.line_nodes.size(), "sampled_lines before it");
+    p.line_nodes.push_back(LineNode{index_below(l["node"], p.nodes.size(), "nodes"), parent,
+                                    l["line"].u32(), l["samples_self"].u64()});
+  }
+}
+
 ThreadSampling thread_sampling_of(const Field& t, const Profile& p) {
   ThreadSampling out;
   out.thread = index_below(t["thread"], p.threads.size(), "threads");
@@ -310,6 +322,7 @@ Profile profile_of(const Json& json) {
   read_threads(root["threads"], p);
   read_timeline(root["timeline"], p);
   read_expression_sites(json, p);
+  read_sampled_lines(json, p);
   read_sampling(root["sampling"], p);
   read_memory(root["memory_metrics"], p.memory);
   read_operations(root["operation_metrics"], p.operations);

@@ -6,6 +6,7 @@
 // milliseconds and cut at max_call_stack_depth, it holds every field of the Profile in
 // integer nanoseconds: "frames", the flat call tree "nodes", "threads", "timeline",
 // "expression_sites" (expression granularity: per function and site, never per path),
+// "sampled_lines" (the call tree refined by sampled lines; "hot_lines" sums them per line),
 // "sampling", and the raw memory series, so json_reader.cpp can rebuild the Profile and
 // `anarchy report` can produce every other format from this file.
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof/report/statistics.hpp"
 #include "report_text_util.hpp"
+#include "aiprof/report/sampled_lines.hpp"
 
 namespace aiprof::report {
 
@@ -368,6 +370,33 @@ Json expression_sites_json(const Profile& p) {
   return out;
 }
 
+// Sampled lines, lossless: sampled_lines[i] is Profile::line_nodes[i] ("parent" an index into
+// this array, null for a path's outermost frame; "node" into "nodes").
+Json sampled_lines_json(const Profile& p) {
+  Json out = Json::array();
+  for (const LineNode& l : p.line_nodes)
+    out.push_back({{"node", l.node},
+                   {"parent", l.parent == kNoNode ? Json(nullptr) : Json(l.parent)},
+                   {"line", l.line},
+                   {"samples_self", l.samples_self}});
+  return out;
+}
+
+// For people and scripts: every sampled line with samples, most self samples first.
+Json hot_lines_json(const Profile& p) {
+  Json out = Json::array();
+  for (const HotLine& hot : hot_lines(p)) {
+    const Frame& f = p.frames[hot.function_frame];
+    out.push_back({{"function", f.name},
+                   {"file", f.file},
+                   {"line", hot.line},
+                   {"function_frame", hot.function_frame},
+                   {"samples_self", hot.samples_self},
+                   {"samples_total", hot.samples_total}});
+  }
+  return out;
+}
+
 Json frames_json(const std::vector<Frame>& frames) {
   Json out = Json::array();
   for (const Frame& f : frames)
@@ -419,6 +448,10 @@ class JsonWriter final : public ReportWriter {
     root["threads"] = threads_json(p.threads);
     root["timeline"] = timeline_json(p.timeline);
     root["expression_sites"] = expression_sites_json(p);
+    if (p.sampling || !p.line_nodes.empty()) {  // (sampled profiles only: exact ones unchanged)
+      root["hot_lines"] = hot_lines_json(p);
+      root["sampled_lines"] = sampled_lines_json(p);
+    }
     root["frames"] = frames_json(p.frames);
     root["nodes"] = nodes_json(p.nodes);
     // Invalid UTF-8 (a guest string in a name) is replaced rather than thrown on.

@@ -3,6 +3,7 @@
 #include "aiprof/report/merge.hpp"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -24,15 +25,39 @@ std::vector<uint32_t> map_frames(Profile& out, const Profile& in) {
 
 // Adds `in`'s tree to `out`'s, node by node along equal frame paths. An explicit stack, so a
 // deep tree cannot exhaust the native one.
-void add_tree(Profile& out, const Profile& in, const std::vector<uint32_t>& frame_map) {
+// Returns input node -> merged node.
+std::vector<uint32_t> add_tree(Profile& out, const Profile& in,
+                               const std::vector<uint32_t>& frame_map) {
+  std::vector<uint32_t> node_map(in.nodes.size(), 0);
   std::vector<std::pair<uint32_t, uint32_t>> pending{{0, 0}};  // (input node, merged node)
   while (!pending.empty()) {
     auto [from, into] = pending.back();
     pending.pop_back();
+    node_map[from] = into;
     out.nodes[into].add_figures(in.nodes[from]);
     add_metrics(out.nodes[into].metrics, in.nodes[from].metrics);
     for (uint32_t c : in.nodes[from].children)
       pending.emplace_back(c, out.child(into, frame_map[in.nodes[c].frame]));
+  }
+  return node_map;
+}
+
+// Adds `in`'s sampled lines to `out`'s, line node by line node along equal paths.
+void add_sampled_lines(Profile& out, const Profile& in, const std::vector<uint32_t>& node_map) {
+  std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> index;  // (parent, node, line)
+  for (uint32_t i = 0; i < out.line_nodes.size(); ++i) {
+    const LineNode& l = out.line_nodes[i];
+    index.emplace(std::make_tuple(l.parent, l.node, l.line), i);
+  }
+  std::vector<uint32_t> line_map(in.line_nodes.size(), kNoNode);
+  for (uint32_t i = 0; i < in.line_nodes.size(); ++i) {
+    const LineNode& l = in.line_nodes[i];
+    uint32_t parent = l.parent == kNoNode ? kNoNode : line_map[l.parent];
+    auto [it, added] = index.emplace(std::make_tuple(parent, node_map[l.node], l.line),
+                                     static_cast<uint32_t>(out.line_nodes.size()));
+    if (added) out.line_nodes.push_back(LineNode{node_map[l.node], parent, l.line, 0});
+    out.line_nodes[it->second].samples_self += l.samples_self;
+    line_map[i] = it->second;
   }
 }
 
@@ -131,7 +156,7 @@ Profile merge_profiles(const std::vector<Profile>& profiles,
     const Profile& in = profiles[i];
     std::vector<uint32_t> frame_map = map_frames(out, in);
     thread_offsets.push_back(static_cast<uint32_t>(out.threads.size()));
-    add_tree(out, in, frame_map);
+    add_sampled_lines(out, in, add_tree(out, in, frame_map));
     add_threads_and_timeline(out, in, names[i], profiles.size() > 1, frame_map, offset_ns);
     add_memory(out.memory, in.memory, offset_ns, i == 0);
     add_operations(out.operations, in.operations, i == 0);

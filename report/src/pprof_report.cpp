@@ -2,17 +2,22 @@
 // `go tool pprof`, Pyroscope and Parca read. One Sample per call path (its locations leaf
 // first) with the path's self figures: samples and their time when sampled, else exact self
 // time; allocations when memory was measured. One Function and one Location per frame.
-// Profile::labels become string labels on every sample.
+// Profile::labels become string labels on every sample. Sampled lines (Profile::line_nodes)
+// go out as samples of their own whose Locations carry the line each frame stood at (one
+// Location per (frame, line)), so `go tool pprof -lines` and `-list` show hot lines; their
+// samples are taken off their nodes' samples.
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <set>
+#include <map>
 #include <unordered_map>
 
 #include "aiprof/report/report_writer.hpp"
 #include "call_paths.hpp"
 #include "gzip.hpp"
 #include "protobuf_writer.hpp"
+#include "aiprof/report/sampled_lines.hpp"
 
 namespace aiprof::report {
 
@@ -159,26 +164,71 @@ class PprofEncoder {
 
  private:
   void samples(ProtobufWriter& out) {
+    std::vector<uint64_t> in_lines(p_.nodes.size(), 0);
+    if (p_.sampling)
+      for (const LineNode& l : p_.line_nodes) in_lines[l.node] += l.samples_self;
     for (uint32_t node = 0; node < p_.nodes.size(); ++node) {
       std::vector<uint64_t> values;
       bool any = false;
       for (Column c : columns_) {
-        values.push_back(static_cast<uint64_t>(value_of(p_, p_.nodes[node], c)));
+        int64_t v = value_of(p_, p_.nodes[node], c);
+        if (is_sampled(c)) v = sampled_value(p_.nodes[node].samples_self - in_lines[node], c);
+        values.push_back(static_cast<uint64_t>(v));
         any = any || values.back() != 0;
       }
       if (!any) continue;
       std::vector<uint32_t> path = frame_path(p_, node);
-      std::vector<uint64_t> locations(path.rbegin(), path.rend());  // leaf first
-      for (uint64_t& frame : locations) {
-        used_frames_.insert(static_cast<uint32_t>(frame));
-        frame += 1;  // location id = frame index + 1 (ids are nonzero)
-      }
-      ProtobufWriter sample;
-      sample.packed(field::kLocationId, locations);
-      sample.packed(field::kValue, values);
-      for (const auto& [key, value] : p_.labels) sample.message(field::kLabel, label(key, value));
-      out.message(field::kSample, sample);
+      std::vector<uint64_t> locations;  // leaf first
+      for (size_t i = path.size(); i-- > 0;) locations.push_back(location_of(path[i], 0));
+      sample(out, locations, values);
     }
+    if (p_.sampling) line_samples(out);
+  }
+
+  // The sampled lines' samples: the sampled columns only.
+  void line_samples(ProtobufWriter& out) {
+    for (uint32_t i = 0; i < p_.line_nodes.size(); ++i) {
+      uint64_t samples = p_.line_nodes[i].samples_self;
+      if (samples == 0) continue;
+      std::vector<uint64_t> values;
+      for (Column c : columns_)
+        values.push_back(is_sampled(c) ? static_cast<uint64_t>(sampled_value(samples, c)) : 0);
+      std::vector<uint32_t> path = line_path(p_, i);
+      std::vector<uint64_t> locations;
+      for (size_t k = path.size(); k-- > 0;) {
+        const LineNode& l = p_.line_nodes[path[k]];
+        locations.push_back(location_of(p_.nodes[l.node].frame, l.line));
+      }
+      sample(out, locations, values);
+    }
+  }
+
+  static bool is_sampled(Column c) { return c == Column::Samples || c == Column::SampledTime; }
+  int64_t sampled_value(uint64_t samples, Column c) const {
+    if (c == Column::Samples) return static_cast<int64_t>(samples);
+    return std::llround(static_cast<double>(samples) * *sample_period_ns(p_));
+  }
+
+  void sample(ProtobufWriter& out, const std::vector<uint64_t>& locations,
+              const std::vector<uint64_t>& values) {
+    ProtobufWriter sample;
+    sample.packed(field::kLocationId, locations);
+    sample.packed(field::kValue, values);
+    for (const auto& [key, value] : p_.labels) sample.message(field::kLabel, label(key, value));
+    out.message(field::kSample, sample);
+  }
+
+  // A frame's Location: id frame + 1 (ids are nonzero) at the frame's own line; at another
+  // line (a sampled line), an id past every frame's.
+  uint64_t location_of(uint32_t frame, uint32_t line) {
+    used_frames_.insert(frame);
+    if (line == 0 || line == p_.frames[frame].line) {
+      frame_locations_.insert(frame);
+      return uint64_t{frame} + 1;
+    }
+    auto [it, added] = line_locations_.try_emplace(
+        std::make_pair(frame, line), p_.frames.size() + 1 + line_locations_.size());
+    return it->second;
   }
 
   ProtobufWriter label(const std::string& key, const std::string& value) {
@@ -210,15 +260,21 @@ class PprofEncoder {
       if (!f.file.empty()) function.int64(field::kFilename, strings_.index(f.file));
       if (f.line) function.int64(field::kStartLine, f.line);
       out.message(field::kFunction, function);
-      ProtobufWriter line;
-      line.varint(field::kFunctionId, frame + 1);
-      if (f.line) line.int64(field::kLineNumber, f.line);
-      ProtobufWriter location;
-      location.varint(field::kLocationIdField, frame + 1);
-      location.varint(field::kLocationMappingId, 1);
-      location.message(field::kLine, line);
-      out.message(field::kLocation, location);
+      if (frame_locations_.count(frame)) location(out, frame + 1, frame, f.line);
     }
+    for (const auto& [frame_and_line, id] : line_locations_)
+      location(out, id, frame_and_line.first, frame_and_line.second);
+  }
+
+  void location(ProtobufWriter& out, uint64_t id, uint32_t frame, uint32_t line_number) {
+    ProtobufWriter line;
+    line.varint(field::kFunctionId, frame + 1);
+    if (line_number) line.int64(field::kLineNumber, line_number);
+    ProtobufWriter location;
+    location.varint(field::kLocationIdField, id);
+    location.varint(field::kLocationMappingId, 1);
+    location.message(field::kLine, line);
+    out.message(field::kLocation, location);
   }
 
   void header(ProtobufWriter& out) {
@@ -257,7 +313,9 @@ class PprofEncoder {
   const Profile& p_;
   std::vector<Column> columns_;
   StringTable strings_;
-  std::set<uint32_t> used_frames_;
+  std::set<uint32_t> used_frames_;      // frames with a Function
+  std::set<uint32_t> frame_locations_;  // frames with a Location at their own line
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> line_locations_;  // (frame, line) -> id
 };
 
 class PprofWriter final : public ReportWriter {

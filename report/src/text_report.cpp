@@ -16,6 +16,7 @@ class TextWriter final : public ReportWriter {
     text::header(p, out);
     text::top_functions(p, options, out);
     expression_sites_table(p, options.top_functions, out);
+    text::hot_lines(p, options, out);
     text::call_graph(p, options, out);
     text::memory(p, out);
     text::operations(p, out);

@@ -24,6 +24,9 @@ constexpr unsigned kCallGraphTextDepth = 16;
 void header(const Profile& p, std::string& out);
 // The aligned Top Functions table (options.top_functions rows).
 void top_functions(const Profile& p, const RenderOptions& options, std::string& out);
+// The lines most samples stood at, with their source (options.hot_lines rows; sampled
+// profiles with lines only).
+void hot_lines(const Profile& p, const RenderOptions& options, std::string& out);
 // The call tree: direct recursion collapsed, small nodes pruned, depth and rows bounded.
 void call_graph(const Profile& p, const RenderOptions& options, std::string& out);
 void memory(const Profile& p, std::string& out);

@@ -30,7 +30,8 @@ SampleRing::SampleRing(uint32_t capacity, uint32_t max_guest, uint32_t max_nativ
     : capacity_(capacity),
       max_guest_(max_guest),
       max_native_(max_native),
-      native_offset_(round_up(sizeof(SampleRecord) + size_t{max_guest} * sizeof(uint32_t),
+      // (guest ids, then as many lines)
+      native_offset_(round_up(sizeof(SampleRecord) + size_t{max_guest} * 2 * sizeof(uint32_t),
                               alignof(uintptr_t))),
       stride_(round_up(native_offset_ + size_t{max_native} * sizeof(uintptr_t), 16)),
       storage_(map_pages(stride_ * capacity, touch_now), Unmap{stride_ * capacity}) {}

@@ -153,7 +153,8 @@ struct Sampler::State {
   void drain(ThreadSlot& s) {
     s.ring.drain([&](const SampleRecord& r) {
       uint32_t stack = gathered.stacks.add(s.ring.guest_ids(&r), r.guest_depth,
-                                           s.ring.native_pcs(&r), r.native_depth, r.weight);
+                                           s.ring.native_pcs(&r), r.native_depth, r.weight,
+                                           s.ring.guest_lines(&r));
       gathered.slices.record(s.tid, stack, r.t_ns, r.weight);
       if (symbols) unnamed.queue(s.ring.native_pcs(&r), r.native_depth);
       if (s.live_bytes) gathered.heap.record(r.t_ns, r.live_bytes);

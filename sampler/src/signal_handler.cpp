@@ -176,7 +176,9 @@ void fill_record(ThreadSlot& s, SampleRecord& r, uint64_t now, const void* inter
   r.flags = 0;
   bool truncated = false;
   r.guest_depth =
-      s.frames ? s.frames->copy_ids(s.ring.guest_ids(&r), s.ring.max_guest(), &truncated) : 0;
+      s.frames ? s.frames->copy_ids(s.ring.guest_ids(&r), s.ring.max_guest(), &truncated,
+                                    s.ring.guest_lines(&r))
+               : 0;
   if (truncated) {
     r.flags |= kTruncated;
     bump(s.truncated);

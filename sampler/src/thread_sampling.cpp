@@ -26,7 +26,8 @@ bool copy_stack(ThreadSlot& s, SampleRecord& r) {
   if (!s.frames) return true;
   for (int attempt = 0; attempt < kCopyAttempts; ++attempt) {
     if (s.frames->copy_ids_from_other_thread(s.ring.guest_ids(&r), s.ring.max_guest(),
-                                             &truncated, &r.guest_depth)) {
+                                             &truncated, &r.guest_depth,
+                                             s.ring.guest_lines(&r))) {
       if (truncated) r.flags |= kTruncated;  // counted when published: a copy may be discarded
       return true;
     }

@@ -15,9 +15,15 @@
 // frames spoils a copy. (No fences: ThreadSanitizer does not model them. On x86 every store and
 // load here is a plain move, and a push stores no more than an unguarded stack would.)
 //
-// Async-signal-safe: depth(), frame(), copy_ids(), read_state(), copy_ids_from_other_thread().
-// Safe from another thread: depth(), read_state(), copy_ids_from_other_thread(). Everything else
-// runs on the owning thread.
+// Lines: each frame's position is where it stands, for the samples' hot lines: the evaluator
+// stores the innermost guest frame's position once per statement (through a pointer it keeps
+// to that frame's position), and a caller's is the call it waits on. Positions are relaxed
+// atomic words, read without the push-number check's guarantee: a copy may pair a frame with
+// a line it stood at a moment before or after the copy's other frames (a line within that
+// running frame, never another function's).
+//
+// Async-signal-safe: depth(), frame(), copy_ids(), read_state(), copy_ids_from_other_thread(). Safe from another thread: depth(), read_state(), copy_ids_from_other_thread().
+// Everything else runs on the owning thread.
 #pragma once
 
 #include <atomic>
@@ -33,15 +39,31 @@
 namespace aiprof::instrumentation {
 
 // One guest frame: which function runs (and the number of the push that wrote it), and where
-// in it execution currently stands (the line/column of the call the frame is waiting on, or of
-// the failing expression).
+// in it execution currently stands: its position, line and column in one word (the innermost
+// guest frame's current statement, a caller's call it is waiting on, or the failing
+// expression), written in one relaxed atomic store so a reader on another thread may read the
+// line (a plain move on x86; ThreadSanitizer sees no race).
 struct Frame {
   uint64_t push_and_id;  // push number << 32 | function id
-  uint32_t line;
-  uint32_t column;
+  uint64_t position;     // column << 32 | line
 
   uint32_t function_id() const { return static_cast<uint32_t>(push_and_id); }
+  // Any thread.
+  uint32_t line() const {
+    return static_cast<uint32_t>(std::atomic_ref<const uint64_t>(position).load(std::memory_order_relaxed));
+  }
+  // Owner thread.
+  uint32_t column() const { return static_cast<uint32_t>(position >> 32); }
+  // Owner thread: where the frame stands now.
+  void set_position(uint32_t line, uint32_t column) { store_position(&position, line, column); }
+  static void store_position(uint64_t* position_of_frame, uint32_t line, uint32_t column) {
+    std::atomic_ref<uint64_t>(*position_of_frame)
+        .store(uint64_t{column} << 32 | line, std::memory_order_relaxed);
+  }
 };
+
+// (The evaluator steps from a frame's position to the one below by this size.)
+static_assert(sizeof(Frame) == 16, "Frame's size changed: check ActiveCall (evaluator.hpp)");
 
 class FrameStack {
  public:
@@ -61,16 +83,17 @@ class FrameStack {
 
   // Owner thread only. The caller checks depth() < capacity() first (the interpreter turns a
   // full stack into a guest RangeError, never an overflow).
-  void push(uint32_t function_id, uint32_t line, uint32_t column) {
+  // Returns the frame pushed (the caller may keep a pointer to its position).
+  Frame& push(uint32_t function_id, uint32_t line, uint32_t column) {
     uint64_t state = state_.load(std::memory_order_relaxed);
     uint64_t push = (state >> 32) + 1;
     Frame& f = frames_[static_cast<uint32_t>(state)];
     std::atomic_ref<uint64_t>(f.push_and_id).store(push << 32 | function_id,
                                                     std::memory_order_relaxed);
-    f.line = line;
-    f.column = column;
+    f.set_position(line, column);
     // The depth and push number, last; a reader that sees them sees the frame.
     state_.store(push << 32 | (static_cast<uint32_t>(state) + 1), std::memory_order_release);
+    return f;
   }
 
   // Owner thread only: push() when there is room, else nothing (returns whether it pushed, so
@@ -86,7 +109,8 @@ class FrameStack {
   void pop() { state_.store(state_.load(std::memory_order_relaxed) - 1, std::memory_order_release); }
 
   // Owner thread only: the innermost frame, to record where it stands before a call. (Only
-  // line and column may be changed through it: readers on other threads read function ids.)
+  // its position may be changed through it, by set_position: readers on other threads read
+  // function ids and lines.)
   Frame& top() { return frames_[depth() - 1]; }
 
   // Async-signal-safe; safe from another thread.
@@ -98,10 +122,13 @@ class FrameStack {
   // Async-signal-safe, from a handler on the owning thread (which the owner cannot be
   // running under): copies up to max_frames function ids, outermost first, and returns the
   // number copied. *truncated is set when the stack was deeper than max_frames (the innermost
-  // frames are kept, as they matter most for self time).
-  uint32_t copy_ids(uint32_t* out, uint32_t max_frames, bool* truncated) const {
+  // frames are kept, as they matter most for self time). With lines, each frame's line too.
+  uint32_t copy_ids(uint32_t* out, uint32_t max_frames, bool* truncated,
+                    uint32_t* lines = nullptr) const {
     uint32_t depth = this->depth(), start = first_kept(depth, max_frames, truncated);
     for (uint32_t i = start; i < depth; ++i) out[i - start] = frames_[i].function_id();
+    if (lines)
+      for (uint32_t i = start; i < depth; ++i) lines[i - start] = frames_[i].line();
     return depth - start;
   }
 
@@ -122,13 +149,16 @@ class FrameStack {
   // Safe from any thread while the owner runs: copy_ids() as the stack stood when the copy
   // began. Returns false (nothing usable in out) when the owner rewrote a frame it copied; the
   // caller may try again. The innermost frames, the likeliest to change, are read first.
+  // With lines, each frame's line too (read before its id is checked).
   bool copy_ids_from_other_thread(uint32_t* out, uint32_t max_frames, bool* truncated,
-                                  uint32_t* copied) const {
+                                  uint32_t* copied, uint32_t* lines = nullptr) const {
     State seen = read_state();
     uint32_t start = first_kept(seen.depth, max_frames, truncated);
     *copied = seen.depth - start;
-    for (uint32_t i = seen.depth; i-- > start;)
+    for (uint32_t i = seen.depth; i-- > start;) {
+      if (lines) lines[i - start] = frames_[i].line();
       if (!frame_id_as_of(seen, i, &out[i - start])) return false;
+    }
     return true;
   }
 

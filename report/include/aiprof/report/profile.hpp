@@ -139,6 +139,18 @@ struct ExpressionSite {
   uint64_t self_ns = 0;         // excluding the expressions and calls nested in it
 };
 
+// Sampled lines (hot lines): the call tree refined by the line each guest frame stood at when
+// sampled (the innermost frame's current statement, a caller's the line of the call it waited
+// on). One entry per distinct path of (node, line), each refining one call-tree node, whose
+// samples_self its entries' add up to. Only sampled profiles whose samples carried lines have
+// them (sampled_lines.hpp reads them).
+struct LineNode {
+  uint32_t node = 0;          // the call-tree node it refines: Profile::nodes
+  uint32_t parent = kNoNode;  // Profile::line_nodes (kNoNode: the path's outermost frame)
+  uint32_t line = 0;          // 0: no line (native frames, built-ins, the collector)
+  uint64_t samples_self = 0;
+};
+
 // One raw span kept for the timeline (Chrome trace, speedscope evented profile). Only kept
 // when a timeline output is asked for; bounded, with a drop count (ProfilerCost).
 struct TimelineEvent {
@@ -257,6 +269,7 @@ struct Profile {
   std::vector<ThreadInfo> threads;       // threads seen (sampled or with spans)
   std::vector<TimelineEvent> timeline;   // raw spans, when a timeline was asked for
   std::vector<ExpressionSite> expression_sites;  // expression granularity (exact)
+  std::vector<LineNode> line_nodes;              // sampled lines (see LineNode)
 
   MemoryMetrics memory;
   OperationMetrics operations;

@@ -18,6 +18,8 @@ struct RenderOptions {
       64;                       // call-graph levels shown; deeper nodes are counted, not shown
   uint32_t top_functions = 20;  // rows of the text report's function table
   bool verbose = false;  // the text report adds the sampler's and the spans' internals
+  uint32_t hot_lines = 10;     // rows of the text report's Hot Lines table (0: none)
+  bool folded_lines = false;   // folded stacks name each guest frame's line: "m.f:12"
 };
 
 class ReportWriter {

@@ -6,7 +6,8 @@
 // so the handler never allocates or faults a page in. (A sampling thread may fault pages in:
 // it runs beside the program, and the program need not wait for a megabyte to be touched.)
 //
-// Async-signal-safe: claim(), publish(), guest_ids(), native_pcs(). Everything else is the
+// Async-signal-safe: claim(), publish(), guest_ids(), guest_lines(), native_pcs(). Everything
+// else is the
 // consumer's (one consumer at a time).
 #pragma once
 
@@ -19,7 +20,7 @@ namespace aiprof::sampler {
 struct SampleRecord {
   uint64_t t_ns = 0;        // monotonic time of the sample, since the session's start
   uint64_t live_bytes = 0;  // the thread's heap, read atomically at the tick (0 if none)
-  uint32_t guest_depth = 0; // guest frame ids that follow (outermost first)
+  uint32_t guest_depth = 0; // guest frame ids that follow (outermost first), then their lines
   uint32_t native_depth = 0;// native PCs that follow (innermost first)
   uint32_t flags = 0;       // kTruncated, kNativeFailed
   uint32_t weight = 1;      // 1 + timer expirations that coalesced into this signal
@@ -65,6 +66,9 @@ class SampleRing {
   const uint32_t* guest_ids(const SampleRecord* r) const {
     return reinterpret_cast<const uint32_t*>(r + 1);
   }
+  // The line each guest frame stood at (0: not known), beside its id.
+  uint32_t* guest_lines(SampleRecord* r) const { return guest_ids(r) + max_guest_; }
+  const uint32_t* guest_lines(const SampleRecord* r) const { return guest_ids(r) + max_guest_; }
   uintptr_t* native_pcs(SampleRecord* r) const {
     return reinterpret_cast<uintptr_t*>(reinterpret_cast<char*>(r) + native_offset_);
   }
