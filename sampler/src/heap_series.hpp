@@ -24,6 +24,8 @@ class HeapSeries {
 
   // The points so far (oldest first); the series starts afresh.
   std::vector<HeapPoint> take();
+  // The points so far, left in place.
+  const std::vector<HeapPoint>& points() const { return points_; }
 
  private:
   size_t max_points_ = kDefaultMaxPoints;

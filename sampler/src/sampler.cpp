@@ -20,6 +20,7 @@
 #include "heap_series.hpp"
 #include "naming_queue.hpp"
 #include "rate_policy.hpp"
+#include "session_delta.hpp"
 #include "signal_cost.hpp"
 #include "signal_handler.hpp"
 #include "slice_series.hpp"
@@ -75,6 +76,7 @@ struct Sampler::State {
   bool signals_used = false;   // the handler is installed: some thread is or was signalled
   double signal_cost_ns = -1;  // measured by the reader thread once signals are used
   bool running = false;
+  uint64_t epoch = 0;  // bumped by take_results(): marks taken before it are stale
   // The CPU-time source new threads start on: the CPU-clock timer until one under-delivers,
   // then what replaced it.
   TimerSource cpu_fallback = TimerSource::CpuTimer;
@@ -326,6 +328,93 @@ struct Sampler::State {
     f.signalled = !detail::is_sampling_thread(s.source.load(std::memory_order_relaxed));
     return f;
   }
+
+  // figures_of() with the current run's CPU and wall time so far (a run adds them at its end).
+  ThreadFigures figures_now(const ThreadSlot& s) const {
+    ThreadFigures f = figures_of(s);
+    if (running && s.armed.load(std::memory_order_relaxed)) {
+      f.cpu_ns += detail::clock_ns(s.cpu_clock) - s.cpu_at_arm;
+      f.wall_ns += detail::monotonic_ns() - s.wall_at_arm;
+    }
+    return f;
+  }
+
+  // Every thread's figures now: those that unregistered since the last take_results(), then
+  // those registered.
+  std::vector<ThreadFigures> all_figures_now() const {
+    std::vector<ThreadFigures> out = gathered.finished;
+    for (const ThreadSlot* s : slots) out.push_back(figures_now(*s));
+    return out;
+  }
+
+  uint64_t run_time_now() const {
+    return gathered.duration_ns + (running ? detail::monotonic_ns() - started_at : 0);
+  }
+
+  // The session clock (SampleRecord::t_ns) now.
+  uint64_t session_clock_now() const {
+    return origin_ns == 0 ? 0 : detail::monotonic_ns() - origin_ns;
+  }
+
+  SampleMark mark() {
+    drain_all();
+    SampleMark m;
+    m.epoch = epoch;
+    m.t_ns = session_clock_now();
+    m.wall_ns = run_time_now();
+    m.drain_ns = gathered.drain_ns;
+    m.naming_ns = gathered.naming_ns;
+    m.node_samples.reserve(gathered.stacks.nodes().size());
+    for (const StackTrie::Node& n : gathered.stacks.nodes()) m.node_samples.push_back(n.self_samples);
+    m.threads = all_figures_now();
+    m.notes = gathered.notes.size();
+    return m;
+  }
+
+  // The slices and heap points gathered after the mark, their stacks mapped to the fresh trie.
+  void series_since(const SampleMark& m, const std::vector<uint32_t>& node_of,
+                    SampledSession& out) const {
+    for (const SampleSlice& slice : gathered.slices.slices()) {
+      if (slice.start_ns < m.t_ns || slice.stack >= node_of.size() ||
+          node_of[slice.stack] == UINT32_MAX)
+        continue;
+      out.slices.push_back(slice);
+      out.slices.back().stack = node_of[slice.stack];
+    }
+    for (const HeapPoint& h : gathered.heap.points())
+      if (h.t_ns >= m.t_ns) out.heap.push_back(h);
+  }
+
+  SampledSession since(const SampleMark& m) {
+    if (m.epoch != epoch)
+      throw std::logic_error("Sampler::since: the mark was taken before take_results()");
+    drain_all();
+    SampledSession out;
+    out.config = config;
+    std::vector<uint32_t> node_of;
+    out.stacks = detail::stacks_since(gathered.stacks, m.node_samples, &node_of);
+    for (const ThreadFigures& now : all_figures_now()) {
+      auto then = std::find_if(m.threads.begin(), m.threads.end(), [&](const ThreadFigures& t) {
+        return t.tid == now.tid && t.name == now.name;
+      });
+      out.threads.push_back(detail::figures_since(now, then == m.threads.end() ? nullptr : &*then));
+    }
+    series_since(m, node_of, out);
+    out.duration_ns = run_time_now() - m.wall_ns;
+    out.drain_ns = gathered.drain_ns - m.drain_ns;
+    out.naming_ns = gathered.naming_ns - m.naming_ns;
+    out.signal_cost_ns = std::max(signal_cost_ns, 0.0);
+    out.notes.push_back(delivery_note());
+    out.notes.insert(out.notes.end(), gathered.notes.begin() + static_cast<std::ptrdiff_t>(
+                                          std::min(m.notes, gathered.notes.size())),
+                     gathered.notes.end());
+    return out;
+  }
+
+  std::string delivery_note() const {
+    return std::string("samples taken by ") + (by_thread() ? "a sampling thread" : "SIGPROF") +
+           " (" + to_string(config.delivery) + " delivery: " + delivery_reason + ")";
+  }
 };
 
 // ---- ThreadRegistration ----
@@ -487,11 +576,34 @@ SampledSession Sampler::take_results() {
                             ? "native PCs named by a helper process (Boost.Stacktrace there: "
                               "reading debug information here slowed the program)"
                             : "native PCs named in this process (Boost.Stacktrace)");
-  out.notes.insert(out.notes.begin(), std::string("samples taken by ") +
-                                          (st.by_thread() ? "a sampling thread" : "SIGPROF") +
-                                          " (" + to_string(st.config.delivery) + " delivery: " +
-                                          st.delivery_reason + ")");
+  out.notes.insert(out.notes.begin(), st.delivery_note());
+  ++st.epoch;
   return out;
+}
+
+SampleMark Sampler::mark() {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->mark();
+}
+
+SampledSession Sampler::since(const SampleMark& mark) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->since(mark);
+}
+
+void Sampler::set_rate(double rate_hz) {
+  State& st = *state_;
+  std::lock_guard<std::mutex> lock(st.mutex);
+  if (st.running) throw std::logic_error("Sampler::set_rate: the sampler is running");
+  SamplerConfig changed = st.config;
+  changed.rate_hz = rate_hz;
+  if (std::string problem = validate(changed); !problem.empty())
+    throw std::invalid_argument(problem);
+  st.config.rate_hz = rate_hz;
+  // Each slot keeps its period (thread_slot.cpp); timers and the sampling thread read it when
+  // a run arms them.
+  for (ThreadSlot* s : st.slots)
+    s->period_ns.store(static_cast<uint64_t>(1e9 / rate_hz + 0.5), std::memory_order_relaxed);
 }
 
 }  // namespace aiprof::sampler

@@ -27,6 +27,8 @@ class SliceSeries {
   // The slices so far (in sample order per thread) and how many samples were dropped past the
   // bound; the series starts afresh.
   std::vector<SampleSlice> take(uint64_t* dropped);
+  // The slices so far, left in place.
+  const std::vector<SampleSlice>& slices() const { return slices_; }
 
  private:
   size_t max_slices_ = kDefaultMaxSlices;

@@ -3,7 +3,10 @@
 #include <array>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "aiprof/server/query.hpp"
+#include "shared_runs.hpp"
 
 namespace aiprof::server {
 
@@ -15,13 +18,6 @@ constexpr auto kAttachWait = std::chrono::seconds(2);
 // Copies of a changing stack tried before one is returned as it stands.
 constexpr int kCopyAttempts = 16;
 
-std::unique_ptr<sampler::Sampler> make_sampler(sampler::SampleClock clock) {
-  sampler::SamplerConfig config;
-  config.rate_hz = kServedRateHz;
-  config.clock = clock;
-  return std::make_unique<sampler::Sampler>(config);
-}
-
 uint64_t elapsed_ns(std::chrono::steady_clock::time_point since) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now() - since)
@@ -31,17 +27,14 @@ uint64_t elapsed_ns(std::chrono::steady_clock::time_point since) {
 }  // namespace
 
 LiveProgram::LiveProgram(ProgramInfo info)
-    : info_(std::move(info)),
-      cpu_sampler_(make_sampler(sampler::SampleClock::Cpu)),
-      wall_sampler_(make_sampler(sampler::SampleClock::Wall)) {}
+    : info_(std::move(info)), runs_(std::make_unique<SharedRuns>()) {}
 
 LiveProgram::~LiveProgram() = default;
 
 LiveProgram::Attachment LiveProgram::attach(const instrumentation::FrameStack* frames,
                                             const instrumentation::FunctionRegistry* functions) {
   Attachment a;
-  a.cpu = cpu_sampler_->register_current_thread("main", frames);
-  a.wall = wall_sampler_->register_current_thread("main", frames);
+  a.registrations = runs_->register_current_thread(frames);
   std::lock_guard<std::mutex> lock(mutex_);
   frames_ = frames;
   functions_ = functions;
@@ -73,27 +66,39 @@ void LiveProgram::release() {
   changed_.notify_all();
 }
 
+std::string LiveProgram::native_problem() const { return runs_->native_problem(); }
+
 std::optional<Window> LiveProgram::take_window(std::chrono::seconds length,
-                                               sampler::SampleClock clock, Refusal* why) {
-  std::lock_guard<std::mutex> one_window(window_mutex_);
+                                               sampler::SampleClock clock, Refusal* why,
+                                               WindowOptions options) {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!acquire(lock, why)) return std::nullopt;
   }
-  sampler::Sampler& s = clock == sampler::SampleClock::Cpu ? *cpu_sampler_ : *wall_sampler_;
   auto start = std::chrono::system_clock::now();
   auto began = std::chrono::steady_clock::now();
-  s.start();
+  auto opened = runs_->open(clock, options.rate_hz, options.native);
+  if (std::holds_alternative<std::string>(opened)) {
+    release();
+    *why = Refusal::NativeUnavailable;
+    return std::nullopt;
+  }
+  const SharedRuns::Ticket& ticket = std::get<SharedRuns::Ticket>(opened);
   bool cut_short;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     cut_short = changed_.wait_for(lock, length, [&] { return finished_; });
   }
-  s.stop();
-  std::optional<Window> w(std::in_place, Window{s.take_results(), functions_->snapshot(), start,
-                                                std::chrono::system_clock::now(),
-                                                elapsed_ns(began), cut_short});
+  std::optional<Window> w(std::in_place,
+                          Window{runs_->close(ticket), functions_->snapshot(), start,
+                                 std::chrono::system_clock::now(), elapsed_ns(began), cut_short,
+                                 options.rate_hz, {}});
   release();
+  if (ticket.run_hz != ticket.asked_hz)
+    w->notes.push_back(fmt::format(
+        "this window asked for {:.0f} Hz but shared a run at {:.0f} Hz: every sampler of its "
+        "clock was busy with overlapping windows at other rates (the rate figures are the run's)",
+        ticket.asked_hz, ticket.run_hz));
   return w;
 }
 

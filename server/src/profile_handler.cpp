@@ -1,6 +1,7 @@
 // GET /debug/pprof/profile?seconds=N[&rate=HZ][&clock=cpu|wall][&native=1]: a sampled profile
 // of the next N seconds (less if the program exits first), as gzipped profile.proto with Go's
-// CPU sample types (samples/count, cpu/nanoseconds; wall/nanoseconds on the wall clock).
+// CPU sample types (samples/count, cpu/nanoseconds; wall/nanoseconds on the wall clock). Its
+// comment states the rate asked and delivered; the X-Aiprof-Rate header says the same.
 // GET /debug/aiprof/profile?seconds=N[&clock=..][&mode=sampling]: the same window as our
 // lossless JSON report, which `anarchy report` renders to any format.
 #include <fmt/format.h>
@@ -14,21 +15,6 @@ namespace aiprof::server {
 
 namespace {
 
-// What the live samplers cannot do yet: a reason, or "".
-std::string not_built(const ProfileQuery& q) {
-  if (q.native)
-    return "native=1: native frames are not built for the live endpoint yet "
-           "(anarchy profile --native records them)";
-  if (q.rate_hz != kServedRateHz)
-    return fmt::format("rate={}: the live samplers run at {} Hz only; other rates are not built "
-                       "yet", q.rate_hz, kServedRateHz);
-  return "";
-}
-
-}  // namespace
-
-namespace {
-
 // The window a profile query asks for, as a Profile; false when the response already says why
 // there is none.
 bool take_profile(LiveProgram& live, const httplib::Request& req, httplib::Response& res,
@@ -39,17 +25,23 @@ bool take_profile(LiveProgram& live, const httplib::Request& req, httplib::Respo
     return false;
   }
   const ProfileQuery& q = std::get<ProfileQuery>(parsed);
-  if (std::string reason = not_built(q); !reason.empty()) {
-    answer_text(res, 501, reason);
-    return false;
-  }
   LiveProgram::Refusal why{};
-  std::optional<Window> window = live.take_window(std::chrono::seconds(q.seconds), q.clock, &why);
+  std::optional<Window> window = live.take_window(std::chrono::seconds(q.seconds), q.clock, &why,
+                                                  WindowOptions{q.rate_hz, q.native});
   if (!window) {
-    answer_refusal(res, why);
+    if (why == LiveProgram::Refusal::NativeUnavailable)
+      answer_text(res, 501, fmt::format("native=1: native frames cannot be recorded in this "
+                                        "process ({})", live.native_problem()));
+    else
+      answer_refusal(res, why);
     return false;
   }
   *out = build_window_profile(*window, live.info());
+  // The rate asked and what the window got, also for clients that read no profile comment.
+  res.set_header("X-Aiprof-Rate",
+                 fmt::format("asked={:.0f}; sampled={:.0f}; delivered={:.1f}", window->asked_rate_hz,
+                             window->session.config.rate_hz,
+                             out->sampling ? out->sampling->rate_delivered_hz : 0.0));
   return true;
 }
 

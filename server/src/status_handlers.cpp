@@ -13,6 +13,8 @@ void answer_text(httplib::Response& res, int status, const std::string& line) {
 }
 
 void answer_refusal(httplib::Response& res, LiveProgram::Refusal why) {
+  if (why == LiveProgram::Refusal::NativeUnavailable)
+    return answer_text(res, 501, "native=1: native frames cannot be recorded in this process");
   answer_text(res, 503,
               why == LiveProgram::Refusal::Finished
                   ? "the program has finished: there is nothing left to profile"

@@ -21,6 +21,7 @@ report::Profile build_window_profile(const Window& window, const ProgramInfo& pr
   p.profiler.notes.push_back(fmt::format(
       "live window of {:.3f} s from the pprof endpoint{}", static_cast<double>(p.duration_ns) / 1e9,
       window.cut_short ? " (cut short: the program exited)" : ""));
+  for (const std::string& note : window.notes) p.profiler.notes.push_back(note);
   return p;
 }
 

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "aiprof/instrumentation/frame_stack.hpp"
+#include "aiprof/sampler/sample_mark.hpp"
 #include "aiprof/sampler/sampled_session.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 
@@ -92,6 +93,19 @@ class Sampler {
   // figures of unregistered threads start afresh. The figures of threads still registered are
   // cumulative since their registration.
   SampledSession take_results();
+
+  // Shared runs (sample_mark.hpp): a position in the results now, and what arrived after one.
+  // Neither stops the sampler; both drain the rings first. since() has fresh stacks, the
+  // threads' figures over the interval (their CPU and wall time included, running or not),
+  // the slices and heap points after the mark, and no native names (the report names the PCs:
+  // a Symbolizer is not shared between threads). Throws std::logic_error for a stale mark.
+  SampleMark mark();
+  SampledSession since(const SampleMark& mark);
+
+  // The rate of the next run, for every registered thread and those registering later. Only
+  // while stopped: throws std::logic_error when running, std::invalid_argument for a rate
+  // validate() rejects.
+  void set_rate(double rate_hz);
 
   const SamplerConfig& config() const;
 

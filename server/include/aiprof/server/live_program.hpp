@@ -9,9 +9,11 @@
 //   live.finish();       // ends open windows early; waits for requests still reading frames
 //   // attachment destroyed here, on the same thread, before the interpreter
 //
-// Requests (server threads) call take_window() and thread_stacks(). Windows are serialized: a
-// second profile request waits for the first (it is not refused). Requests never block the
-// program's thread; finish() waits only while a request copies stacks or takes its results.
+// Requests (server threads, or a snapshot thread) call take_window() and thread_stacks().
+// Windows overlap freely: those on one clock at one rate share one sampler run, each with the
+// samples of its own interval (shared_runs.hpp); none waits for another, none is refused for
+// one. Requests never block the program's thread; finish() ends every open window at once and
+// waits only while a request copies stacks or takes its results.
 // Thread-safe: every member function. Not async-signal-safe.
 #pragma once
 
@@ -30,6 +32,7 @@
 #include "aiprof/instrumentation/function_registry.hpp"
 #include "aiprof/sampler/sampled_session.hpp"
 #include "aiprof/sampler/sampler.hpp"
+#include "aiprof/server/query.hpp"
 
 namespace aiprof::server {
 
@@ -47,6 +50,14 @@ struct Window {
   std::chrono::system_clock::time_point start, end;
   uint64_t duration_ns = 0;
   bool cut_short = false;  // the program exited before the window's end
+  double asked_rate_hz = 0;  // what the request asked (the session's config has the run's)
+  std::vector<std::string> notes;  // how the window was served, for the profile's notes
+};
+
+// What a window asks besides its length and clock.
+struct WindowOptions {
+  double rate_hz = kServedRateHz;  // the sampling rate asked (Go's 100 Hz by default)
+  bool native = false;             // native frames beneath the guest ones (SIGPROF delivery)
 };
 
 // The guest stack of one interpreter thread at one moment, outermost frame first.
@@ -59,6 +70,8 @@ struct ThreadStack {
 
 constexpr uint32_t kMaxStackFrames = 512;
 
+class SharedRuns;  // shared_runs.hpp (private)
+
 class LiveProgram {
  public:
   explicit LiveProgram(ProgramInfo info);
@@ -68,7 +81,7 @@ class LiveProgram {
 
   // The program thread's registrations; destroy them on that thread, after finish().
   struct Attachment {
-    sampler::ThreadRegistration cpu, wall;
+    std::vector<sampler::ThreadRegistration> registrations;  // one per live sampler
   };
   // Program thread, before it runs guest code. Throws std::runtime_error when the sampler
   // cannot register the thread.
@@ -79,11 +92,15 @@ class LiveProgram {
 
   const ProgramInfo& info() const { return info_; }
 
-  enum class Refusal { NotStarted, Finished };
-  // Server thread: samples the program for `length` (less if it exits first) on `clock`.
-  // Waits while another window is open. nullopt + *why when there is no program to sample.
+  // NativeUnavailable: native=1 asked where no native sampler could register the program.
+  enum class Refusal { NotStarted, Finished, NativeUnavailable };
+  // Server thread: samples the program for `length` (less if it exits first) on `clock`, at
+  // options.rate_hz where it can (see shared_runs.hpp). Overlaps other windows freely.
+  // nullopt + *why when there is no program to sample.
   std::optional<Window> take_window(std::chrono::seconds length, sampler::SampleClock clock,
-                                    Refusal* why);
+                                    Refusal* why, WindowOptions options = {});
+  // "" when native windows can be served (once the program attached), else why not.
+  std::string native_problem() const;
   // Server thread: every interpreter thread's stack now (empty + *why: no program).
   std::optional<std::vector<ThreadStack>> thread_stacks(Refusal* why);
 
@@ -93,9 +110,8 @@ class LiveProgram {
   void release();
 
   ProgramInfo info_;
-  std::unique_ptr<sampler::Sampler> cpu_sampler_, wall_sampler_;
-  std::mutex window_mutex_;  // one window at a time
-  std::mutex mutex_;         // everything below
+  std::unique_ptr<SharedRuns> runs_;  // the samplers and their runs
+  std::mutex mutex_;  // everything below
   std::condition_variable changed_;
   const instrumentation::FrameStack* frames_ = nullptr;
   const instrumentation::FunctionRegistry* functions_ = nullptr;

@@ -14,7 +14,7 @@ namespace aiprof::server {
 
 constexpr uint32_t kDefaultSeconds = 30;  // Go's default window
 constexpr uint32_t kMaxSeconds = 600;     // a window longer than this is refused (400)
-constexpr double kServedRateHz = 100;     // the rate the live samplers run at (Go's)
+constexpr double kServedRateHz = 100;     // a window's rate unless it asks another (Go's)
 
 // GET /debug/pprof/profile?seconds=N&rate=HZ&clock=cpu|wall&native=0|1
 struct ProfileQuery {
