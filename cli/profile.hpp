@@ -8,12 +8,15 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
+#include "aiprof/instrumentation/heap_samples.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
@@ -28,6 +31,9 @@ struct ProfileSettings {
   aiprof::instrumentation::ProfilerConfig profiler;
   aiprof::sampler::SamplerConfig sampler;      // sampling and hybrid modes
   std::map<std::string, std::string> labels;   // --label key=value, on every report
+  // --heap-rate: mean bytes between sampled allocations (0: off, 1: every allocation); none:
+  // the mode's default (kDefaultHeapRate; exact mode 1, as it observes every allocation).
+  std::optional<uint64_t> heap_rate;
   std::vector<std::string> outputs;  // report files; none: a report in default_format on stderr
 };
 
@@ -92,6 +98,12 @@ class InterruptToStop {
 
 // Shared by the modes (profile_run_support.cpp). report::build_profile makes their Profile.
 RunOptions run_options_for(const ProgramRun& program);
+
+constexpr uint64_t kDefaultHeapRate = 512 * 1024;  // Go's runtime.MemProfileRate
+// Starts allocation sampling on interp's heap at the settings' rate (issue 16), reading its
+// own frame stack; null when it is off (rate 0, profiling or memory profiling disabled).
+std::shared_ptr<aiprof::instrumentation::HeapSampleTable> start_heap_sampling(
+    Interpreter& interp, const ProfileSettings& settings);
 
 // When the profiled run started and ended.
 struct RunClock {

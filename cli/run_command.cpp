@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "aiprof/instrumentation/heap_samples.hpp"
 #include "aiprof/server/pprof_server.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "anarchy/interpreter/native_frames.hpp"
@@ -22,6 +23,7 @@ struct RunRequest {
   std::vector<std::string> args;
   std::string pprof_http;           // HOST:PORT of the live endpoint ("" = none)
   std::vector<std::string> labels;  // key=value, on the endpoint's profiles
+  uint64_t heap_rate = 512 * 1024;  // --heap-rate with --pprof-http (0: no heap endpoints)
 };
 
 RunOptions run_options(const RunRequest& req) {
@@ -42,13 +44,27 @@ int run_program(void* p) {
 struct ServedRun {
   const RunRequest* req;
   aiprof::server::LiveProgram* live;
+  aiprof::server::LiveHeap* heap;
 };
 
 // finish() however the run ends, before the interpreter (which requests read) goes away.
 struct FinishOnExit {
   aiprof::server::LiveProgram& live;
-  ~FinishOnExit() { live.finish(); }
+  aiprof::server::LiveHeap& heap;
+  ~FinishOnExit() {
+    heap.finish();
+    live.finish();
+  }
 };
+
+// Allocation sampling for /debug/pprof/heap, allocs and delta_heap (no observer: the
+// interpreter stays on its plain evaluator).
+void start_served_heap_sampling(Interpreter& interp, const ServedRun& job) {
+  if (job.req->heap_rate == 0) return;
+  auto table = std::make_shared<aiprof::instrumentation::HeapSampleTable>(job.req->heap_rate);
+  interp.heap().start_allocation_sampling(table, &interp.frames());
+  job.heap->attach(table, &interp.functions());
+}
 
 int run_served_program(void* p) {
   auto* job = static_cast<ServedRun*>(p);
@@ -59,7 +75,8 @@ int run_served_program(void* p) {
   } catch (const std::exception& e) {
     print_message("anarchy run", std::string("--pprof-http: the program runs unsampled: ") + e.what());
   }
-  FinishOnExit finish{*job->live};
+  start_served_heap_sampling(interp, *job);
+  FinishOnExit finish{*job->live, *job->heap};
   return interp.run_file(job->req->file);
 }
 
@@ -89,14 +106,16 @@ int run_served(const RunRequest& req) {
     return kExitUsage;
   }
   srv::LiveProgram live({req.file, *labels, anarchy::is_evaluator_frame});
-  auto server = srv::PprofServer::start(*address, live, &problem);
+  srv::LiveHeap heap;
+  auto server = srv::PprofServer::start(*address, live, &problem,
+                                        req.heap_rate ? &heap : nullptr);
   if (!server) {
     print_message("anarchy run", "--pprof-http: " + problem);
     return kExitUsage;
   }
   std::fprintf(stderr, "aiprof: serving /debug/pprof on %s\n", server->url().c_str());
   std::fflush(stderr);
-  ServedRun job{&req, &live};
+  ServedRun job{&req, &live, &heap};
   int status = run_with_large_stack(req.max_depth, run_served_program, &job);
   server->stop();  // answers the requests still open (bounded by the server's timeouts)
   return status;
@@ -116,6 +135,10 @@ Action add_run_command(CLI::App& app) {
                   "Serve Go's /debug/pprof endpoints on HOST:PORT while the program runs "
                   "(127.0.0.1:0 picks a free port; the address is printed on stderr)");
   run->add_option("--label", req->labels, "key=value attached to the endpoint's profiles (repeatable)");
+  run->add_option("--heap-rate", req->heap_rate,
+                  "With --pprof-http: mean bytes allocated between sampled allocations, for "
+                  "/debug/pprof/heap, allocs and delta_heap (0: off)")
+      ->capture_default_str();
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
     if (std::string problem = program_file_problem(req->file); !problem.empty()) {

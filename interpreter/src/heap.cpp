@@ -141,9 +141,14 @@ Heap::~Heap() {
 // hand the whole call to a cold variant that also reports: with the report's call inside them,
 // they needed a stack frame and saved registers on every allocation even with no observer
 // (about 6 instructions a call, over 1% of the churn workload; disabled_hooks_callgrind).
+// Allocation sampling (heap_sampling.cpp) adds the countdown: one subtraction and a sign test.
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
   if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate))
     return raw_allocate_reported(bytes, kind);
+#if AIPROF_ENABLE_HOOKS
+  if (AIPROF_UNLIKELY((sample_countdown_ -= static_cast<int64_t>(bytes)) < 0))
+    return raw_allocate_sampled(bytes, kind);
+#endif
   record_allocate(bytes, kind);
   return take_block(bytes);
 }
@@ -151,18 +156,33 @@ void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
 [[gnu::cold, gnu::noinline]] void* Heap::raw_allocate_reported(size_t bytes, ObjKind kind) {
   record_allocate(bytes, kind);
   report_allocate(kind, bytes);
-  return take_block(bytes);
+  void* p = take_block(bytes);
+  if ((sample_countdown_ -= static_cast<int64_t>(bytes)) < 0) sample_allocation(p, bytes, kind);
+  return p;
 }
 
+// The countdown ran out: this allocation is sampled (heap_sampling.cpp).
+[[gnu::cold, gnu::noinline]] void* Heap::raw_allocate_sampled(size_t bytes, ObjKind kind) {
+  record_allocate(bytes, kind);
+  void* p = take_block(bytes);
+  sample_allocation(p, bytes, kind);
+  return p;
+}
+
+// A free tests its address's byte in the sampled-block filter (heap_sampling.cpp).
 void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
   if (p == nullptr) return;
   if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate))
     return raw_free_reported(p, bytes, kind);
+#if AIPROF_ENABLE_HOOKS
+  if (AIPROF_UNLIKELY(sampled_marks_[mark_slot(p)] != 0)) forget_if_sampled(p);
+#endif
   record_free(bytes);
   give_block(p, bytes);
 }
 
 [[gnu::cold, gnu::noinline]] void Heap::raw_free_reported(void* p, size_t bytes, ObjKind kind) {
+  if (sampled_marks_[mark_slot(p)] != 0) forget_if_sampled(p);
   record_free(bytes);
   report_free(kind, bytes);
   give_block(p, bytes);
