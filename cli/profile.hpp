@@ -101,9 +101,10 @@ RunOptions run_options_for(const ProgramRun& program);
 
 constexpr uint64_t kDefaultHeapRate = 512 * 1024;  // Go's runtime.MemProfileRate
 // Starts allocation sampling on interp's heap at the settings' rate (issue 16), reading its
-// own frame stack; null when it is off (rate 0, profiling or memory profiling disabled).
+// own frame stack, its draws seeded from the program's --seed (runs repeat unless it changes);
+// null when it is off (rate 0, profiling or memory profiling disabled).
 std::shared_ptr<aiprof::instrumentation::HeapSampleTable> start_heap_sampling(
-    Interpreter& interp, const ProfileSettings& settings);
+    Interpreter& interp, const ProgramRun& program, const ProfileSettings& settings);
 
 // When the profiled run started and ended.
 struct RunClock {

@@ -34,7 +34,7 @@ int exact_job(void* p) {
   RunOptions options = run_options_for(job->program);
   options.builtin_frames = job->sampled;  // the sampler reads them (module granularity too)
   Interpreter interp(options);
-  auto heap_samples = start_heap_sampling(interp, job->settings);
+  auto heap_samples = start_heap_sampling(interp, job->program, job->settings);
   std::optional<sam::Sampler> sampler;
   sam::ThreadRegistration registration;
   if (job->sampled && job->settings.profiler.enabled) {  // enabled = false: no sampler either

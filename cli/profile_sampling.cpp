@@ -56,7 +56,7 @@ int sampling_job(void* p) {
   RunOptions options = run_options_for(job->program);
   options.builtin_frames = sampled;  // the sampler reads them
   Interpreter interp(options);
-  auto heap_samples = start_heap_sampling(interp, job->settings);
+  auto heap_samples = start_heap_sampling(interp, job->program, job->settings);
   std::optional<sam::Sampler> sampler;
   if (sampled) sampler.emplace(job->settings.sampler);
   std::optional<inst::MemoryPoller> poller;
