@@ -3,8 +3,10 @@
 //
 // The fast paths live in heap.cpp and cost, per allocation, one subtraction from the byte
 // countdown and a sign test (sampling off leaves the countdown at INT64_MAX, so the test never
-// fires), and per free one byte load and test in sampled_marks_. No observer listens: sampling
-// leaves the interpreter on its plain evaluator. When the countdown runs out, the allocating
+// fires), and per free one flag test; both tests are the ones the allocate hook had, so with
+// sampling off nothing is added. With sampling on, frees take the slow path, which tests the
+// block's byte in sampled_marks_. No observer listens: sampling leaves the interpreter on its
+// plain evaluator. When the countdown runs out, the allocating
 // thread copies its own guest stack (no signal: it is the owner of its FrameStack), records the
 // allocation in the HeapSampleTable and draws the next distance from an exponential
 // distribution, so each allocation of s bytes is sampled with probability 1 - exp(-s/rate),
@@ -15,6 +17,7 @@
 
 #include "aiprof/instrumentation/frame_stack.hpp"
 #include "aiprof/instrumentation/heap_samples.hpp"
+#include "aiprof/instrumentation/hooks.hpp"
 
 #include "anarchy/interpreter/heap.hpp"
 
@@ -27,8 +30,9 @@ void Heap::start_allocation_sampling(std::shared_ptr<inst::HeapSampleTable> tabl
   samples_ = std::move(table);
   sample_frames_ = frames;
   sample_rng_ = seed ? seed : 1;
-  sample_countdown_ = samples_ && samples_->rate_bytes() > 0 ? next_sample_distance()
-                                                             : std::numeric_limits<int64_t>::max();
+  pinned_ = aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate);
+  set_countdown(samples_ && samples_->rate_bytes() > 0 ? next_sample_distance()
+                                                      : std::numeric_limits<int64_t>::max());
 }
 
 // Exponential with mean rate_bytes (xorshift64* for the uniform draw). Rate 1: every
@@ -46,12 +50,8 @@ int64_t Heap::next_sample_distance() {
   return static_cast<int64_t>(distance);
 }
 
-[[gnu::cold, gnu::noinline]] void Heap::sample_allocation(void* p, size_t bytes, ObjKind kind) {
-  if (!samples_ || samples_->rate_bytes() == 0) {
-    sample_countdown_ = std::numeric_limits<int64_t>::max();
-    return;
-  }
-  sample_countdown_ = next_sample_distance();
+int64_t Heap::sample_allocation(void* p, size_t bytes, ObjKind kind) {
+  if (!samples_ || samples_->rate_bytes() == 0) return std::numeric_limits<int64_t>::max();
   uint32_t ids[inst::kMaxHeapSampleFrames];
   uint32_t depth = sample_frames_ ? sample_frames_->depth() : 0;
   uint32_t start = depth > inst::kMaxHeapSampleFrames ? depth - inst::kMaxHeapSampleFrames : 0;
@@ -60,6 +60,7 @@ int64_t Heap::next_sample_distance() {
                               static_cast<inst::ObjectType>(kind), bytes);
   uint8_t& mark = sampled_marks_[mark_slot(p)];
   if (mark < UINT8_MAX) ++mark;
+  return next_sample_distance();
 }
 
 // Only frees whose filter byte is set come here; most of them are sampled blocks (the filter

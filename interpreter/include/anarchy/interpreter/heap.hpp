@@ -122,6 +122,10 @@ class Heap {
   const std::shared_ptr<aiprof::instrumentation::HeapSampleTable>& allocation_samples() const {
     return samples_;
   }
+  // Reads whether an observer listens to allocations (the interpreter calls it as each run
+  // starts; observers attach between runs, hooks.hpp). The allocate and free hooks and
+  // sampling share one test per call, which this sets.
+  void sync_hooks();
 
   const HeapStats& stats() const { return stats_; }
   uint64_t live_bytes() const { return live_bytes_.load(std::memory_order_relaxed); }
@@ -136,16 +140,17 @@ class Heap {
   void record_allocate(size_t bytes, ObjKind kind);
   void record_free(size_t bytes);
   // The bodies of raw_allocate, raw_free and init_object without their hooks, and the cold
-  // variants they hand a call to when an observer listens (heap.cpp says why).
+  // variants they hand a call to when an observer listens or a sample is due (heap.cpp).
   void* take_block(size_t bytes);
   void give_block(void* p, size_t bytes);
   void init_header(HeapObj* o, ObjKind kind, uint32_t bytes);
-  void* raw_allocate_reported(size_t bytes, ObjKind kind);
-  void raw_free_reported(void* p, size_t bytes, ObjKind kind);
   void init_object_reported(HeapObj* o, ObjKind kind, uint32_t bytes);
   // Allocation sampling's slow paths (heap_sampling.cpp), out of line and cold.
-  void* raw_allocate_sampled(size_t bytes, ObjKind kind);
-  void sample_allocation(void* p, size_t bytes, ObjKind kind);
+  void* raw_allocate_slow(size_t bytes, ObjKind kind);
+  void raw_free_slow(void* p, size_t bytes, ObjKind kind);
+  void set_countdown(int64_t remaining);
+  // Records a sampled allocation; returns the distance to the next one (INT64_MAX: none).
+  int64_t sample_allocation(void* p, size_t bytes, ObjKind kind);
   void forget_if_sampled(void* p);
   int64_t next_sample_distance();
   // Which byte of sampled_marks_ an address counts in (a multiplicative hash: block addresses
@@ -161,8 +166,13 @@ class Heap {
   size_t collect_cycles();
 
   HeapStats stats_;
-  // Bytes left before the next sampled allocation (INT64_MAX: sampling off).
-  int64_t sample_countdown_ = INT64_MAX;
+  // What raw_allocate subtracts from: bytes left before the next sampled allocation
+  // (INT64_MAX: sampling off), or kPinned while an observer listens (every call is slow).
+  static constexpr int64_t kPinned = INT64_MIN / 2;
+  int64_t countdown_ = INT64_MAX;
+  int64_t sample_remaining_ = INT64_MAX;  // the bytes left while pinned
+  bool pinned_ = false;
+  bool check_frees_ = false;  // raw_free takes its slow path (observer, or sampled blocks)
   std::atomic<uint64_t> live_bytes_{0};
   HeapObj containers_;  // sentinel of the circular container list
   size_t container_count_ = 0;
