@@ -174,6 +174,8 @@ void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
   if (p == nullptr) return;
 #if AIPROF_ENABLE_HOOKS
   if (AIPROF_UNLIKELY(check_frees_)) return raw_free_slow(p, bytes, kind);
+#else
+  static_cast<void>(kind);  // only the slow path (hooks, sampling) reads it
 #endif
   record_free(bytes);
   give_block(p, bytes);
