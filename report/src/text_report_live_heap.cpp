@@ -58,10 +58,11 @@ void live_heap(const Profile& p, std::string& out) {
   std::stable_sort(sites.begin(), sites.end(), [&p](uint32_t a, uint32_t b) {
     return p.nodes[a].inuse_bytes > p.nodes[b].inuse_bytes;
   });
-  out += fmt::format("\nStill live at exit, allocated here (allocations sampled every {} on "
-                     "average; estimates)\n",
-                     h.rate_bytes <= 1 ? std::string("byte: all of them")
-                                       : format_bytes(h.rate_bytes));
+  out += h.rate_bytes <= 1
+             ? std::string("\nStill live at exit, allocated here (every allocation recorded)\n")
+             : fmt::format("\nStill live at exit, allocated here (allocations sampled every {} "
+                           "on average; estimates)\n",
+                           format_bytes(h.rate_bytes));
   if (sites.empty()) {
     out += "  nothing sampled is still live\n";
   } else {
