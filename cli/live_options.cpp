@@ -79,6 +79,7 @@ std::unique_ptr<aiprof::Serving> start_live(const LiveRequest& req, const std::s
   options.labels = labels;
   options.is_native_boundary = anarchy::is_evaluator_frame;
   options.pprof_http = req.pprof_http;
+  options.heap_rate = req.heap_rate;
   auto serving = aiprof::serve(options, problem);
   if (!serving) {
     *failed = true;

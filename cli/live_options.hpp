@@ -22,6 +22,9 @@ struct LiveRequest {
   std::string profile_dir;    // "" = no snapshots
   std::optional<uint32_t> profile_keep;
   bool profile_json = false;
+  // Mean bytes between sampled allocations for the heap endpoints (`run --heap-rate`); 0: they
+  // answer 501 (`anarchy profile` keeps its own heap sampling for its reports).
+  uint64_t heap_rate = 0;
   bool any() const { return !pprof_http.empty() || !profile_dir.empty(); }
 };
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
+#include "aiprof/instrumentation/heap_samples.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampler_config.hpp"
 #include "aiprof/server/serve.hpp"
@@ -30,6 +32,9 @@ struct ProfileSettings {
   aiprof::instrumentation::ProfilerConfig profiler;
   aiprof::sampler::SamplerConfig sampler;      // sampling and hybrid modes
   std::map<std::string, std::string> labels;   // --label key=value, on every report
+  // --heap-rate: mean bytes between sampled allocations (0: off, 1: every allocation); none:
+  // the mode's default (kDefaultHeapRate; exact mode 1, as it observes every allocation).
+  std::optional<uint64_t> heap_rate;
   std::vector<std::string> outputs;  // report files; none: a report in default_format on stderr
 };
 
@@ -99,6 +104,13 @@ RunOptions run_options_for(const ProgramRun& program);
 // The program's thread attached to program.serving (if any) for the live side; nullopt (with a
 // warning) when it cannot be sampled there. Destroy it after the run, before the interpreter.
 std::optional<aiprof::Serving::Attached> attach_live(const ProgramRun& program, Interpreter& interp);
+
+constexpr uint64_t kDefaultHeapRate = 512 * 1024;  // Go's runtime.MemProfileRate
+// Starts allocation sampling on interp's heap at the settings' rate (issue 16), reading its
+// own frame stack, its draws seeded from the program's --seed (runs repeat unless it changes);
+// null when it is off (rate 0, profiling or memory profiling disabled).
+std::shared_ptr<aiprof::instrumentation::HeapSampleTable> start_heap_sampling(
+    Interpreter& interp, const ProgramRun& program, const ProfileSettings& settings);
 
 // When the profiled run started and ended.
 struct RunClock {

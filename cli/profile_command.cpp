@@ -49,6 +49,7 @@ struct ProfileRequest {
   bool compensate = false;
   std::vector<std::string> outputs;
   std::optional<double> rate;
+  std::optional<uint64_t> heap_rate;
   std::optional<uint32_t> max_stack;
   bool native = false;
   bool jitter = false;
@@ -102,6 +103,7 @@ ProfileSettings settings_for(const ProfileRequest& req) {
                           : sam::SampleClock::Wall;
   if (req.compensate) s.profiler.time_profiling.compensate = true;
   if (req.rate) s.sampler.rate_hz = *req.rate;
+  if (req.heap_rate) s.heap_rate = *req.heap_rate;
   if (req.max_stack) s.sampler.max_stack = *req.max_stack;
   if (req.native) s.sampler.native = true;
   if (req.jitter) s.sampler.jitter = true;
@@ -250,6 +252,9 @@ Action add_profile_command(CLI::App& app) {
                   "span times in wall (default) or CPU time");
   cmd->add_flag("--compensate", req->compensate, "Subtract the measured span cost from the times");
   cmd->add_option("--rate", req->rate, "Samples per second per thread (default 1000)");
+  cmd->add_option("--heap-rate", req->heap_rate,
+                  "Mean bytes allocated between sampled allocations (default 524288; exact "
+                  "mode 1: every allocation; 0: no allocation sampling)");
   cmd->add_flag("--native", req->native,
                 "Also record native frames (libunwind), shown beneath the guest frame");
   cmd->add_flag("--jitter", req->jitter,

@@ -34,6 +34,7 @@ int exact_job(void* p) {
   RunOptions options = run_options_for(job->program);
   options.builtin_frames = job->sampled;  // the sampler reads them (module granularity too)
   Interpreter interp(options);
+  auto heap_samples = start_heap_sampling(interp, job->program, job->settings);
   std::optional<sam::Sampler> sampler;
   sam::ThreadRegistration registration;
   if (job->sampled && job->settings.profiler.enabled) {  // enabled = false: no sampler either
@@ -77,6 +78,9 @@ int exact_job(void* p) {
                     config.output.include_source_locations};
   if (poller) sources.polled = &poller->points();
   sources.hybrid = job->sampled;
+  std::optional<inst::HeapSampleSnapshot> allocations;
+  if (heap_samples) allocations.emplace(heap_samples->snapshot());
+  sources.heap_samples = allocations ? &*allocations : nullptr;
   job->outcome.profile =
       rep::build_profile({job->program.file, status, job->settings.labels}, sources);
   return status;

@@ -50,6 +50,18 @@ RunOptions run_options_for(const ProgramRun& program) {
   return options;
 }
 
+std::shared_ptr<aiprof::instrumentation::HeapSampleTable> start_heap_sampling(
+    Interpreter& interp, const ProgramRun& program, const ProfileSettings& settings) {
+  uint64_t rate = settings.heap_rate.value_or(settings.mode == ProfileMode::Exact ? 1
+                                                                                 : kDefaultHeapRate);
+  const aiprof::instrumentation::ProfilerConfig& config = settings.profiler;
+  if (rate == 0 || !config.enabled || !config.memory_profiling.enabled) return nullptr;
+  auto table = std::make_shared<aiprof::instrumentation::HeapSampleTable>(rate);
+  interp.heap().start_allocation_sampling(table, &interp.frames(),
+                                          program.seed * 0x9e3779b97f4a7c15ull + 1);
+  return table;
+}
+
 void RunClock::begin() {
   start = std::chrono::system_clock::now();
   steady_start = std::chrono::steady_clock::now();

@@ -29,7 +29,8 @@ struct SamplingJob {
 // operations; `enabled = false` switches the sampler off too (the program still runs).
 rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
                              const sam::SampledSession* session, const RunClock& clock,
-                             const inst::MemoryPoller* poller) {
+                             const inst::MemoryPoller* poller,
+                             const inst::HeapSampleSnapshot* heap_samples) {
   const inst::ProfilerConfig& config = job.settings.profiler;
   inst::MemoryProfiling memory = config.memory_profiling;
   memory.enabled = config.enabled && memory.enabled;
@@ -41,6 +42,7 @@ rep::Profile sampled_profile(const SamplingJob& job, Interpreter& interp,
   sources.sampled_run = {std::filesystem::path(job.program.file).stem().string(), clock.start,
                          clock.end, clock.duration_ns(), config.output.include_system_info, &heap};
   if (poller) sources.polled = &poller->points();
+  sources.heap_samples = heap_samples;
   return rep::build_profile({job.program.file, std::nullopt, job.settings.labels}, sources);
 }
 
@@ -54,6 +56,7 @@ int sampling_job(void* p) {
   RunOptions options = run_options_for(job->program);
   options.builtin_frames = sampled;  // the sampler reads them
   Interpreter interp(options);
+  auto heap_samples = start_heap_sampling(interp, job->program, job->settings);
   std::optional<sam::Sampler> sampler;
   if (sampled) sampler.emplace(job->settings.sampler);
   std::optional<inst::MemoryPoller> poller;
@@ -80,8 +83,11 @@ int sampling_job(void* p) {
   if (sampler) session.emplace(sampler->take_results());
   job->outcome.exit_status = status;
   job->outcome.program_started = program_started(interp);
+  std::optional<inst::HeapSampleSnapshot> allocations;
+  if (heap_samples) allocations.emplace(heap_samples->snapshot());
   job->outcome.profile = sampled_profile(*job, interp, session ? &*session : nullptr, clock,
-                                         poller ? &*poller : nullptr);
+                                         poller ? &*poller : nullptr,
+                                         allocations ? &*allocations : nullptr);
   job->outcome.profile.exit_status = status;
   return status;
 }

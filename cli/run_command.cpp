@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "aiprof/instrumentation/heap_samples.hpp"
+#include "aiprof/server/live_heap.hpp"
 #include "aiprof/server/serve.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "anarchy/interpreter/native_frames.hpp"
@@ -45,6 +47,16 @@ struct ServedRun {
   aiprof::Serving* serving;
 };
 
+// Allocation sampling for /debug/pprof/heap, allocs and delta_heap (no observer: the
+// interpreter stays on its plain evaluator).
+void start_served_heap_sampling(Interpreter& interp, aiprof::Serving& serving) {
+  aiprof::server::LiveHeap* heap = serving.heap();
+  if (!heap) return;
+  auto table = std::make_shared<aiprof::instrumentation::HeapSampleTable>(serving.heap_rate());
+  interp.heap().start_allocation_sampling(table, &interp.frames());
+  heap->attach(table, &interp.functions());
+}
+
 int run_served_program(void* p) {
   auto* job = static_cast<ServedRun*>(p);
   Interpreter interp(run_options(*job->req));
@@ -54,6 +66,7 @@ int run_served_program(void* p) {
   } catch (const std::exception& e) {
     print_message("anarchy run", std::string("the program runs unsampled: ") + e.what());
   }
+  if (attached) start_served_heap_sampling(interp, *job->serving);
   return interp.run_file(job->req->file);  // `attached` finishes the program, then goes
 }
 
@@ -95,6 +108,7 @@ int run_served(RunRequest& req) {
 
 Action add_run_command(CLI::App& app) {
   auto req = std::make_shared<RunRequest>();
+  req->live.heap_rate = 512 * 1024;  // Go's runtime.MemProfileRate (kDefaultHeapRate of profile)
   CLI::App* run = app.add_subcommand("run", "Run a program: anarchy run [options] FILE [--] [ARGS...]; options go before FILE, "
       "every word after it (but a first '--') to the program");
   run->add_option("--max-depth", req->max_depth, "Guest call depth limit (RangeError beyond it)")
@@ -104,6 +118,10 @@ Action add_run_command(CLI::App& app) {
   add_live_options(run, req->live);
   run->add_option("--label", req->labels,
                   "key=value attached to the endpoint's profiles and snapshots (repeatable)");
+  run->add_option("--heap-rate", req->live.heap_rate,
+                  "With --pprof-http: mean bytes allocated between sampled allocations, for "
+                  "/debug/pprof/heap, allocs and delta_heap (0: off)")
+      ->capture_default_str();
   run->add_option("file", req->file, "The program (.ai)")->required();
   return [req]() {
     if (std::string problem = program_file_problem(req->file); !problem.empty()) {

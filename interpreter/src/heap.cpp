@@ -42,6 +42,7 @@ void release_object(HeapObj* o) { Heap::current().release(o); }
 
 Heap::Heap() {
   containers_.gc_prev = containers_.gc_next = &containers_;
+  sync_hooks();
   if (tls_current_heap == nullptr) tls_current_heap = this;
 }
 
@@ -137,35 +138,67 @@ Heap::~Heap() {
   }
 }
 
-// raw_allocate, raw_free and init_object test their hook first and, when an observer listens,
-// hand the whole call to a cold variant that also reports: with the report's call inside them,
-// they needed a stack frame and saved registers on every allocation even with no observer
-// (about 6 instructions a call, over 1% of the churn workload; disabled_hooks_callgrind).
+// The allocate/free hook and allocation sampling share one test per call (issue 16). A call
+// left inside raw_allocate or raw_free made them keep a stack frame and save registers on
+// every call even with no observer (about 6 instructions, over 1% of the churn workload;
+// disabled_hooks_callgrind), so each slow case takes the whole call to a cold function.
+//
+// Allocation: countdown_ is the bytes left before the next sampled allocation (INT64_MAX:
+// sampling off), or kPinned while an observer listens to allocations; either way one
+// subtraction and a sign test decide. (The hook mask changes only between runs, hooks.hpp;
+// sync_hooks() reads it at construction and at the start of each run, and the slow path
+// re-reads it, so a detached observer costs one slow call.)
 void* Heap::raw_allocate(size_t bytes, ObjKind kind) {
-  if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate))
-    return raw_allocate_reported(bytes, kind);
+#if AIPROF_ENABLE_HOOKS
+  if (AIPROF_UNLIKELY((countdown_ -= static_cast<int64_t>(bytes)) < 0))
+    return raw_allocate_slow(bytes, kind);
+#endif
   record_allocate(bytes, kind);
   return take_block(bytes);
 }
 
-[[gnu::cold, gnu::noinline]] void* Heap::raw_allocate_reported(size_t bytes, ObjKind kind) {
+[[gnu::cold, gnu::noinline]] void* Heap::raw_allocate_slow(size_t bytes, ObjKind kind) {
+  int64_t remaining = pinned_ ? (sample_remaining_ -= static_cast<int64_t>(bytes)) : countdown_;
+  pinned_ = aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate);
   record_allocate(bytes, kind);
-  report_allocate(kind, bytes);
-  return take_block(bytes);
+  if (pinned_) report_allocate(kind, bytes);
+  void* p = take_block(bytes);
+  if (remaining < 0) remaining = sample_allocation(p, bytes, kind);
+  set_countdown(remaining);
+  return p;
 }
 
+// Free: one flag byte, set while an observer listens or sampled blocks may be live; the slow
+// path tests the block's byte in the sampled-block filter (heap_sampling.cpp).
 void Heap::raw_free(void* p, size_t bytes, ObjKind kind) {
   if (p == nullptr) return;
-  if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate))
-    return raw_free_reported(p, bytes, kind);
+#if AIPROF_ENABLE_HOOKS
+  if (AIPROF_UNLIKELY(check_frees_)) return raw_free_slow(p, bytes, kind);
+#else
+  static_cast<void>(kind);  // only the slow path (hooks, sampling) reads it
+#endif
   record_free(bytes);
   give_block(p, bytes);
 }
 
-[[gnu::cold, gnu::noinline]] void Heap::raw_free_reported(void* p, size_t bytes, ObjKind kind) {
+[[gnu::cold, gnu::noinline]] void Heap::raw_free_slow(void* p, size_t bytes, ObjKind kind) {
+  if (sampled_marks_[mark_slot(p)] != 0) forget_if_sampled(p);
   record_free(bytes);
-  report_free(kind, bytes);
+  if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate))
+    report_free(kind, bytes);
   give_block(p, bytes);
+}
+
+void Heap::sync_hooks() {
+  int64_t remaining = pinned_ ? sample_remaining_ : countdown_;
+  pinned_ = aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookAllocate);
+  set_countdown(remaining);
+}
+
+void Heap::set_countdown(int64_t remaining) {
+  sample_remaining_ = remaining;
+  countdown_ = pinned_ ? kPinned : remaining;
+  check_frees_ = pinned_ || samples_ != nullptr;
 }
 
 void Heap::init_object(HeapObj* o, ObjKind kind, uint32_t bytes) {

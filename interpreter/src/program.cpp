@@ -399,6 +399,7 @@ void Interpreter::Impl::forget_unwound_stack() const {
 // stopped it, whatever stopped it.
 RunResult Interpreter::run_program(const std::string& path, const std::string* source) {
   Heap::set_current(&heap_);
+  heap_.sync_hooks();  // observers attach between runs (hooks.hpp)
   native_stack_bounds(&impl_->stack_low, &impl_->stack_limit);
   RunResult result;
   try {

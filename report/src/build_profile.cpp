@@ -59,6 +59,7 @@ Profile build_profile(const RunInfo& run, const ProfileSources& in) {
     if (in.polled) add_polled_memory(p.memory, *in.polled);
     note_untimed_gc_runs(p);
     if (in.samples) add_samples(p, *in.samples, in.naming);
+    if (in.heap_samples && p.memory.measured) add_heap_samples(p, *in.heap_samples, in.naming, true);
     add_sampling_notes(p, in.samples != nullptr, in.sampled_run.no_memory_reason);
     return p;
   }
@@ -71,6 +72,7 @@ Profile build_profile(const RunInfo& run, const ProfileSources& in) {
     p.profiler.overhead_percent += p.sampling->overhead_percent;
     reconcile(p);
   }
+  if (in.heap_samples && p.memory.measured) add_heap_samples(p, *in.heap_samples, in.naming, false);
   return p;
 }
 

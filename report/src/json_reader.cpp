@@ -92,6 +92,8 @@ CallNode node_of(const Field& n, const Profile& p, uint32_t index, size_t node_c
   node.samples_self = n["samples_self"].u64();
   node.alloc_count = n["allocations"].u64();
   node.alloc_bytes = n["allocation_bytes"].u64();
+  if (n.json().contains("inuse_objects")) node.inuse_objects = n["inuse_objects"].u64();
+  if (n.json().contains("inuse_bytes")) node.inuse_bytes = n["inuse_bytes"].u64();
   node.disagreement = n["disagreement"].boolean();
   node.metrics = metrics_of(n["metrics"]);
   return node;
@@ -235,6 +237,21 @@ void read_process_memory(const Field& m, MemoryMetrics& out) {
   if (m.json().contains("rss_bytes")) out.rss_bytes = series_of(m["rss_bytes"]);
 }
 
+// Allocation sampling (issue 16): added after schema 2 was first written; absent: none.
+void read_heap_sampling(const Field& m, MemoryMetrics& out) {
+  if (!m.json().contains("heap_sampling")) return;
+  const Field h = m["heap_sampling"];
+  HeapSamplingInfo info;
+  info.rate_bytes = h["rate_bytes"].u64();
+  info.allocations_estimated = h["allocations_estimated"].boolean();
+  info.sampled_allocations = h["sampled_allocations"].u64();
+  info.live_sampled = h["live_sampled"].u64();
+  info.peak_live_sampled = h["peak_live_sampled"].u64();
+  info.inuse_bytes_by_type = h["inuse_bytes_by_type"].counts();
+  info.inuse_objects_by_type = h["inuse_objects_by_type"].counts();
+  out.heap_sampling = std::move(info);
+}
+
 // A figure that was not measured is null in the file and 0 here.
 void read_memory(const Field& m, MemoryMetrics& out) {
   out.measured = m["measured"].boolean();
@@ -261,6 +278,7 @@ void read_memory(const Field& m, MemoryMetrics& out) {
   out.heap_bytes = series_of(m["heap_bytes"]);
   for (const Field& gc : m["gc_runs"].elements()) out.gc_runs.push_back(gc_event_of(gc));
   read_process_memory(m, out);
+  read_heap_sampling(m, out);
 }
 
 // A category not counted is null (and its breakdown too): 0 and empty here, and `tracked`

@@ -203,6 +203,14 @@ Json memory_json(const MemoryMetrics& m) {
   j["gc_runs"] = std::move(runs);
   j["peak_rss_bytes"] = m.peak_rss_bytes ? Json(m.peak_rss_bytes) : Json(nullptr);
   j["rss_bytes"] = series_json(m.rss_bytes);
+  if (const auto& h = m.heap_sampling)  // absent: allocations were not sampled
+    j["heap_sampling"] = {{"rate_bytes", h->rate_bytes},
+                          {"allocations_estimated", h->allocations_estimated},
+                          {"sampled_allocations", h->sampled_allocations},
+                          {"live_sampled", h->live_sampled},
+                          {"peak_live_sampled", h->peak_live_sampled},
+                          {"inuse_bytes_by_type", counts_json(h->inuse_bytes_by_type)},
+                          {"inuse_objects_by_type", counts_json(h->inuse_objects_by_type)}};
   return j;
 }
 
@@ -255,6 +263,10 @@ class CallGraphBuilder {
     if (n.disagreement) j["disagreement"] = true;
     j["allocations"] = n.alloc_count;
     j["allocation_bytes"] = n.alloc_bytes;
+    if (p_.memory.heap_sampling) {
+      j["inuse_objects"] = n.inuse_objects;
+      j["inuse_bytes"] = n.inuse_bytes;
+    }
     if (!n.metrics.empty()) j["metrics"] = metrics_json(n.metrics);
     Json children = Json::array();
     if (depth < max_depth_) {
@@ -425,6 +437,10 @@ Json nodes_json(const std::vector<CallNode>& nodes) {
     j["samples_self"] = n.samples_self;
     j["allocations"] = n.alloc_count;
     j["allocation_bytes"] = n.alloc_bytes;
+    if (n.inuse_objects || n.inuse_bytes) {  // allocation sampling (absent: 0)
+      j["inuse_objects"] = n.inuse_objects;
+      j["inuse_bytes"] = n.inuse_bytes;
+    }
     j["disagreement"] = n.disagreement;
     j["metrics"] = metrics_json(n.metrics);
     out.push_back(std::move(j));

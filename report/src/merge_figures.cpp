@@ -63,7 +63,26 @@ void add_counts(std::map<std::string, uint64_t>& into,
   for (const auto& [name, count] : from) into[name] += count;
 }
 
+// Allocation sampling: the estimates add up (each is already scaled); the rate is the first
+// input's (rates may differ between runs; each run's figures were scaled by its own).
+void add_heap_sampling(MemoryMetrics& out, const MemoryMetrics& in) {
+  if (!in.heap_sampling) return;
+  if (!out.heap_sampling) {
+    out.heap_sampling = in.heap_sampling;
+    return;
+  }
+  HeapSamplingInfo& o = *out.heap_sampling;
+  const HeapSamplingInfo& i = *in.heap_sampling;
+  o.allocations_estimated = o.allocations_estimated && i.allocations_estimated;
+  o.sampled_allocations += i.sampled_allocations;
+  o.live_sampled += i.live_sampled;
+  o.peak_live_sampled = std::max(o.peak_live_sampled, i.peak_live_sampled);
+  add_counts(o.inuse_bytes_by_type, i.inuse_bytes_by_type);
+  add_counts(o.inuse_objects_by_type, i.inuse_objects_by_type);
+}
+
 void add_memory(MemoryMetrics& out, const MemoryMetrics& in, uint64_t offset_ns, bool first) {
+  add_heap_sampling(out, in);
   out.measured = (first || out.measured) && in.measured;
   out.allocations_measured = (first || out.allocations_measured) && in.allocations_measured;
   out.deallocations_measured = (first || out.deallocations_measured) && in.deallocations_measured;

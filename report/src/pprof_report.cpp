@@ -1,7 +1,9 @@
 // pprof's profile.proto (github.com/google/pprof, proto/profile.proto), gzipped: what
 // `go tool pprof`, Pyroscope and Parca read. One Sample per call path (its locations leaf
 // first) with the path's self figures: samples and their time when sampled, else exact self
-// time; allocations when memory was measured. One Function and one Location per frame.
+// time; allocations when memory was measured, and, with allocation sampling, what is still in
+// use, under Go's heap-profile names and units (alloc_objects/count, alloc_space/bytes,
+// inuse_objects/count, inuse_space/bytes). One Function and one Location per frame.
 // Profile::labels become string labels on every sample. Sampled lines (Profile::line_nodes)
 // go out as samples of their own whose Locations carry the line each frame stood at (one
 // Location per (frame, line)), so `go tool pprof -lines` and `-list` show hot lines; their
@@ -71,7 +73,16 @@ class StringTable {
 };
 
 // One value column of every sample.
-enum class Column { Samples, SampledTime, ExactTime, Calls, AllocObjects, AllocSpace };
+enum class Column {
+  Samples,
+  SampledTime,
+  ExactTime,
+  Calls,
+  AllocObjects,
+  AllocSpace,
+  InuseObjects,
+  InuseSpace
+};
 
 std::vector<Column> columns_of(const Profile& p) {
   std::vector<Column> columns;
@@ -85,6 +96,10 @@ std::vector<Column> columns_of(const Profile& p) {
   if (p.memory.measured && p.memory.allocations_measured) {
     columns.push_back(Column::AllocObjects);
     columns.push_back(Column::AllocSpace);
+  }
+  if (p.memory.measured && p.memory.heap_sampling) {
+    columns.push_back(Column::InuseObjects);
+    columns.push_back(Column::InuseSpace);
   }
   if (columns.empty()) columns.push_back(Column::Calls);
   return columns;
@@ -104,6 +119,10 @@ std::pair<std::string, std::string> type_of(const Profile& p, Column c) {
       return {"alloc_objects", "count"};
     case Column::AllocSpace:
       return {"alloc_space", "bytes"};
+    case Column::InuseObjects:
+      return {"inuse_objects", "count"};
+    case Column::InuseSpace:
+      return {"inuse_space", "bytes"};
   }
   return {"", ""};
 }
@@ -122,6 +141,10 @@ int64_t value_of(const Profile& p, const CallNode& n, Column c) {
       return static_cast<int64_t>(n.alloc_count);
     case Column::AllocSpace:
       return static_cast<int64_t>(n.alloc_bytes);
+    case Column::InuseObjects:
+      return static_cast<int64_t>(n.inuse_objects);
+    case Column::InuseSpace:
+      return static_cast<int64_t>(n.inuse_bytes);
   }
   return 0;
 }
@@ -149,7 +172,8 @@ int64_t epoch_ns(const std::string& iso) {
 // on the way and written last).
 class PprofEncoder {
  public:
-  explicit PprofEncoder(const Profile& p) : p_(p), columns_(columns_of(p)) {}
+  PprofEncoder(const Profile& p, std::string_view default_type)
+      : p_(p), columns_(columns_of(p)), default_type_(default_type) {}
 
   std::string encode() {
     ProtobufWriter out;
@@ -284,9 +308,16 @@ class PprofEncoder {
       out.message(field::kPeriodType,
                   value_type(strings_, {std::string(time_kind(p_)), "nanoseconds"}));
       out.int64(field::kPeriod, std::llround(*period));
+    } else if (p_.memory.heap_sampling) {  // as Go's heap profile: the sampling rate in bytes
+      out.message(field::kPeriodType, value_type(strings_, {"space", "bytes"}));
+      out.int64(field::kPeriod, static_cast<int64_t>(p_.memory.heap_sampling->rate_bytes));
     }
     for (const std::string& comment : comments())
       out.int64(field::kComment, strings_.index(comment));
+    if (!default_type_.empty()) {
+      out.int64(field::kDefaultSampleType, strings_.index(default_type_));
+      return;
+    }
     for (Column c : columns_)
       if (c == Column::SampledTime || c == Column::ExactTime)
         out.int64(field::kDefaultSampleType, strings_.index(type_of(p_, c).first));
@@ -305,6 +336,10 @@ class PprofEncoder {
     if (p_.sampling)
       out.push_back("samples dropped: " + std::to_string(p_.sampling->dropped_samples) +
                     ", stacks truncated: " + std::to_string(p_.sampling->truncated_stacks));
+    if (const auto& heap = p_.memory.heap_sampling)
+      out.push_back("allocations sampled every " + std::to_string(heap->rate_bytes) +
+                    " bytes on average (" + std::to_string(heap->sampled_allocations) +
+                    " sampled); alloc and inuse figures are unbiased estimates");
     if (p_.profiler.filtered_spans)
       out.push_back("spans filtered (min_duration): " + std::to_string(p_.profiler.filtered_spans));
     return out;
@@ -312,6 +347,7 @@ class PprofEncoder {
 
   const Profile& p_;
   std::vector<Column> columns_;
+  std::string default_type_;  // "": the time column (if any), else pprof's choice (the last)
   StringTable strings_;
   std::set<uint32_t> used_frames_;      // frames with a Function
   std::set<uint32_t> frame_locations_;  // frames with a Location at their own line
@@ -321,7 +357,7 @@ class PprofEncoder {
 class PprofWriter final : public ReportWriter {
  public:
   std::string render(const Profile& p, const RenderOptions&) const override {
-    return gzip(PprofEncoder(p).encode());
+    return render_pprof(p);
   }
   std::string_view format_name() const override { return "pprof"; }
 };
@@ -329,5 +365,9 @@ class PprofWriter final : public ReportWriter {
 }  // namespace
 
 std::unique_ptr<ReportWriter> make_pprof_writer() { return std::make_unique<PprofWriter>(); }
+
+std::string render_pprof(const Profile& p, std::string_view default_sample_type) {
+  return gzip(PprofEncoder(p, default_sample_type).encode());
+}
 
 }  // namespace aiprof::report

@@ -54,7 +54,8 @@ CallNode& CallNode::add_figures(const CallNode& from) {
   for (auto [into, more] : {std::pair{&calls, from.calls}, {&inclusive_ns, from.inclusive_ns},
                             {&self_ns, from.self_ns}, {&samples_inclusive, from.samples_inclusive},
                             {&samples_self, from.samples_self}, {&alloc_count, from.alloc_count},
-                            {&alloc_bytes, from.alloc_bytes}})
+                            {&alloc_bytes, from.alloc_bytes}, {&inuse_objects, from.inuse_objects},
+                            {&inuse_bytes, from.inuse_bytes}})
     *into += more;
   disagreement = disagreement || from.disagreement;
   return *this;
@@ -109,17 +110,22 @@ uint32_t Profile::add_child(uint32_t parent, uint32_t frame) {
 
 void attribute_root_self(Profile& profile, const std::string& name) {
   CallNode& root = profile.nodes[0];
-  if (root.self_ns == 0 && root.samples_self == 0 && root.alloc_count == 0) return;
+  if (root.self_ns == 0 && root.samples_self == 0 && root.alloc_count == 0 &&
+      root.inuse_objects == 0)
+    return;
   uint64_t self_ns = root.self_ns, samples = root.samples_self;
   uint64_t allocs = root.alloc_count, alloc_bytes = root.alloc_bytes;
+  uint64_t inuse_objects = root.inuse_objects, inuse_bytes = root.inuse_bytes;
   bool exact = root.has_exact;
   root.self_ns = root.samples_self = root.alloc_count = root.alloc_bytes = 0;
+  root.inuse_objects = root.inuse_bytes = 0;
   uint32_t frame = profile.intern_frame(Frame{name, "", 0, FrameKind::Native});
   CallNode& n = profile.nodes[profile.child(0, frame)];  // (child() may move nodes: after it)
   n.has_exact = n.has_exact || exact;
   n.inclusive_ns += self_ns, n.self_ns += self_ns;
   n.samples_inclusive += samples, n.samples_self += samples;
   n.alloc_count += allocs, n.alloc_bytes += alloc_bytes;
+  n.inuse_objects += inuse_objects, n.inuse_bytes += inuse_bytes;
 }
 
 namespace {

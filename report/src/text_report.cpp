@@ -19,6 +19,7 @@ class TextWriter final : public ReportWriter {
     text::hot_lines(p, options, out);
     text::call_graph(p, options, out);
     text::memory(p, out);
+    text::live_heap(p, out);
     text::operations(p, out);
     text::custom_metrics(p, out);
     text::profiler_details(p, options, out);

@@ -30,6 +30,8 @@ void hot_lines(const Profile& p, const RenderOptions& options, std::string& out)
 // The call tree: direct recursion collapsed, small nodes pruned, depth and rows bounded.
 void call_graph(const Profile& p, const RenderOptions& options, std::string& out);
 void memory(const Profile& p, std::string& out);
+// With allocation sampling: the top sites still holding memory, and in-use by object type.
+void live_heap(const Profile& p, std::string& out);
 void operations(const Profile& p, std::string& out);
 void custom_metrics(const Profile& p, std::string& out);
 // Notes always; the sampler's and the spans' internals only with options.verbose.

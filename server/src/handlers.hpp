@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include "aiprof/server/live_heap.hpp"
 #include "aiprof/server/live_program.hpp"
 
 namespace aiprof::server {
@@ -21,6 +22,10 @@ void serve_profile(LiveProgram& live, const httplib::Request& req, httplib::Resp
 void serve_aiprof_profile(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
 void serve_stacks(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
 void serve_goroutine(LiveProgram& live, const httplib::Request& req, httplib::Response& res);
+// heap, allocs, delta_heap: the sampled allocations (heap_handlers.cpp).
+enum class HeapView { Heap, Allocs, Delta };
+void serve_heap(LiveHeap& heap, const LiveProgram& live, HeapView view,
+                const httplib::Request& req, httplib::Response& res);
 // heap, allocs, mutex, block, threadcreate: a status and a sentence, never a fake profile.
 bool serve_unavailable(const std::string& name, httplib::Response& res);
 

@@ -21,14 +21,22 @@ constexpr const char* kPrefix = "/debug/pprof/";
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-std::map<std::string, Handler> endpoints(LiveProgram& live) {
+std::map<std::string, Handler> endpoints(LiveProgram& live, LiveHeap* heap) {
   using namespace std::placeholders;
-  return {
+  std::map<std::string, Handler> routes = {
       {"", serve_index},
       {"profile", std::bind(serve_profile, std::ref(live), _1, _2)},
       {"stacks", std::bind(serve_stacks, std::ref(live), _1, _2)},
       {"goroutine", std::bind(serve_goroutine, std::ref(live), _1, _2)},
   };
+  if (heap)  // without one, serve_unavailable says why there is no heap profile
+    for (auto [name, view] : {std::pair{"heap", HeapView::Heap}, {"allocs", HeapView::Allocs},
+                              {"delta_heap", HeapView::Delta}})
+      routes[name] = [heap, &live, view = view](const httplib::Request& req,
+                                                 httplib::Response& res) {
+        serve_heap(*heap, live, view, req, res);
+      };
+  return routes;
 }
 
 }  // namespace
@@ -83,9 +91,9 @@ struct PprofServer::Impl {
 };
 
 std::unique_ptr<PprofServer> PprofServer::start(const ListenAddress& address, LiveProgram& live,
-                                                std::string* problem) {
+                                                std::string* problem, LiveHeap* heap) {
   auto impl = std::make_unique<Impl>();
-  impl->routes = endpoints(live);
+  impl->routes = endpoints(live, heap);
   impl->aiprof_profile = [&live](const httplib::Request& req, httplib::Response& res) {
     serve_aiprof_profile(live, req, res);
   };

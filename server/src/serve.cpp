@@ -15,6 +15,8 @@ struct Serving::Impl {
   srv::LiveProgram live;
   std::unique_ptr<srv::PprofServer> http;
   std::optional<srv::SnapshotWriter> snapshots;
+  srv::LiveHeap heap;
+  uint64_t heap_rate = 0;  // 0: no heap endpoints
 
   explicit Impl(srv::ProgramInfo info) : live(std::move(info)) {}
 };
@@ -51,7 +53,9 @@ std::unique_ptr<Serving> serve(ServeOptions options, std::string* problem) {
   auto impl = std::make_unique<Serving::Impl>(
       srv::ProgramInfo{options.program, options.labels, options.is_native_boundary});
   if (address) {
-    impl->http = srv::PprofServer::start(*address, impl->live, problem);
+    impl->heap_rate = options.heap_rate;
+    impl->http = srv::PprofServer::start(*address, impl->live, problem,
+                                         options.heap_rate ? &impl->heap : nullptr);
     if (!impl->http) {
       *problem = "--pprof-http: " + *problem;
       return nullptr;
@@ -76,10 +80,14 @@ std::string Serving::url() const { return impl_->http ? impl_->http->url() : "";
 
 srv::LiveProgram& Serving::live() { return impl_->live; }
 
+srv::LiveHeap* Serving::heap() { return impl_->http && impl_->heap_rate ? &impl_->heap : nullptr; }
+
+uint64_t Serving::heap_rate() const { return impl_->heap_rate; }
+
 Serving::Attached Serving::attach(const instrumentation::FrameStack* frames,
                                   const instrumentation::FunctionRegistry* functions) {
   try {
-    return Attached(&impl_->live, impl_->live.attach(frames, functions));
+    return Attached(&impl_->live, &impl_->heap, impl_->live.attach(frames, functions));
   } catch (...) {
     impl_->live.finish();  // nothing will be sampled: windows and snapshots end now
     throw;
@@ -91,12 +99,14 @@ void Serving::stop() {
   if (impl_->snapshots) impl_->snapshots->stop();
 }
 
-Serving::Attached::Attached(srv::LiveProgram* live, srv::LiveProgram::Attachment a)
-    : registrations_(std::move(a)), finish_(live) {}
+Serving::Attached::Attached(srv::LiveProgram* live, srv::LiveHeap* heap,
+                            srv::LiveProgram::Attachment a)
+    : registrations_(std::move(a)), finish_(live, heap) {}
 
 Serving::Attached::~Attached() = default;
 
 Serving::Attached::Finish::~Finish() {
+  if (heap) heap->finish();
   if (live) live->finish();
 }
 

@@ -27,8 +27,9 @@ bool serve_unavailable(const std::string& name, httplib::Response& res) {
     const char* sentence;
   };
   static const std::map<std::string, Status> statuses = {
-      {"heap", {501, "heap profiling is not built yet (issue 16); this endpoint serves no heap profile"}},
-      {"allocs", {501, "allocation profiling is not built yet (issue 16); this endpoint serves no allocation profile"}},
+      {"heap", {501, "allocation sampling is off in this program (its embedder gave the server no LiveHeap): no heap profile"}},
+      {"allocs", {501, "allocation sampling is off in this program (its embedder gave the server no LiveHeap): no allocation profile"}},
+      {"delta_heap", {501, "allocation sampling is off in this program (its embedder gave the server no LiveHeap): no heap profile"}},
       {"mutex", {404, "the Anarchy runtime has no mutexes: there is no mutex profile (switch it off in the scrape configuration)"}},
       {"block", {404, "the Anarchy runtime has no blocking primitives: there is no block profile (switch it off in the scrape configuration)"}},
       {"threadcreate", {404, "the Anarchy interpreter runs one guest thread and creates none: there is no threadcreate profile"}},

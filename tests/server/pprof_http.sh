@@ -107,8 +107,9 @@ run_curl() {
   grep -q '^goroutine profile: total 1' "$tmp/body" || fail "goroutine?debug=1 text"
   expect GET "/goroutine?debug=2" 200 text/plain
   expect GET "/goroutine?debug=3" 400 text/plain
-  expect GET /heap 501 text/plain
-  expect GET /allocs 501 text/plain
+  # The heap profiles themselves: tests/server/heap_http.sh.
+  for kind in heap allocs delta_heap "heap?gc=1"; do expect GET "/$kind" 200 application/octet-stream; done
+  expect GET "/heap?seconds=5" 400 text/plain
   for kind in mutex block threadcreate nope; do expect GET "/$kind" 404 text/plain; done
   base=${base%/debug/pprof} expect GET /elsewhere 404 text/plain
   expect POST /profile 405 text/plain

@@ -13,12 +13,14 @@
 #include <unordered_map>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "anarchy/interpreter/value.hpp"
 
 namespace aiprof::instrumentation {
 class FrameStack;
+class HeapSampleTable;
 }
 
 namespace anarchy {
@@ -106,6 +108,25 @@ class Heap {
   static constexpr size_t kMaxGcRecords = 100000;
   const std::vector<GcRecord>& gc_records() const { return gc_records_; }
 
+  // Allocation sampling by bytes (issue 16; DESIGN.md, "Heap sampling by bytes"): from now
+  // on, each allocation is sampled when a countdown over allocated bytes, drawn from an
+  // exponential distribution of mean table->rate_bytes() (1: every allocation), runs out; the
+  // allocating thread then reads its own guest stack from `frames` and records the allocation
+  // in `table`, and frees of sampled blocks (by reference count or by the collector) are
+  // recorded there too. The unsampled path costs one subtraction and one sign test per
+  // allocation and one byte test per free (heap_sampling.cpp says why). `seed` makes runs
+  // repeat. Compiled out with the hook sites (AIPROF_HOOKS=OFF).
+  void start_allocation_sampling(std::shared_ptr<aiprof::instrumentation::HeapSampleTable> table,
+                                 const aiprof::instrumentation::FrameStack* frames,
+                                 uint64_t seed = 0x9e3779b97f4a7c15ull);
+  const std::shared_ptr<aiprof::instrumentation::HeapSampleTable>& allocation_samples() const {
+    return samples_;
+  }
+  // Reads whether an observer listens to allocations (the interpreter calls it as each run
+  // starts; observers attach between runs, hooks.hpp). The allocate and free hooks and
+  // sampling share one test per call, which this sets.
+  void sync_hooks();
+
   const HeapStats& stats() const { return stats_; }
   uint64_t live_bytes() const { return live_bytes_.load(std::memory_order_relaxed); }
   // The counter itself, for a sampler's signal handler to read on each tick.
@@ -119,13 +140,25 @@ class Heap {
   void record_allocate(size_t bytes, ObjKind kind);
   void record_free(size_t bytes);
   // The bodies of raw_allocate, raw_free and init_object without their hooks, and the cold
-  // variants they hand a call to when an observer listens (heap.cpp says why).
+  // variants they hand a call to when an observer listens or a sample is due (heap.cpp).
   void* take_block(size_t bytes);
   void give_block(void* p, size_t bytes);
   void init_header(HeapObj* o, ObjKind kind, uint32_t bytes);
-  void* raw_allocate_reported(size_t bytes, ObjKind kind);
-  void raw_free_reported(void* p, size_t bytes, ObjKind kind);
   void init_object_reported(HeapObj* o, ObjKind kind, uint32_t bytes);
+  // Allocation sampling's slow paths (heap_sampling.cpp), out of line and cold.
+  void* raw_allocate_slow(size_t bytes, ObjKind kind);
+  void raw_free_slow(void* p, size_t bytes, ObjKind kind);
+  void set_countdown(int64_t remaining);
+  // Records a sampled allocation; returns the distance to the next one (INT64_MAX: none).
+  int64_t sample_allocation(void* p, size_t bytes, ObjKind kind);
+  void forget_if_sampled(void* p);
+  int64_t next_sample_distance();
+  // Which byte of sampled_marks_ an address counts in (a multiplicative hash: block addresses
+  // are 16-byte aligned, and large blocks page-aligned).
+  static size_t mark_slot(const void* p) {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(p) * 0x9E3779B97F4A7C15ull) >>
+                               (64 - kMarkSlotBits));
+  }
   void link(HeapObj* o);
   void unlink(HeapObj* o);
   void destroy(HeapObj* o);
@@ -133,6 +166,13 @@ class Heap {
   size_t collect_cycles();
 
   HeapStats stats_;
+  // What raw_allocate subtracts from: bytes left before the next sampled allocation
+  // (INT64_MAX: sampling off), or kPinned while an observer listens (every call is slow).
+  static constexpr int64_t kPinned = INT64_MIN / 2;
+  int64_t countdown_ = INT64_MAX;
+  int64_t sample_remaining_ = INT64_MAX;  // the bytes left while pinned
+  bool pinned_ = false;
+  bool check_frees_ = false;  // raw_free takes its slow path (observer, or sampled blocks)
   std::atomic<uint64_t> live_bytes_{0};
   HeapObj containers_;  // sentinel of the circular container list
   size_t container_count_ = 0;
@@ -150,6 +190,14 @@ class Heap {
   std::vector<GcRecord> gc_records_;
   aiprof::instrumentation::FrameStack* collector_frames_ = nullptr;
   uint32_t collector_frame_id_ = 0;
+  // Allocation sampling: the table, the stack it reads, the draw's state, and a filter of the
+  // live sampled blocks' addresses: how many hash to each slot (255 sticks: counted no more).
+  // A free whose slot is 0 was not sampled; the others ask the table.
+  static constexpr unsigned kMarkSlotBits = 13;
+  std::shared_ptr<aiprof::instrumentation::HeapSampleTable> samples_;
+  const aiprof::instrumentation::FrameStack* sample_frames_ = nullptr;
+  uint64_t sample_rng_ = 0;
+  uint8_t sampled_marks_[size_t{1} << kMarkSlotBits] = {};
   bool draining_ = false;
   bool collecting_ = false;
 };

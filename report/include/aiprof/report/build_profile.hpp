@@ -17,6 +17,7 @@
 #include "aiprof/instrumentation/memory_poller.hpp"
 #include "aiprof/instrumentation/session.hpp"
 #include "aiprof/report/from_exact.hpp"
+#include "aiprof/report/from_heap_samples.hpp"
 #include "aiprof/report/from_samples.hpp"
 #include "aiprof/report/profile.hpp"
 #include "aiprof/sampler/sampled_session.hpp"
@@ -44,6 +45,9 @@ struct ProfileSources {
   const std::vector<instrumentation::MemoryPoint>* polled = nullptr;
   // Hybrid mode asked for: the profile says so even when the sampler was off (enabled = false).
   bool hybrid = false;
+  // Sampled allocations (Heap::start_allocation_sampling's table); null: none. Named with
+  // `naming`; in a run without exact spans they give the nodes' allocation figures too.
+  const instrumentation::HeapSampleSnapshot* heap_samples = nullptr;
 };
 
 // The Profile of a run: `run` names the program, its exit status and labels.

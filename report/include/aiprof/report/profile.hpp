@@ -73,6 +73,10 @@ struct CallNode {
   // Memory attributed to this call path (allocations made while it was innermost).
   uint64_t alloc_count = 0;
   uint64_t alloc_bytes = 0;
+  // Of what was allocated here, what was still allocated when the profile was taken: unbiased
+  // estimates from allocation sampling by bytes (MemoryMetrics::heap_sampling; 0 without it).
+  uint64_t inuse_objects = 0;
+  uint64_t inuse_bytes = 0;
 
   // Set by the merger where exact and sampled shares disagree beyond the confidence interval.
   bool disagreement = false;
@@ -174,6 +178,19 @@ struct TimeSeriesPoint {
   double value = 0;
 };
 
+// Allocation sampling by bytes (issue 16): how the nodes' in-use figures (and, in sampling
+// mode, their allocation figures) were estimated. Each sampled allocation of s bytes stands
+// for 1 / (1 - exp(-s / rate_bytes)) allocations (Go's scaling; docs/heap-profiling.md).
+struct HeapSamplingInfo {
+  uint64_t rate_bytes = 0;            // mean bytes between sampled allocations; 1: all of them
+  bool allocations_estimated = false; // node alloc figures come from the samples (sampling mode)
+  uint64_t sampled_allocations = 0;
+  uint64_t live_sampled = 0;          // sampled allocations still live when taken
+  uint64_t peak_live_sampled = 0;     // the live table's largest size (bounded by the rate)
+  std::map<std::string, uint64_t> inuse_bytes_by_type;    // estimates, by object type name
+  std::map<std::string, uint64_t> inuse_objects_by_type;
+};
+
 struct MemoryMetrics {
   // What was measured (configuration switches); reports show the rest as not measured.
   bool measured = true;
@@ -207,6 +224,7 @@ struct MemoryMetrics {
   // its peak (getrusage's ru_maxrss, which includes start-up). 0 / empty: not measured.
   uint64_t peak_rss_bytes = 0;
   std::vector<TimeSeriesPoint> rss_bytes;
+  std::optional<HeapSamplingInfo> heap_sampling;  // none: allocations were not sampled
 };
 
 struct OperationMetrics {

@@ -35,6 +35,9 @@ std::unique_ptr<ReportWriter> make_folded_writer();        // "folded": a;b;c 42
 std::unique_ptr<ReportWriter> make_speedscope_writer();    // "speedscope": .speedscope.json
 std::unique_ptr<ReportWriter> make_chrome_trace_writer();  // "chrome-trace": .trace.json
 std::unique_ptr<ReportWriter> make_pprof_writer();         // "pprof": gzipped profile.proto
+// The pprof writer's bytes, with `default_sample_type` ("inuse_space", "alloc_space") as the
+// profile's default when given (as Go's /debug/pprof/allocs sets alloc_space).
+std::string render_pprof(const Profile& profile, std::string_view default_sample_type = "");
 std::unique_ptr<ReportWriter> make_html_writer();
 
 // The writer of a format name, or nullptr when there is none.

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "aiprof/server/listen_address.hpp"
+#include "aiprof/server/live_heap.hpp"
 #include "aiprof/server/live_program.hpp"
 
 namespace aiprof::server {
@@ -31,9 +32,10 @@ constexpr int kWriteTimeoutSeconds = 5;
 class PprofServer {
  public:
   // Binds and starts serving. nullptr, with *problem a one-line reason (e.g. the port is in
-  // use), when it cannot listen.
+  // use), when it cannot listen. With `heap`, /debug/pprof/heap, /allocs and /delta_heap serve
+  // its sampled allocations (it must outlive the server); without, they answer 501.
   static std::unique_ptr<PprofServer> start(const ListenAddress& address, LiveProgram& live,
-                                            std::string* problem);
+                                            std::string* problem, LiveHeap* heap = nullptr);
   ~PprofServer();  // stop()
   PprofServer(const PprofServer&) = delete;
   PprofServer& operator=(const PprofServer&) = delete;

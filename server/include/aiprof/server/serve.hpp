@@ -27,6 +27,7 @@
 
 #include "aiprof/instrumentation/frame_stack.hpp"
 #include "aiprof/instrumentation/function_registry.hpp"
+#include "aiprof/server/live_heap.hpp"
 #include "aiprof/server/live_program.hpp"
 #include "aiprof/server/snapshots.hpp"
 
@@ -39,6 +40,9 @@ struct ServeOptions {
   std::function<bool(const std::string& native_symbol)> is_native_boundary;
   std::string pprof_http;               // "HOST:PORT" of the endpoint; "" = no endpoint
   server::SnapshotOptions snapshots;    // snapshots.dir "" = no snapshots
+  // Mean bytes between sampled allocations behind /debug/pprof/heap, allocs and delta_heap
+  // (the caller starts the sampling on its heap: see heap()); 0: those endpoints answer 501.
+  uint64_t heap_rate = 0;
   // Hears a problem met while running (a snapshot that could not be written); null: stderr.
   std::function<void(const std::string& line)> on_problem;
 };
@@ -61,11 +65,15 @@ class Serving {
 
    private:
     friend class Serving;
-    Attached(server::LiveProgram* live, server::LiveProgram::Attachment a);
+    Attached(server::LiveProgram* live, server::LiveHeap* heap, server::LiveProgram::Attachment a);
     struct Finish {
       server::LiveProgram* live;
-      explicit Finish(server::LiveProgram* l) : live(l) {}
-      Finish(Finish&& other) noexcept : live(other.live) { other.live = nullptr; }
+      server::LiveHeap* heap;  // finished too: it reads the interpreter's names until then
+      Finish(server::LiveProgram* l, server::LiveHeap* h) : live(l), heap(h) {}
+      Finish(Finish&& other) noexcept : live(other.live), heap(other.heap) {
+        other.live = nullptr;
+        other.heap = nullptr;
+      }
       ~Finish();
     };
     server::LiveProgram::Attachment registrations_;  // destroyed after finish_ has run
@@ -81,6 +89,14 @@ class Serving {
   void stop();
 
   server::LiveProgram& live();
+  // What the heap endpoints read, when they are served (an endpoint and heap_rate > 0); null
+  // otherwise. After attach() succeeded, on the program's thread, before guest code runs:
+  //   auto table = std::make_shared<instrumentation::HeapSampleTable>(serving->heap_rate());
+  //   interp.heap().start_allocation_sampling(table, &interp.frames());
+  //   serving->heap()->attach(table, &interp.functions());
+  // The Attached handle finishes it with the program.
+  server::LiveHeap* heap();
+  uint64_t heap_rate() const;
 
   struct Impl;
 
