@@ -184,10 +184,13 @@ TEST(TimelineExactMode, ExpressionSitesStayBoundedByTheProgramsSites) {
 // The overhead estimate counts the profiler's work as timed in the run: with a span per
 // expression and every counter on, much of a tight loop's time is the profiler's (the warm-loop
 // span cost alone said 1-2% here). Not a timing claim: the share is of the profiler's own
-// time against the run's, both measured in the same run, so machine load slows both.
+// time against the run's, both measured in the same run, so machine load slows both. (Only
+// the profiler's own work: this run does not measure the interpreter's side of the hook
+// calls, as `anarchy profile` does at start-up; and since a counter probe's own clock read is
+// no longer counted as callback time, the share here is about 6-10% where it read 10-15%.)
 TEST(TimelineExactMode, AHeavilyInstrumentedRunReportsALargeOverhead) {
   rep::Profile heavy = expression_profile(2000, 20);
-  EXPECT_GT(heavy.profiler.overhead_percent, 10.0);
+  EXPECT_GT(heavy.profiler.overhead_percent, 3.0);
   double warm_loop_percent = 100.0 * heavy.profiler.span_cost_ns *
                              static_cast<double>(heavy.profiler.spans) /
                              static_cast<double>(heavy.duration_ns);

@@ -3,8 +3,9 @@
 // first) with the path's self figures: samples and their time when sampled, else exact self
 // time; allocations when memory was measured. One Function and one Location per frame.
 // Profile::labels become string labels on every sample.
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 #include <ctime>
 #include <set>
 #include <unordered_map>
@@ -240,11 +241,9 @@ class PprofEncoder {
     std::vector<std::string> out{"aiprof " + p_.mode + " profile of " +
                                  (p_.program.empty() ? p_.session_name : p_.program)};
     if (p_.sampling) {
-      char rate[96];
-      std::snprintf(rate, sizeof rate, "%s clock, rate requested %.0f Hz, delivered %.1f Hz",
-                    p_.sampling->clock.c_str(), p_.sampling->rate_requested_hz,
-                    p_.sampling->rate_delivered_hz);
-      out.push_back(rate);
+      out.push_back(fmt::format("{} clock, rate requested {:.0f} Hz, delivered {:.1f} Hz",
+                                p_.sampling->clock, p_.sampling->rate_requested_hz,
+                                p_.sampling->rate_delivered_hz));
     }
     if (p_.sampling)
       out.push_back("samples dropped: " + std::to_string(p_.sampling->dropped_samples) +
