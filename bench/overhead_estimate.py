@@ -15,7 +15,7 @@ the run really lost, both in CPU seconds (so a loaded machine's waiting counts o
 and prints estimated / measured and before / measured (1.00: the estimate is the real loss).
 The workloads are bench/workloads at sizes a debug build runs in a fraction of a second.
 
-Usage: bench/overhead_estimate.py [--binary build/debug/bin/anarchy] [--runs 5]
+Usage: bench/overhead_estimate.py [--binary build/debug/bin/anarchy] [--runs 5] [--release-sizes]
 """
 import argparse
 import json
@@ -30,11 +30,17 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOADS = os.path.join(ROOT, "bench", "workloads")
 
-# (workload, text to replace, smaller size) - sized for a debug build.
+# (workload, text to replace, smaller size) - sized for a debug build, and for a release one
+# (--release-sizes).
 SIZES = [
     ("fib.ai", "fib(35)", "fib(22)"),
     ("loop.ai", "n = 16000000", "n = 300000"),
     ("churn.ai", "n = 2400000", "n = 60000"),
+]
+RELEASE_SIZES = [
+    ("fib.ai", "fib(35)", "fib(27)"),
+    ("loop.ai", "n = 16000000", "n = 3000000"),
+    ("churn.ai", "n = 2400000", "n = 600000"),
 ]
 CONFIGS = [
     ("function, every metric", ["--granularity", "function"]),
@@ -80,6 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "debug", "bin", "anarchy"))
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--release-sizes", action="store_true", help="larger sizes, for a release build")
     args = ap.parse_args()
     med = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +101,7 @@ def main():
               + ", ".join(f"{label} {s * 1000:.1f} ms" for label, s in prof_empty.items()))
         print(f"{'workload':9} {'configuration':25} {'run s':>6} {'lost s':>7} {'estimated':>9} "
               f"{'est/lost':>8} {'before':>7} {'bef/lost':>8}")
-        for name, old, new in SIZES:
+        for name, old, new in RELEASE_SIZES if args.release_sizes else SIZES:
             program = sized(tmp, name, old, new)
             for label, flags in CONFIGS:
                 plain, prof, est, before = [], [], [], []
