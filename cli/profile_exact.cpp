@@ -10,6 +10,7 @@
 #include "anarchy/interpreter/heap_metrics.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "anarchy/interpreter/native_frames.hpp"
+#include "hook_cost_calibration.hpp"
 #include "profile.hpp"
 
 namespace anarchy::cli {
@@ -33,6 +34,8 @@ int exact_job(void* p) {
   auto* job = static_cast<ExactJob*>(p);
   RunOptions options = run_options_for(job->program);
   options.builtin_frames = job->sampled;  // the sampler reads them (module granularity too)
+  // Before the run's interpreter exists (the calibration runs interpreters of its own).
+  double dispatch_ns = calibrate_hook_cost(job->settings.profiler, options).ns_per_call;
   Interpreter interp(options);
   auto heap_samples = start_heap_sampling(interp, job->program, job->settings);
   std::optional<sam::Sampler> sampler;
@@ -43,6 +46,7 @@ int exact_job(void* p) {
                                                     &interp.heap().live_bytes_counter());
   }
   inst::Profiler profiler(job->settings.profiler);
+  profiler.set_hook_dispatch_cost_ns(dispatch_ns);
   inst::ExactObserver observer(
       profiler,
       inst::InterpreterNames{&interp.functions(), &interp.variable_names(), node_kind_name});

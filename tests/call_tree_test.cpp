@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "aiprof/instrumentation/callback_cost.hpp"
 #include "aiprof/instrumentation/session.hpp"
 
 namespace aiprof::instrumentation {
@@ -241,6 +244,26 @@ TEST(CallTreeTest, BookkeepingIsTimedInTheRunAndScaledToEverySpan) {
   // mean: the bound allows for that, and still catches a wrong scale (x61 or /61).
   EXPECT_LE(ticks, 3.0 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
   EXPECT_GE(ticks, 0.1 * static_cast<double>(tree.nodes()[CallTree::kRoot].inclusive_ticks));
+}
+
+// A counter callback's probe reads the clock twice; the callback itself never does. Empty
+// callbacks must cost about nothing, not a clock read each (on the CPU clock a read is a
+// system call: runs with --clock cpu reported overheads above 100%). The CPU clock also keeps
+// preemption out; the bound is half a read, where counting the probe's read gives one or more.
+TEST(CallbackCostTest, AProbesOwnClockReadIsNotCountedAsCallbackTime) {
+  SpanClock clock = SpanClock::thread_cpu();
+  uint64_t read = UINT64_MAX;
+  for (int i = 0; i < 64; ++i) {
+    uint64_t first = clock.now();
+    read = std::min(read, clock.now() - first);
+  }
+  CallbackCost cost;
+  cost.begin(&clock);
+  const uint64_t callbacks = 1000 * uint64_t{CallbackCost::kProbeInterval};
+  for (uint64_t i = 0; i < callbacks; ++i) CallbackCost::Scope probe(cost);
+  ASSERT_EQ(cost.callbacks(), callbacks);
+  double per_callback = cost.total_ticks() / static_cast<double>(callbacks);
+  EXPECT_LT(per_callback, 0.5 * static_cast<double>(read)) << "a clock read: " << read << " ticks";
 }
 
 // root -> a (2 calls) -> b (3 calls): a has 3 spans below it, the root 5.

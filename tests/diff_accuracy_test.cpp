@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -23,7 +23,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
 // `work` does `factor` times the work of `other`; `build` makes cycles for the collector.
 // `rounds` sets the length (sampling needs a few hundred samples per function).
@@ -65,23 +64,18 @@ class OnOneCpu {
   cpu_set_t saved_;
 };
 
-class DiffAccuracyTest : public ::testing::Test {
+class DiffAccuracyTest : public test_support::AnarchyFolderTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_diff_accuracy_" + std::to_string(::getpid()));
+    AnarchyFolderTest::SetUp();
     for (const char* sub : {"same", "slow"}) fs::create_directories(dir_ / sub);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // The program in same/ and its 3x-work variant in slow/, both named prog.ai so both
   // profiles name the program alike.
   void write_programs(int rounds) const {
     std::ofstream(dir_ / "same" / "prog.ai") << program(1, rounds);
     std::ofstream(dir_ / "slow" / "prog.ai") << program(3, rounds);
-  }
-
-  Result anarchy(const std::string& args, const std::string& in = ".") const {
-    return run_anarchy(dir_ / in, dir_, args);
   }
 
   // Profiles the program of folder `in` into NAME.json (CPU clock: a busy machine's waits
@@ -107,8 +101,6 @@ class DiffAccuracyTest : public ::testing::Test {
   uint64_t samples_of(const std::string& name) const {
     return Json::parse(read_file(dir_ / (name + ".json")))["sampling"]["samples"].get<uint64_t>();
   }
-
-  fs::path dir_;
 };
 
 const std::vector<std::string> kWork = {"m.work"};

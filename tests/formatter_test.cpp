@@ -241,7 +241,7 @@ TEST(Formatter, EveryConstructIsStable) {
 
 // ---------------------------------------------------------------- the command
 
-using Outcome = test_support::ShellOutcome;
+using Outcome = test_support::Result;
 using test_support::shell;
 
 std::string temp_program(const std::string& text) {
@@ -257,9 +257,9 @@ TEST(FmtCommand, PrintsEitherSpelling) {
   std::string file = temp_program("m{ main(){ print(true); } }\n");
   Outcome s = shell("fmt --symbolic " + file);
   EXPECT_EQ(s.status, 0);
-  EXPECT_EQ(s.output, "λm{ ƒmain(){ ⌽(⊤); } }\n");
+  EXPECT_EQ(s.out, "λm{ ƒmain(){ ⌽(⊤); } }\n");
   Outcome a = shell("fmt --ascii " + file);
-  EXPECT_EQ(a.output, "m { main() { print(true); } }\n");
+  EXPECT_EQ(a.out, "m { main() { print(true); } }\n");
   std::remove(file.c_str());
 }
 
@@ -267,8 +267,8 @@ TEST(FmtCommand, SyntaxErrorsAreReportedAsRunReportsThem) {
   std::string file = temp_program("λm{ ƒmain(){ x = 1 ÷ 2 } }\n");
   Outcome o = shell("fmt --ascii " + file);
   EXPECT_EQ(o.status, 65);
-  EXPECT_NE(o.output.find(":1:20: SyntaxError: "), std::string::npos) << o.output;
-  EXPECT_NE(o.output.find("                       ^"), std::string::npos) << o.output;
+  EXPECT_NE(o.out.find(":1:20: SyntaxError: "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("                       ^"), std::string::npos) << o.out;
   std::remove(file.c_str());
 }
 

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
 // Sorts 4000 strings again and again: nearly all the time is Array.sort (which also frees what
 // it replaces; a split's result would be freed by its caller, a large share of the time).
@@ -70,27 +69,14 @@ constexpr const char* kCyclicGarbage =
     "  }\n"
     "}\n";
 
-class FramesCliTest : public ::testing::Test {
+class FramesCliTest : public test_support::AnarchyFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_frames_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-
-  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
-
   Json json_report(const std::string& flags, const std::string& program) {
     Result r = anarchy("profile " + flags + " -o report.json " + program);
     EXPECT_EQ(r.status, 0) << r.err;
     return Json::parse(read_file(dir_ / "report.json"));
   }
 
-  fs::path dir_;
 };
 
 const Json* function_named(const Json& report, const std::string& name) {

@@ -61,6 +61,21 @@ TEST(JsonReaderTest, RoundTripKeepsWhatTheHumanKeysRound) {
   EXPECT_EQ(q.metrics, p.metrics);
 }
 
+// Which notes are internal survives the JSON; a file from before the mark has none marked.
+TEST(JsonReaderTest, InternalNotesStayInternal) {
+  Profile p = rich_profile::make();
+  p.profiler.add_internal_note("thread 'main': the timer switched");
+  Json written = Json::parse(to_json(p));
+  EXPECT_EQ(written["profiler"]["internal_notes"], Json::array({"thread 'main': the timer switched"}));
+  Profile q = parse_json_profile(written.dump(), "marked.json");
+  EXPECT_EQ(q.profiler.internal_notes, p.profiler.internal_notes);
+  EXPECT_EQ(q.profiler.notes, p.profiler.notes);
+  written["profiler"].erase("internal_notes");
+  EXPECT_TRUE(parse_json_profile(written.dump(), "older.json").profiler.internal_notes.empty());
+  // Nothing marked, nothing written: files without internal notes read as before.
+  EXPECT_FALSE(Json::parse(to_json(rich_profile::make()))["profiler"].contains("internal_notes"));
+}
+
 TEST(JsonReaderTest, NotSampledStaysNotSampledAndNonFiniteNumbersSurvive) {
   Profile p = rich_profile::make();
   p.sampling.reset();

@@ -108,6 +108,22 @@ TEST(MergeTest, FramesTellingApartByColumnOnlyStayApart) {
   EXPECT_EQ(m.frames[second.frame].column, 12u);
 }
 
+// A note's kind (internal: --verbose only) is kept, shared or prefixed by its input.
+TEST(MergeTest, NotesKeepTheirKind) {
+  Profile a, b;
+  a.profiler.add_internal_note("how the sampler worked");
+  a.profiler.notes.push_back("what the figures mean");
+  b.profiler.add_internal_note("how the sampler worked");
+  b.profiler.add_internal_note("only b's timer switched");
+  b.profiler.notes.push_back("only b's reader note");
+  Profile m = merge_profiles({a, b}, {"a.json", "b.json"});
+  EXPECT_TRUE(m.profiler.is_internal("how the sampler worked"));
+  EXPECT_TRUE(m.profiler.is_internal("b.json: only b's timer switched"));
+  EXPECT_FALSE(m.profiler.is_internal("a.json: what the figures mean"));
+  EXPECT_FALSE(m.profiler.is_internal("b.json: only b's reader note"));
+  EXPECT_EQ(m.profiler.internal_notes.size(), 2u);
+}
+
 TEST(MergeTest, OperationCountsAndNodeFiguresAdd) {
   OperationMetrics a, b;
   a.tracked = {"arithmetic"};

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -20,36 +20,15 @@ using Json = nlohmann::json;
 
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
-class ProfileCliTest : public ::testing::Test {
+class ProfileCliTest : public test_support::AnarchyFolderTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    AnarchyFolderTest::SetUp();
     write("fib.ai",
           "m{\n  fib(n){ if (n < 2) return n; return fib(n - 1) + fib(n - 2); }\n"
           "  main(){ print(fib(15)); return 0; }\n}\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  // Runs `anarchy ARGS` in the test folder.
-  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
-
-  // A usage error: exit 2, one line on stderr.
-  void expect_usage_error(const std::string& args, const std::string& says) const {
-    Result r = anarchy(args);
-    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
-    EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
-  }
-
-  fs::path dir_;
 };
 
 // The text report wraps long lines at 100 columns under a hanging indent: joined again, so a

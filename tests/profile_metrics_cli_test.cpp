@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
 // Keeps 100 objects (each holding one array) of the 1000 it makes when KEEP is true.
 constexpr const char* kKeepProgram =
@@ -44,25 +43,16 @@ constexpr const char* kBusyProgram =
     "  main(){ t = 0; for (k = 0; k < 20; k++) { t = t + work(20000); } print(t); return 0; }\n"
     "}\n";
 
-class ProfileMetricsCliTest : public ::testing::Test {
+class ProfileMetricsCliTest : public test_support::AnarchyFolderTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_metrics_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    AnarchyFolderTest::SetUp();
     std::string keep = kKeepProgram;
     write("kept.ai", keep.replace(keep.find("KEEP"), 4, "true"));
     keep = kKeepProgram;
     write("dropped.ai", keep.replace(keep.find("KEEP"), 4, "false"));
     write("busy.ai", kBusyProgram);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-
-  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
-
   // Profiles `program` with ARGS into a fresh JSON file and returns the report.
   Json profile(const std::string& args, const std::string& program) {
     fs::remove(dir_ / "out.json");
@@ -70,8 +60,6 @@ class ProfileMetricsCliTest : public ::testing::Test {
     EXPECT_EQ(r.status, 0) << args << "\n" << r.err;
     return Json::parse(read_file(dir_ / "out.json"));
   }
-
-  fs::path dir_;
 };
 
 // The CLI's heap snapshot (live bytes and objects at the end) against the hooks' count of

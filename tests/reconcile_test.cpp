@@ -284,8 +284,8 @@ TEST(ReconcileCause, ManyShortCallsAreSpanCost) {
 TEST(ReconcileCause, OffCpuTimeUnderACpuSamplerIsTheClock) {
   HybridProfile h(600);
   h.p.sampling->clock = "cpu";
-  h.p.sampling->per_thread[0].wall_time_ns = 1000 * kMs;
-  h.p.sampling->per_thread[0].cpu_time_ns = 600 * kMs;
+  h.p.sampling->per_thread[0].wall_ns = 1000 * kMs;
+  h.p.sampling->per_thread[0].cpu_ns = 600 * kMs;
   uint32_t main = h.exact(0, "m.main", 1, 1000, 600, 600, 600);
   h.exact(main, "m.wait", 1, 400, 400, 0, 0);
   ReconcileResult r = h.run();

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -23,28 +23,14 @@ using Json = nlohmann::json;
 
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
-class ReportCliTest : public ::testing::Test {
+class ReportCliTest : public test_support::AnarchyFolderTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_report_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    AnarchyFolderTest::SetUp();
     write("fib.ai",
           "m{\n  fib(n){ if (n < 2) return n; return fib(n - 1) + fib(n - 2); }\n"
           "  main(){ print(fib(12)); return 0; }\n}\n");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-  }
-  bool exists(const std::string& name) const { return fs::exists(dir_ / name); }
-  std::string file(const std::string& name) const { return read_file(dir_ / name); }
-
-  // Runs `anarchy ARGS` in the test folder (or in its sub-folder `in`).
-  Result anarchy(const std::string& args, const std::string& in = ".") const {
-    return run_anarchy(dir_ / in, dir_, args);
   }
 
   void profile_fib() const {
@@ -52,20 +38,16 @@ class ReportCliTest : public ::testing::Test {
     ASSERT_EQ(r.status, 0) << r.err;
   }
 
-  // Exit 2, one line on stderr saying `says`, and `must_not_exist` not written.
+  // A usage error (exit 2, one line on stderr saying `says`) with nothing on stdout, and
+  // `must_not_exist` not written.
   void expect_refused(const std::string& args, const std::string& says,
                       const std::string& must_not_exist = "") const {
-    Result r = anarchy(args);
-    EXPECT_EQ(r.status, 2) << args << "\n" << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
-    EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+    Result r = expect_usage_error(args, says);
     EXPECT_EQ(r.out, "") << args;
     if (!must_not_exist.empty()) {
       EXPECT_FALSE(exists(must_not_exist)) << args;
     }
   }
-
-  fs::path dir_;
 };
 
 // The same run written directly and through the JSON: byte for byte the same in every format.

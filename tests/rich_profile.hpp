@@ -104,8 +104,8 @@ inline Profile make() {
   s.naming_ns = 4321;
   s.signal_cost_ns = 812.25;
   s.overhead_percent = 0.0094;
-  s.per_thread = {{0, 1900, 3, 1, 1900000000, 1950000000, 1000.0},
-                  {1, 100, 0, 0, 100000000, 2000000000, 1000.0}};
+  s.per_thread = {{{1900, 3, 1, 1900000000, 1950000000}, 0, 1000.0},
+                  {{100, 0, 0, 100000000, 2000000000}, 1, 1000.0}};
   p.sampling = s;
   ProfilerCost& c = p.profiler;
   c.clock = "rdtsc (invariant TSC)";

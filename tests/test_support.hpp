@@ -2,8 +2,8 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,37 +40,40 @@ inline std::string slurp(FILE* f) {
   return text;
 }
 
-// Runs `anarchy ARGS` through the shell in folder `cwd`, its streams captured in `capture`'s
-// stdout.txt and stderr.txt (real files, as a user's shell gives them). ANARCHY_BIN is a compile
-// definition of the tests. A run that did not exit (a crash) has status -1.
+// Where a run's stderr goes: a stream of its own (Result::err), or into stdout (Result::out, as
+// `2>&1` interleaves them; err stays empty).
+enum class Streams { Separate, Merged };
+
+// The one way the tests run the `anarchy` binary: `anarchy ARGS` through the shell (so ARGS may
+// quote and substitute as a user's shell does), in folder `cwd`, its streams captured in
+// `capture`'s stdout.txt and stderr.txt (real files, as a user's shell gives them). ANARCHY_BIN
+// is a compile definition of the tests. A run killed by a signal has status 128 + its number,
+// as the shell reports it.
 inline Result run_anarchy(const std::filesystem::path& cwd, const std::filesystem::path& capture,
-                          const std::string& args) {
+                          const std::string& args, Streams streams = Streams::Separate) {
+  std::filesystem::path out = capture / "stdout.txt", err = capture / "stderr.txt";
   std::string command = "cd '" + cwd.string() + "' && '" + ANARCHY_BIN + "' " + args + " >'" +
-                        (capture / "stdout.txt").string() + "' 2>'" +
-                        (capture / "stderr.txt").string() + "'";
+                        out.string() + "' " +
+                        (streams == Streams::Merged ? "2>&1" : "2>'" + err.string() + "'");
   int raw = std::system(command.c_str());
   Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = read_file(capture / "stdout.txt");
-  r.err = read_file(capture / "stderr.txt");
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.out = read_file(out);
+  if (streams == Streams::Separate) r.err = read_file(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
   return r;
 }
 
-struct ShellOutcome {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-// Runs `anarchy ARGS` through the shell (ANARCHY_BIN is a compile definition of the tests).
-inline ShellOutcome shell(const std::string& args) {
-  std::string cmd = std::string(ANARCHY_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string text;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
-  int raw = pclose(p);
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw), text};
+// `anarchy ARGS` run from this process's folder, stdout and stderr together in Result::out
+// (for tests that pass absolute paths and care about what the user sees, not which stream).
+inline Result shell(const std::string& args) {
+  std::filesystem::path capture = std::filesystem::temp_directory_path() /
+                                  ("aiprof_shell_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(capture);
+  Result r = run_anarchy(std::filesystem::current_path(), capture, args, Streams::Merged);
+  std::filesystem::remove(capture);
+  return r;
 }
 
 }  // namespace test_support

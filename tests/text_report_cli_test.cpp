@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "test_support.hpp"
+#include "cli_fixture.hpp"
 
 namespace {
 
@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test_support::read_file;
 using test_support::Result;
-using test_support::run_anarchy;
 
 // A log-parsing program (demo-like): a long function name, direct recursion 40+ deep, a
 // built-in, tree recursion; about 0.2-0.5 s per mode in a debug build.
@@ -49,17 +48,12 @@ constexpr const char* kLogs =
     "  }\n"
     "}\n";
 
-class TextReportCliTest : public ::testing::Test {
+class TextReportCliTest : public test_support::AnarchyFolderTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aiprof_text_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "logs.ai") << kLogs;
+    AnarchyFolderTest::SetUp();
+    write("logs.ai", kLogs);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  Result anarchy(const std::string& args) const { return run_anarchy(dir_, dir_, args); }
-
-  fs::path dir_;
 };
 
 // Lines over 100 columns (code points; the report's box-drawing characters are one each).

@@ -87,7 +87,7 @@ SamplingInfo sampling_info() {
   s.handler_ns = 5'000'000;
   s.drain_ns = 2'000'000;
   s.overhead_percent = 0.35;
-  s.per_thread = {ThreadSampling{0, 2000, 3, 2, 2'004'000'000, 2'010'000'000, 998}};
+  s.per_thread = {ThreadSampling{{2000, 3, 2, 2'004'000'000, 2'010'000'000}, 0, 998}};
   return s;
 }
 
@@ -130,7 +130,7 @@ Profile sampling_profile() {
   for (CallNode& n : p.nodes) n.has_exact = false, n.calls = n.inclusive_ns = n.self_ns = 0;
   add_sampling(p);
   p.profiler.overhead_percent = 0.35;
-  for (const char* note : kSamplerNotes) p.profiler.notes.push_back(note);
+  for (const char* note : kSamplerNotes) p.profiler.add_internal_note(note);
   p.profiler.notes.push_back("operation counts are measured in exact and hybrid modes only");
   return p;
 }
@@ -141,7 +141,7 @@ Profile hybrid_profile() {
   p.granularity = "function";
   add_sampling(p);
   add_span_cost(p);
-  for (const char* note : kSamplerNotes) p.profiler.notes.push_back(note);
+  for (const char* note : kSamplerNotes) p.profiler.add_internal_note(note);
   for (CallNode& n : p.nodes)
     if (p.frames[n.frame].name == "m.parseLine") n.disagreement = true;
   p.profiler.notes.push_back(
@@ -306,11 +306,26 @@ TEST(TextReportTest, SamplerInternalsOnlyWhenVerbose) {
             std::string::npos);
 }
 
+// Which notes wait for --verbose is what the note's maker said (ProfilerCost::internal_notes),
+// not what its text looks like: the report once matched note openings, so rewording a note
+// in the sampler moved it out of --verbose.
+TEST(TextReportTest, TheNotesKindNotItsWordingDecidesWhetherItWaitsForVerbose) {
+  Profile p = exact_profile();
+  p.profiler.add_internal_note("the timer moved to a new clock source, worded anew");
+  p.profiler.notes.push_back("samples taken by nothing: a reader's note that opens as one did");
+  RenderOptions verbose;
+  verbose.verbose = true;
+  std::string quiet = render(p), loud = render(p, verbose);
+  EXPECT_EQ(quiet.find("worded anew"), std::string::npos) << quiet;
+  EXPECT_NE(loud.find("worded anew"), std::string::npos) << loud;
+  EXPECT_NE(quiet.find("a reader's note that opens as one did"), std::string::npos) << quiet;
+}
+
 // What the header's Spans line says already is a note only with --verbose.
 TEST(TextReportTest, DroppedTimelineSpansAreSaidOnce) {
   Profile p = exact_profile();
   p.profiler.timeline_dropped = 9;
-  p.profiler.notes.push_back(
+  p.profiler.add_internal_note(
       "9 timeline spans were dropped: the timeline buffer was full (timeline.max_events)");
   std::string text = render(p);
   EXPECT_NE(text.find("Spans: 93016 recorded, 9 dropped from the timeline;"), std::string::npos)

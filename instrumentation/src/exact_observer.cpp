@@ -79,8 +79,8 @@ void ExactObserver::attach() {
 void ExactObserver::detach() {
   if (attached_ && g_observer == this) attach_observer(nullptr, 0);
   if (attached_ && profiler_.session_active())
-    profiler_.add_event_source_cost_ns(callback_cost_.total_ticks() *
-                                       tree_->clock().ns_per_tick());
+    profiler_.add_event_source_cost_ns(
+        callback_cost_.total_ticks() * tree_->clock().ns_per_tick(), callback_cost_.callbacks());
   attached_ = false;
 }
 

@@ -45,6 +45,7 @@ struct Profiler::ActiveSession {
   int64_t thread_id = ::gettid();
   double span_cost_ns = 0;
   double event_source_cost_ns = 0;  // add_event_source_cost_ns
+  uint64_t event_source_calls = 0;
   CallTree tree;
   MemoryCollector memory;
   OperationCollector operations;
@@ -124,8 +125,23 @@ void Profiler::reset() {
   last_.reset();
 }
 
-void Profiler::add_event_source_cost_ns(double ns) {
-  if (active_) active_->event_source_cost_ns += ns;
+double Profiler::bookkeeping_ns_of(const ActiveSession& active) {
+  const CallTree& tree = active.tree;
+  return tree.bookkeeping_ticks() * tree.clock().ns_per_tick() + active.event_source_cost_ns;
+}
+
+// Every span enter has its exit: two hook calls, besides the event source's callbacks.
+uint64_t Profiler::hook_calls_of(const ActiveSession& active) {
+  return 2 * active.tree.enters() + active.event_source_calls;
+}
+
+double Profiler::bookkeeping_ns() const { return active_ ? bookkeeping_ns_of(*active_) : 0; }
+uint64_t Profiler::hook_calls() const { return active_ ? hook_calls_of(*active_) : 0; }
+
+void Profiler::add_event_source_cost_ns(double ns, uint64_t callbacks) {
+  if (!active_) return;
+  active_->event_source_cost_ns += ns;
+  active_->event_source_calls += callbacks;
 }
 
 CallTree& Profiler::tree() { return active_->tree; }
@@ -228,8 +244,10 @@ ProfilingSession Profiler::snapshot(const ActiveSession& active, bool finishing)
   s.global_metrics = active.global_metrics;
   s.cost.clock = tree.clock().describe();
   s.cost.span_cost_ns = active.span_cost_ns;
-  s.cost.bookkeeping_ns =
-      tree.bookkeeping_ticks() * tree.clock().ns_per_tick() + active.event_source_cost_ns;
+  s.cost.bookkeeping_ns = bookkeeping_ns_of(active);
+  s.cost.hook_calls = hook_calls_of(active);
+  s.cost.dispatch_ns_per_call = dispatch_ns_per_call_;
+  s.cost.dispatch_ns = dispatch_ns_per_call_ * static_cast<double>(s.cost.hook_calls);
   s.cost.filtered_spans = tree.filtered_spans();
   s.cost.unbalanced_exits = tree.unbalanced_exits();
   s.cost.min_duration_ns = static_cast<uint64_t>(config_.time_profiling.min_duration.count());

@@ -4,30 +4,6 @@
 
 namespace aiprof::instrumentation {
 
-std::string_view span_type_name(SpanType type) {
-  switch (type) {
-    case SpanType::Function:
-      return "function";
-    case SpanType::Expression:
-      return "expression";
-    case SpanType::Block:
-      return "block";
-    case SpanType::Module:
-      return "module";
-    case SpanType::GC:
-      return "gc";
-    case SpanType::Import:
-      return "import";
-    case SpanType::Custom:
-      return "custom";
-    case SpanType::Root:
-      return "root";
-    case SpanType::Builtin:
-      return "builtin";
-  }
-  return "custom";
-}
-
 void accumulate_metric(MetricValue& into, const MetricValue& more) {
   if (auto* a = std::get_if<int64_t>(&into)) {
     if (auto* b = std::get_if<int64_t>(&more)) {

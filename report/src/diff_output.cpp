@@ -1,8 +1,9 @@
 // The text table of `anarchy report diff`: what was compared, the headline (profiled and wall
 // time, base against new), the rule that decided, and one row per function, in 100 columns.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "aiprof/report/diff.hpp"
 #include "diff_parts.hpp"
@@ -12,22 +13,18 @@ namespace aiprof::report {
 
 namespace diff_detail {
 
-std::string fixed(const char* format, double value) {
-  char text[256];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-// The printf format of a figure of `reference` ms: 3 significant digits or more.
-const char* ms_format(double reference) {
+// The decimals of a figure of `reference` ms: 3 significant digits or more.
+int ms_decimals(double reference) {
   double magnitude = std::fabs(reference);
-  return magnitude >= 100 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f";
+  return magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3;
 }
 
-std::string milliseconds(double ms) { return ms == 0 ? "0" : fixed(ms_format(ms), ms); }
+std::string milliseconds(double ms) {
+  return ms == 0 ? "0" : fmt::format("{:.{}f}", ms, ms_decimals(ms));
+}
 
 std::string change_text(const FunctionDiff& d) {
-  if (d.change_pct) return fixed("%+.1f%%", *d.change_pct);
+  if (d.change_pct) return fmt::format("{:+.1f}%", *d.change_pct);
   return d.new_ms > 0 ? "new" : "-";
 }
 
@@ -44,20 +41,21 @@ std::string diff_rule_text(const ProfileDiff& diff) {
   using namespace diff_detail;
   bool wall = wall_single_run(diff);
   std::string floor =
-      fixed("by more than the noise floor (%.0f x span cost x calls, ", kDiffSpanCostFactor) +
-      fixed("%.0f%% of the session", kDiffSessionShareFloor * 100) +
-      (wall ? fixed(", %.0f ms on the wall clock)", kDiffWallClockFloorMs) : ")");
+      fmt::format("by more than the noise floor ({:.0f} x span cost x calls, ",
+                  kDiffSpanCostFactor) +
+      fmt::format("{:.0f}% of the session", kDiffSessionShareFloor * 100) +
+      (wall ? fmt::format(", {:.0f} ms on the wall clock)", kDiffWallClockFloorMs) : ")");
   std::string twice =
-      wall ? fixed("%.0fx or more (wall clock: waiting for a CPU lands in whatever ran)",
-                   kDiffSingleRunWallRatio)
-           : fixed("%.0fx or more", kDiffSingleRunRatio);
+      wall ? fmt::format("{:.0f}x or more (wall clock: waiting for a CPU lands in whatever ran)",
+                         kDiffSingleRunWallRatio)
+           : fmt::format("{:.0f}x or more", kDiffSingleRunRatio);
   DiffMethod method = diff.method;
-  std::string alpha = fixed("%.2g", kDiffAlpha);
+  std::string alpha = fmt::format("{:.2g}", kDiffAlpha);
   switch (method) {
     case DiffMethod::Runs:
       return "Significant: Welch's t-test across runs, Holm-adjusted p < " + alpha +
-             fixed(", a change of the mean of %.0f%% or more, ", kDiffMinRunsChange * 100) + floor +
-             ".";
+             fmt::format(", a change of the mean of {:.0f}% or more, ", kDiffMinRunsChange * 100) +
+             floor + ".";
     case DiffMethod::Samples:
       return "Significant: sampling noise (exact Poisson test, Holm-adjusted p < " + alpha +
              ") and, as one run per side says nothing of run-to-run variation, a change of " +
@@ -111,7 +109,8 @@ constexpr size_t kWidth = 100;
 constexpr size_t kValueWidth = 17, kChangeWidth = 9, kPWidth = 8;
 
 std::string headline_row(const std::string& label, double base_ms, double next_ms) {
-  std::string change = base_ms > 0 ? fixed("%+.1f%%", (next_ms - base_ms) / base_ms * 100) : "-";
+  std::string change =
+      base_ms > 0 ? fmt::format("{:+.1f}%", (next_ms - base_ms) / base_ms * 100) : "-";
   return pad(label, 16, false) + pad(milliseconds(base_ms) + " ms", kValueWidth, true) +
          pad(milliseconds(next_ms) + " ms", kValueWidth, true) + pad(change, kChangeWidth, true) +
          "\n";
@@ -133,13 +132,13 @@ bool has_tests(DiffMethod method) {
 // A figure and how sure it is: "787 ±55" (sampled: the 95% interval; runs: the deviation).
 std::string figure(double ms, double spread) {
   if (spread <= 0) return milliseconds(ms);
-  const char* format = ms_format(std::max(ms, spread));
-  return fixed(format, ms) + " ±" + fixed(format, spread);
+  int decimals = ms_decimals(std::max(ms, spread));
+  return fmt::format("{:.{}f} ±{:.{}f}", ms, decimals, spread, decimals);
 }
 
 std::string p_text(const FunctionDiff& d) {
   if (!d.p_adjusted) return "";
-  return *d.p_adjusted < 0.001 ? "<0.001" : fixed("%.3f", *d.p_adjusted);
+  return *d.p_adjusted < 0.001 ? "<0.001" : fmt::format("{:.3f}", *d.p_adjusted);
 }
 
 std::string row_text(const FunctionDiff& d, size_t name_width, bool tests) {

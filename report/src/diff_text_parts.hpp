@@ -8,11 +8,10 @@
 
 namespace aiprof::report::diff_detail {
 
-std::string fixed(const char* format, double value);  // snprintf of one number
-const char* ms_format(double reference);              // "%.1f" ... "%.3f" by size
-std::string milliseconds(double ms);                  // 3 significant digits or more
-std::string change_text(const FunctionDiff& d);       // "+12.5%", "new" or "-"
-std::string side_text(const DiffSideSummary& s);      // "2 runs (exact, ..., cpu clock)"
+int ms_decimals(double reference);                // 1 ... 3 decimals by size
+std::string milliseconds(double ms);              // 3 significant digits or more
+std::string change_text(const FunctionDiff& d);   // "+12.5%", "new" or "-"
+std::string side_text(const DiffSideSummary& s);  // "2 runs (exact, ..., cpu clock)"
 std::string wrapped(const std::string& text, size_t width);
 std::string pad(const std::string& text, size_t width, bool right);
 

@@ -17,30 +17,6 @@ namespace inst = aiprof::instrumentation;
 
 namespace {
 
-FrameKind frame_kind_of(inst::SpanType type) {
-  switch (type) {
-    case inst::SpanType::Function:
-      return FrameKind::Function;
-    case inst::SpanType::Expression:
-      return FrameKind::Expression;
-    case inst::SpanType::Block:
-      return FrameKind::Block;
-    case inst::SpanType::Module:
-      return FrameKind::Module;
-    case inst::SpanType::GC:
-      return FrameKind::GC;
-    case inst::SpanType::Import:
-      return FrameKind::Import;
-    case inst::SpanType::Custom:
-      return FrameKind::Custom;
-    case inst::SpanType::Root:
-      return FrameKind::Root;
-    case inst::SpanType::Builtin:
-      return FrameKind::Builtin;
-  }
-  return FrameKind::Custom;
-}
-
 uint64_t precision_unit_ns(inst::TimePrecision precision) {
   switch (precision) {
     case inst::TimePrecision::Nanoseconds:
@@ -61,7 +37,7 @@ struct Rounder {
 
 // The frame a span description stands for (two keys that describe alike share a frame).
 uint32_t frame_for(Profile& p, const inst::SpanDescription& d, bool with_locations) {
-  Frame f{d.name, "", 0, frame_kind_of(d.type), 0};
+  Frame f{d.name, "", 0, d.type, 0};
   if (with_locations) {
     f.file = d.location.file;
     f.line = d.location.line;
@@ -193,13 +169,15 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   out.filtered_spans = c.filtered_spans;
   out.min_duration_ns = c.min_duration_ns;
   out.timeline_dropped = c.timeline_dropped;
-  // The bookkeeping measured in the run, or the warm-loop span cost if that says more.
-  double spent_ns =
-      std::max(c.bookkeeping_ns, c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans));
+  // The bookkeeping measured in the run and the interpreter's side of the hook calls, or the
+  // warm-loop span cost if that says more.
+  double spent_ns = std::max(c.bookkeeping_ns + c.dispatch_ns,
+                             c.span_cost_ns * static_cast<double>(c.spans + c.filtered_spans));
   out.overhead_percent =
       s.duration_ns ? 100.0 * spent_ns / static_cast<double>(s.duration_ns) : 0.0;
   out.notes = c.notes;
-  if (std::string note = overhead_note(spent_ns, s.duration_ns); !note.empty())
+  DispatchCost dispatch{c.hook_calls, c.dispatch_ns_per_call, c.dispatch_ns};
+  if (std::string note = overhead_note(spent_ns, s.duration_ns, dispatch); !note.empty())
     out.notes.push_back(note);
   // Built-in calls are spans of their own (kind builtin) unless only modules are spanned.
   if (s.config.granularity == inst::Granularity::Module)
@@ -208,12 +186,13 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
   if (!c.compensated)
     out.notes.push_back(
         "span cost is included in callers' times (not compensated; see --compensate)");
-  if (c.filtered_spans)
-    out.notes.push_back(
+  if (c.filtered_spans)  // internal: the header's Spans line says it
+    out.add_internal_note(
         "spans shorter than min_duration were not recorded; their time is in their callers' self "
         "time");
   out.timeline_floor_ns = c.timeline_floor_ns;
-  if (c.timeline_dropped) out.notes.push_back(timeline_drop_rule(c.timeline_dropped, c.timeline_floor_ns));
+  if (c.timeline_dropped)  // internal: the header's Spans line says it too
+    out.add_internal_note(timeline_drop_rule(c.timeline_dropped, c.timeline_floor_ns));
   if (c.unbalanced_exits)
     out.notes.push_back(std::to_string(c.unbalanced_exits) +
                         " span exits had no matching enter and were ignored");
@@ -223,7 +202,7 @@ void convert_cost(const inst::ProfilingSession& s, Profile& p) {
     out.notes.push_back("memory was not measured (memory_profiling.enabled = false)");
   if (!s.config.operation_profiling.enabled)
     out.notes.push_back("operations were not counted (operation_profiling.enabled = false)");
-  out.notes.push_back("reference counts are a snapshot of live containers at the end of the run");
+  out.add_internal_note("reference counts are a snapshot of live containers at the end of the run");
 }
 
 }  // namespace

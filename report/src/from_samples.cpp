@@ -13,22 +13,6 @@ namespace inst = aiprof::instrumentation;
 
 namespace {
 
-FrameKind frame_kind_of(inst::FrameKind kind) {
-  switch (kind) {
-    case inst::FrameKind::Function:
-      return FrameKind::Function;
-    case inst::FrameKind::Module:
-      return FrameKind::Module;
-    case inst::FrameKind::Native:
-      return FrameKind::Native;
-    case inst::FrameKind::Builtin:
-      return FrameKind::Builtin;
-    case inst::FrameKind::GC:
-      return FrameKind::GC;
-  }
-  return FrameKind::Function;
-}
-
 // The child of a profile node for a frame, found through a hash of (parent, frame) edges so
 // a wide node costs O(1) per lookup. A parent's existing children (exact spans' in hybrid
 // mode) are indexed the first time it is asked for.
@@ -207,7 +191,7 @@ class TrieMapper {
     Frame f{"#" + std::to_string(id), "", 0, FrameKind::Function, 0};
     if (naming_.functions && id < naming_.functions->size()) {
       const inst::FunctionInfo& info = naming_.functions->at(id);
-      f = Frame{info.name, "", 0, frame_kind_of(info.kind), 0};
+      f = Frame{info.name, "", 0, info.kind, 0};
       if (naming_.with_locations) {
         f.file = info.file;
         f.line = info.line;
@@ -279,14 +263,7 @@ SamplingInfo sampling_info(const sam::SampledSession& s, Profile& profile) {
   for (const sam::ThreadFigures& t : s.threads) {
     info.native_unwind_failures += t.native_failures;
     info.handler_ns += t.handler_ns;
-    ThreadSampling ts;
-    ts.thread = static_cast<uint32_t>(profile.threads.size());
-    ts.samples = t.samples;
-    ts.dropped_samples = t.dropped;
-    ts.truncated_stacks = t.truncated;
-    ts.cpu_time_ns = t.cpu_ns;
-    ts.wall_time_ns = t.wall_ns;
-    ts.rate_delivered_hz = t.delivered_hz();
+    ThreadSampling ts{t, static_cast<uint32_t>(profile.threads.size()), t.delivered_hz()};
     info.per_thread.push_back(ts);
     profile.threads.push_back(ThreadInfo{ts.thread, t.name, t.tid});
   }
@@ -305,14 +282,17 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
     for (const sam::HeapPoint& h : session.heap)
       profile.memory.heap_bytes.push_back(TimeSeriesPoint{h.t_ns, static_cast<double>(h.live_bytes)});
   }
-  for (const std::string& note : session.notes) profile.profiler.notes.push_back(note);
+  // The sampler's own notes say how it worked: timer sources and switches, how native PCs were
+  // named. Internal, as every note below (--verbose shows them).
+  ProfilerCost& cost = profile.profiler;
+  for (const std::string& note : session.notes) cost.add_internal_note(note);
   if (session.config.delivery == sam::Delivery::Thread)
-    profile.profiler.notes.push_back(
+    cost.add_internal_note(
         "the sampler's cost above is the sampling thread's time reading the threads' stacks "
         "and draining, spent on another core; no signal interrupts the program. "
         "bench/sampler_overhead.py measures what it costs the program (docs/benchmarks.md)");
   else
-    profile.profiler.notes.push_back(
+    cost.add_internal_note(
         "the sampler's cost above counts the handler, draining and signal delivery, not the "
         "slowdown of the program after each signal (on some virtual machines every kernel "
         "entry costs the program tens of microseconds afterwards); bench/sampler_overhead.py "
@@ -324,25 +304,25 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
     throttled += t.throttled;
   }
   if (throttled)
-    profile.profiler.notes.push_back(
+    cost.notes.push_back(
         std::to_string(throttled) +
         " ticks were skipped because taking samples at this rate would have left the program "
         "less time than the sampler (lower --rate, or drop --native)");
   if (late)
-    profile.profiler.notes.push_back(
+    cost.add_internal_note(
         std::to_string(late) +
         " ticks found the thread off the CPU (or came as it got the CPU back) and were not "
         "sampled (they would favour the points where threads are preempted); their CPU time "
         "went to the next sample");
   if (missed)
-    profile.profiler.notes.push_back(
+    cost.add_internal_note(
         std::to_string(missed) +
         " sampling periods passed without a sample of their own (timer expirations merged by "
         "the kernel while the thread was off the CPU, or a sampling thread that woke late); "
         "the next sample's stack carries their weight in the sample counts");
   const SamplingInfo& info = *profile.sampling;
   if (info.samples && info.rate_delivered_hz < 0.9 * info.rate_requested_hz)
-    profile.profiler.notes.push_back(
+    cost.add_internal_note(
         "the sampling rate delivered (" + std::to_string(static_cast<int>(info.rate_delivered_hz)) +
         " Hz) is more than 10% below the rate asked (" +
         std::to_string(static_cast<int>(info.rate_requested_hz)) + " Hz); clock source: " +

@@ -1,8 +1,6 @@
 // Small HTML helpers shared by the HTML report's writer files.
 #include "html_parts.hpp"
 
-#include <cstdio>
-
 namespace aiprof::report::html {
 
 std::string escape(std::string_view text) {
@@ -30,12 +28,6 @@ std::string escape(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string printf_text(const char* format, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
 }
 
 void row(std::string& out, std::string_view key, const std::string& value_html) {

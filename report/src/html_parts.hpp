@@ -2,6 +2,8 @@
 // None of these functions is async-signal-safe (they allocate).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,9 +15,8 @@ namespace aiprof::report::html {
 // Text as HTML: safe in element content and in quoted attribute values.
 std::string escape(std::string_view text);
 
-std::string printf_text(const char* format, double value);
-inline std::string rate_text(double hz) { return printf_text("%.1f Hz", hz); }
-inline std::string percent_text(double percent) { return printf_text("%.1f%%", percent); }
+inline std::string rate_text(double hz) { return fmt::format("{:.1f} Hz", hz); }
+inline std::string percent_text(double percent) { return fmt::format("{:.1f}%", percent); }
 inline std::string count_text(uint64_t n) { return std::to_string(n); }
 inline const char* not_measured() { return "<span class=\"not-measured\">not measured</span>"; }
 

@@ -18,6 +18,7 @@
 #include "aiprof/report/report_writer.hpp"
 #include "aiprof_html_assets.hpp"
 #include "html_parts.hpp"
+#include "metric_rows.hpp"
 #include "report_text_util.hpp"
 
 namespace aiprof::report {
@@ -26,7 +27,7 @@ namespace {
 
 using Json = nlohmann::json;
 using std::to_string;
-using namespace html;  // escape, row, printf_text, ...
+using namespace html;  // escape, row, rate_text, ...
 
 std::string plural(uint64_t n, const std::string& noun) {
   return to_string(n) + " " + noun + (n == 1 ? "" : "s");
@@ -34,7 +35,7 @@ std::string plural(uint64_t n, const std::string& noun) {
 
 std::string metric_text(const MetricValue& v) {
   if (auto* i = std::get_if<int64_t>(&v)) return to_string(*i);
-  if (auto* d = std::get_if<double>(&v)) return printf_text("%g", *d);
+  if (auto* d = std::get_if<double>(&v)) return fmt::format("{:g}", *d);
   return std::get<std::string>(v);
 }
 
@@ -228,40 +229,6 @@ void functions_html(const Profile& p, const RenderOptions& options, std::string&
          ". Recursive functions count their outermost activations once in Total.</p>\n";
 }
 
-std::string by_name_list(const std::map<std::string, uint64_t>& counts) {
-  std::string text;
-  for (const auto& [name, count] : counts)
-    text += (text.empty() ? "" : ", ") + escape(name) + ": " + to_string(count);
-  return text.empty() ? "none" : text;
-}
-
-// "string: 120 (4.5KB), ...": allocations by type, biggest in bytes first.
-std::string allocations_by_type_html(const MemoryMetrics& m) {
-  std::vector<std::pair<std::string, uint64_t>> rows(m.allocation_bytes_by_type.begin(),
-                                                     m.allocation_bytes_by_type.end());
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::string text;
-  for (const auto& [name, bytes] : rows) {
-    auto count = m.allocations_by_type.find(name);
-    text += fmt::format("{}{}: {} ({})", text.empty() ? "" : ", ", escape(name),
-                        count == m.allocations_by_type.end() ? 0 : count->second,
-                        format_bytes(bytes));
-  }
-  return text.empty() ? "none" : text;
-}
-
-std::string process_memory_html(const MemoryMetrics& m) {
-  if (m.peak_rss_bytes == 0 && m.rss_bytes.empty()) return not_measured();
-  std::string text = "peak " + format_bytes(m.peak_rss_bytes);
-  if (!m.rss_bytes.empty())
-    text += fmt::format(", {} at start, {} at end ({}, graph above)",
-                        format_bytes(static_cast<uint64_t>(m.rss_bytes.front().value)),
-                        format_bytes(static_cast<uint64_t>(m.rss_bytes.back().value)),
-                        plural(m.rss_bytes.size(), "measurement"));
-  return text;
-}
-
 void memory_html(const Profile& p, std::string& out) {
   const MemoryMetrics& m = p.memory;
   out += "<section id=\"memory-table-section\">\n<h2>Memory</h2>\n";
@@ -270,41 +237,21 @@ void memory_html(const Profile& p, std::string& out) {
     return;
   }
   out += "<table class=\"kv memory\">\n";
-  row(out, "Total allocations",
-      m.allocations_measured
-          ? fmt::format("{} ({})", m.total_allocations, format_bytes(m.total_allocation_bytes))
-          : std::string(not_measured()));
-  row(out, "Total deallocations",
-      m.deallocations_measured
-          ? fmt::format("{} ({})", m.total_deallocations, format_bytes(m.total_deallocation_bytes))
-          : std::string(not_measured()));
-  row(out, "Peak memory usage",
-      m.peak_measured ? format_bytes(m.peak_memory_bytes) : std::string(not_measured()));
-  row(out, "Allocations by type",
-      m.allocations_measured ? allocations_by_type_html(m) : std::string(not_measured()));
-  row(out, "Live at end",
-      fmt::format("{} in {} objects", format_bytes(m.live_bytes_at_end), m.live_objects_at_end));
-  row(out, "Objects created by type", by_name_list(m.objects_by_type));
-  row(out, "Live objects by type", by_name_list(m.live_objects_by_type));
-  row(out, "Reference counts (live containers)",
-      m.refcount_measured ? by_name_list(m.refcount_histogram) : std::string(not_measured()));
-  row(out, "GC collections",
-      fmt::format("{} (reclaimed {} in {} objects, {})", m.gc_collections,
-                  format_bytes(m.gc_reclaimed_bytes), m.gc_reclaimed_objects,
-                  format_duration(m.gc_time_ns)));
-  row(out, "Heap over time",
-      m.heap_bytes.empty() ? std::string(not_measured())
-                           : plural(m.heap_bytes.size(), "measurement") + ", " +
-                                 plural(m.gc_runs.size(), "GC run") + " (graph above)");
-  row(out, "Process memory (RSS)", process_memory_html(m));
+  std::vector<MetricRow> rows = memory_rows(m, RowStyle{escape, not_measured(), true});
+  // The heap's series goes before the process memory, the last row.
+  rows.insert(rows.end() - 1,
+              MetricRow{"Heap over time", m.heap_bytes.empty()
+                                              ? std::string(not_measured())
+                                              : plural(m.heap_bytes.size(), "measurement") +
+                                                    ", " + plural(m.gc_runs.size(), "GC run") +
+                                                    " (graph above)"});
+  for (const MetricRow& r : rows) row(out, sentence_case(r.label), r.value);
   out += "</table>\n</section>\n";
 }
 
 // "N" and its biggest names, at most `limit`, as the text report's with_breakdown().
 std::string breakdown(const std::map<std::string, uint64_t>& by_name, size_t limit = 5) {
-  std::vector<std::pair<std::string, uint64_t>> rows(by_name.begin(), by_name.end());
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::pair<std::string, uint64_t>> rows = biggest_first(by_name);
   std::string text;
   for (size_t i = 0; i < rows.size() && i < limit; ++i)
     text += (i ? ", " : "") + escape(rows[i].first) + ": " + to_string(rows[i].second);
@@ -322,25 +269,10 @@ void operations_html(const Profile& p, std::string& out) {
   out +=
       "<table class=\"operations\">\n<tr><th>Operation</th><th class=\"num\">Count</th>"
       "<th>Top names</th></tr>\n";
-  // A category that was not tracked reads as not measured, never as 0.
-  auto line = [&](const char* name, const char* category, uint64_t count,
-                  const std::map<std::string, uint64_t>* by_name = nullptr) {
-    bool counted = o.counted(category);
-    out += fmt::format("<tr><td>{}</td>{}<td>{}</td></tr>\n", name,
-                       num_cell(counted ? to_string(count) : not_measured()),
-                       counted && by_name ? breakdown(*by_name) : "");
-  };
-  line("Arithmetic", "arithmetic", o.arithmetic);
-  line("Comparison", "comparison", o.comparison);
-  line("Logical", "logical", o.logical);
-  line("String", "string", o.string);
-  line("Array", "array", o.array);
-  line("Object", "object", o.object);
-  line("Function calls", "function_calls", o.function_calls, &o.calls_by_function);
-  line("Variable accesses", "variable_accesses", o.variable_accesses, &o.accesses_by_variable);
-  line("Property accesses", "property_accesses", o.property_accesses,
-       &o.property_accesses_by_type);
-  line("String dictionary", "string_dictionary", o.string_dictionary, &o.dictionary_by_operation);
+  for (const OperationRow& r : operation_rows(o))
+    out += fmt::format("<tr><td>{}</td>{}<td>{}</td></tr>\n", sentence_case(r.label),
+                       num_cell(r.counted ? to_string(r.count) : not_measured()),
+                       r.counted && r.by_name ? breakdown(*r.by_name) : "");
   out += "</table>\n";
   if (!o.tracked.empty()) {
     std::string tracked;
@@ -362,7 +294,7 @@ void profiler_html(const Profile& p, std::string& out) {
   out += "<section id=\"profiler-section\">\n<h2>Profiler</h2>\n<table class=\"kv profiler\">\n";
   if (!c.clock.empty()) row(out, "Clock", escape(c.clock));
   row(out, "Span cost",
-      printf_text("%.1f ns", c.span_cost_ns) + " per span (" +
+      fmt::format("{:.1f} ns", c.span_cost_ns) + " per span (" +
           (c.compensated ? "subtracted" : "not subtracted") + ")");
   row(out, "Spans",
       to_string(c.spans) + " recorded, " + to_string(c.filtered_spans) +
@@ -380,7 +312,7 @@ void profiler_html(const Profile& p, std::string& out) {
       row(out, "Sampler cost",
           format_duration(s.handler_ns) + " in the signal handler, " +
               format_duration(s.drain_ns) + " draining, " +
-              printf_text("%.0f ns", s.signal_cost_ns) + " per signal delivery; " +
+              fmt::format("{:.0f} ns", s.signal_cost_ns) + " per signal delivery; " +
               percent_text(s.overhead_percent) + " of the run");
     if (s.naming_ns)
       row(out, "Naming native PCs",

@@ -117,7 +117,7 @@ std::vector<std::string> summary_parts(const Profile& p, const SplitNotes& notes
   if (p.sampling) {
     const SamplingInfo& s = *p.sampling;
     parts.push_back(rate_text(s.rate_requested_hz) + " asked, " +
-                    printf_text("%.1f", s.rate_delivered_hz) + " delivered");
+                    fmt::format("{:.1f}", s.rate_delivered_hz) + " delivered");
     std::string samples =
         plural(s.samples, "sample") + ", " + count_text(s.dropped_samples) + " dropped";
     if (s.truncated_stacks) samples += ", " + count_text(s.truncated_stacks) + " truncated";

@@ -22,8 +22,7 @@ using json_in::Json;
 
 FrameKind frame_kind_of(const Field& f) {
   std::string name = f.string();
-  for (int k = 0; k <= static_cast<int>(FrameKind::GC); ++k)
-    if (name == frame_kind_name(static_cast<FrameKind>(k))) return static_cast<FrameKind>(k);
+  if (std::optional<FrameKind> kind = instrumentation::frame_kind_named(name)) return *kind;
   f.fail("is '" + name + "', not a frame kind (function, module, native, gc, ...)");
 }
 
@@ -170,10 +169,10 @@ ThreadSampling thread_sampling_of(const Field& t, const Profile& p) {
   ThreadSampling out;
   out.thread = index_below(t["thread"], p.threads.size(), "threads");
   out.samples = t["samples"].u64();
-  out.dropped_samples = t["dropped_samples"].u64();
-  out.truncated_stacks = t["truncated_stacks"].u64();
-  out.cpu_time_ns = t["cpu_time_ns"].u64();
-  out.wall_time_ns = t["wall_time_ns"].u64();
+  out.dropped = t["dropped_samples"].u64();
+  out.truncated = t["truncated_stacks"].u64();
+  out.cpu_ns = t["cpu_time_ns"].u64();
+  out.wall_ns = t["wall_time_ns"].u64();
   out.rate_delivered_hz = t["rate_delivered_hz"].number();
   return out;
 }
@@ -313,6 +312,9 @@ void read_profiler(const Field& c, ProfilerCost& out) {
   if (c.json().contains("timeline_floor_ns")) out.timeline_floor_ns = c["timeline_floor_ns"].u64();
   out.overhead_percent = c["overhead_percent"].number();
   out.notes = c["notes"].string_list();
+  if (c.json().contains("internal_notes"))  // (files from before it existed: none marked)
+    for (std::string& note : c["internal_notes"].string_list())
+      out.internal_notes.insert(std::move(note));
 }
 
 void check_schema_version(const Field& root) {

@@ -299,6 +299,7 @@ Json profiler_json(const Profile& p, const RenderOptions& options) {
   j["overhead_percent"] = c.overhead_percent;
   j["max_call_stack_depth"] = options.max_call_stack_depth;
   j["notes"] = c.notes;
+  if (!c.internal_notes.empty()) j["internal_notes"] = c.internal_notes;
   return j;
 }
 
@@ -306,10 +307,10 @@ Json thread_sampling_json(const ThreadSampling& t) {
   Json j;
   j["thread"] = t.thread;
   j["samples"] = t.samples;
-  j["dropped_samples"] = t.dropped_samples;
-  j["truncated_stacks"] = t.truncated_stacks;
-  j["cpu_time_ns"] = t.cpu_time_ns;
-  j["wall_time_ns"] = t.wall_time_ns;
+  j["dropped_samples"] = t.dropped;
+  j["truncated_stacks"] = t.truncated;
+  j["cpu_time_ns"] = t.cpu_ns;
+  j["wall_time_ns"] = t.wall_ns;
   j["rate_delivered_hz"] = t.rate_delivered_hz;
   return j;
 }

@@ -122,23 +122,30 @@ void merge_session(Profile& out, const std::vector<Profile>& inputs) {
 }
 
 // Which inputs were merged; notes all inputs share once, the others prefixed by their input.
-std::vector<std::string> merged_notes(const std::vector<Profile>& inputs,
-                                      const std::vector<std::string>& names) {
+// A note keeps its kind (ProfilerCost::internal_notes), prefixed or not.
+void merge_notes(const std::vector<Profile>& inputs, const std::vector<std::string>& names,
+                 ProfilerCost& out) {
   std::string list;
   for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  std::vector<std::string> notes{"merged " + std::to_string(inputs.size()) + " profiles: " + list};
+  out.notes = {"merged " + std::to_string(inputs.size()) + " profiles: " + list};
+  out.internal_notes.clear();
   auto shared = [&](const std::string& note) {
     return std::all_of(inputs.begin(), inputs.end(), [&](const Profile& p) {
       return std::find(p.profiler.notes.begin(), p.profiler.notes.end(), note) !=
              p.profiler.notes.end();
     });
   };
+  auto add = [&](const ProfilerCost& from, const std::string& note, const std::string& text) {
+    if (from.is_internal(note))
+      out.add_internal_note(text);
+    else
+      out.notes.push_back(text);
+  };
   for (const std::string& note : inputs[0].profiler.notes)
-    if (shared(note)) notes.push_back(note);
+    if (shared(note)) add(inputs[0].profiler, note, note);
   for (size_t i = 0; i < inputs.size(); ++i)
     for (const std::string& note : inputs[i].profiler.notes)
-      if (!shared(note)) notes.push_back(names[i] + ": " + note);
-  return notes;
+      if (!shared(note)) add(inputs[i].profiler, note, names[i] + ": " + note);
 }
 
 }  // namespace
@@ -164,7 +171,7 @@ Profile merge_profiles(const std::vector<Profile>& profiles,
   }
   out.sampling = merge_sampling(profiles, thread_offsets);
   out.profiler = merge_cost(profiles);
-  out.profiler.notes = merged_notes(profiles, names);
+  merge_notes(profiles, names, out.profiler);
   return out;
 }
 

@@ -8,8 +8,9 @@
 // go out as samples of their own whose Locations carry the line each frame stood at (one
 // Location per (frame, line)), so `go tool pprof -lines` and `-list` show hot lines; their
 // samples are taken off their nodes' samples.
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 #include <ctime>
 #include <set>
 #include <map>
@@ -327,11 +328,9 @@ class PprofEncoder {
     std::vector<std::string> out{"aiprof " + p_.mode + " profile of " +
                                  (p_.program.empty() ? p_.session_name : p_.program)};
     if (p_.sampling) {
-      char rate[96];
-      std::snprintf(rate, sizeof rate, "%s clock, rate requested %.0f Hz, delivered %.1f Hz",
-                    p_.sampling->clock.c_str(), p_.sampling->rate_requested_hz,
-                    p_.sampling->rate_delivered_hz);
-      out.push_back(rate);
+      out.push_back(fmt::format("{} clock, rate requested {:.0f} Hz, delivered {:.1f} Hz",
+                                p_.sampling->clock, p_.sampling->rate_requested_hz,
+                                p_.sampling->rate_delivered_hz));
     }
     if (p_.sampling)
       out.push_back("samples dropped: " + std::to_string(p_.sampling->dropped_samples) +

@@ -8,22 +8,6 @@
 
 namespace aiprof::report {
 
-const char* frame_kind_name(FrameKind kind) {
-  switch (kind) {
-    case FrameKind::Root: return "root";
-    case FrameKind::Function: return "function";
-    case FrameKind::Module: return "module";
-    case FrameKind::Import: return "import";
-    case FrameKind::Native: return "native";
-    case FrameKind::Builtin: return "builtin";
-    case FrameKind::Custom: return "custom";
-    case FrameKind::Expression: return "expression";
-    case FrameKind::Block: return "block";
-    case FrameKind::GC: return "gc";
-  }
-  return "custom";
-}
-
 bool OperationMetrics::counted(std::string_view category) const {
   if (!measured) return false;
   for (const std::string& t : tracked)

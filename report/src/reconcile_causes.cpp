@@ -51,7 +51,7 @@ bool spans_count_cpu_time(const Profile& p) {
 double off_cpu_ns(const Profile& p) {
   double off = 0;
   for (const ThreadSampling& t : p.sampling->per_thread)
-    if (t.wall_time_ns > t.cpu_time_ns) off += static_cast<double>(t.wall_time_ns - t.cpu_time_ns);
+    if (t.wall_ns > t.cpu_ns) off += static_cast<double>(t.wall_ns - t.cpu_ns);
   return off;
 }
 

@@ -1,7 +1,8 @@
 #include "report_text_util.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <tuple>
 
 namespace aiprof::report {
@@ -17,9 +18,7 @@ std::string trim_zeros(std::string number) {
 }
 
 std::string scaled(uint64_t ns, double unit, const char* suffix) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(ns) / unit);
-  return trim_zeros(text) + suffix;
+  return trim_zeros(fmt::format("{:.3f}", static_cast<double>(ns) / unit)) + suffix;
 }
 
 }  // namespace
@@ -32,16 +31,10 @@ std::string format_duration(uint64_t ns) {
 }
 
 std::string format_bytes(uint64_t bytes) {
-  char text[48];
-  if (bytes >= (1u << 30))
-    std::snprintf(text, sizeof text, "%.1fGB", static_cast<double>(bytes) / (1u << 30));
-  else if (bytes >= (1u << 20))
-    std::snprintf(text, sizeof text, "%.1fMB", static_cast<double>(bytes) / (1u << 20));
-  else if (bytes >= 1024u)
-    std::snprintf(text, sizeof text, "%.1fKB", static_cast<double>(bytes) / 1024);
-  else
-    std::snprintf(text, sizeof text, "%lluB", static_cast<unsigned long long>(bytes));
-  return text;
+  if (bytes >= (1u << 30)) return fmt::format("{:.1f}GB", static_cast<double>(bytes) / (1u << 30));
+  if (bytes >= (1u << 20)) return fmt::format("{:.1f}MB", static_cast<double>(bytes) / (1u << 20));
+  if (bytes >= 1024u) return fmt::format("{:.1f}KB", static_cast<double>(bytes) / 1024);
+  return fmt::format("{}B", bytes);
 }
 
 double percent_of(uint64_t part, uint64_t whole) {
@@ -49,9 +42,7 @@ double percent_of(uint64_t part, uint64_t whole) {
 }
 
 std::string format_percent(uint64_t part, uint64_t whole) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", percent_of(part, whole));
-  return text;
+  return fmt::format("{:.1f}%", percent_of(part, whole));
 }
 
 std::vector<uint32_t> sorted_children(const Profile& profile, uint32_t node) {

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <string_view>
 
 #include "report_text_util.hpp"
@@ -13,26 +12,6 @@
 namespace aiprof::report::text {
 
 namespace {
-
-// Notes about how the sampler and the spans work inside, not about the figures' meaning: the
-// delivery chosen, timer switches, where to benchmark the cost, periods merged into weights,
-// and what the header already says. Matched by their start (sampler.cpp, from_samples.cpp,
-// from_exact.cpp write them).
-bool is_internal_note(std::string_view note) {
-  static constexpr std::array<std::string_view, 7> kStarts = {
-      "samples taken by ",          "thread '",
-      "the sampler's cost above",   "native PCs named",
-      "the sampling rate delivered", "reference counts are a snapshot",
-      "spans shorter than min_duration were not recorded"};  // the header's Spans line says it
-  static constexpr std::array<std::string_view, 3> kInside = {
-      " ticks found the thread off the CPU", " sampling periods passed without a sample",
-      " timeline spans were dropped"};  // "N timeline ...": the Spans line says it too
-  for (std::string_view start : kStarts)
-    if (note.starts_with(start)) return true;
-  for (std::string_view inside : kInside)
-    if (note.find(inside) != std::string_view::npos) return true;
-  return false;
-}
 
 void note_line(std::string& out, const std::string& note) {
   append_wrapped(out, "Note: " + note, "- ", "    ", kTextWidth);
@@ -79,8 +58,8 @@ void sampler_internals(const Profile& p, const SamplingInfo& s, std::string& out
     list_line(out, "Thread " + name,
               fmt::format("{} samples, {} dropped, {} truncated, {:.0f} Hz delivered, CPU {}, "
                           "wall {}",
-                          t.samples, t.dropped_samples, t.truncated_stacks, t.rate_delivered_hz,
-                          format_duration(t.cpu_time_ns), format_duration(t.wall_time_ns)));
+                          t.samples, t.dropped, t.truncated, t.rate_delivered_hz,
+                          format_duration(t.cpu_ns), format_duration(t.wall_ns)));
   }
 }
 
@@ -100,7 +79,7 @@ void profiler_details(const Profile& p, const RenderOptions& options, std::strin
   }
   size_t internal = 0;
   for (const std::string& note : p.profiler.notes) {
-    if (!options.verbose && is_internal_note(note))
+    if (!options.verbose && p.profiler.is_internal(note))
       ++internal;
     else
       note_line(out, note);

@@ -1,6 +1,7 @@
 #include "aiprof/report/time_format.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
+
 #include <ctime>
 
 namespace aiprof::report {
@@ -10,11 +11,9 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return text;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     static_cast<int>(ms % 1000));
 }
 
 }  // namespace aiprof::report

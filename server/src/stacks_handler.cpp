@@ -64,17 +64,6 @@ std::string counted_text(const std::vector<ThreadStack>& threads) {
   return out;
 }
 
-report::FrameKind report_kind(inst::FrameKind kind) {
-  switch (kind) {
-    case inst::FrameKind::Module: return report::FrameKind::Module;
-    case inst::FrameKind::Native: return report::FrameKind::Native;
-    case inst::FrameKind::Builtin: return report::FrameKind::Builtin;
-    case inst::FrameKind::GC: return report::FrameKind::GC;
-    case inst::FrameKind::Function: break;
-  }
-  return report::FrameKind::Function;
-}
-
 // The child of `parent` for `frame`, made when missing.
 uint32_t child_node(report::Profile& p, uint32_t parent, uint32_t frame) {
   for (uint32_t c : p.nodes[parent].children)
@@ -92,7 +81,7 @@ uint32_t frame_index(report::Profile& p, const inst::FunctionInfo& f) {
   for (uint32_t i = 0; i < p.frames.size(); ++i)
     if (p.frames[i].name == f.name && p.frames[i].file == f.file && p.frames[i].line == f.line)
       return i;
-  p.frames.push_back({f.name, f.file, f.line, report_kind(f.kind), f.column});
+  p.frames.push_back({f.name, f.file, f.line, f.kind, f.column});
   return static_cast<uint32_t>(p.frames.size() - 1);
 }
 

@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "aiprof/instrumentation/frame_kind.hpp"
+
 namespace aiprof::instrumentation {
 
-// Builtin: a built-in function or method ("String.split", "Array.push", "print"), no file.
-// GC: the cycle collector ("<gc>", the name exact mode's GC spans carry).
-enum class FrameKind : uint8_t { Function, Module, Native, Builtin, GC };
-
+// Entries are Function, Module, Builtin, GC or Native frames (frame_kind.hpp).
 struct FunctionInfo {
   std::string name;  // qualified: "module.function" ("m.fib"), "module.<init>", "Array.push"
   std::string file;

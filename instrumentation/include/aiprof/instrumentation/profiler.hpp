@@ -126,8 +126,17 @@ class Profiler {
   MemoryCollector& memory();
   OperationCollector& operations();
   // Time an event source spent in its own callbacks (besides span bookkeeping), counted in
-  // the session's overhead (ProfilerCostInfo::bookkeeping_ns).
-  void add_event_source_cost_ns(double ns);
+  // the session's overhead (ProfilerCostInfo::bookkeeping_ns), and how many callbacks those
+  // were (ProfilerCostInfo::hook_calls).
+  void add_event_source_cost_ns(double ns, uint64_t callbacks = 0);
+  // What one hook call costs the interpreter beyond the observer's timed work (dispatch, the
+  // hooked evaluator's slower paths), measured by the caller (cli/hook_cost_calibration.cpp);
+  // sessions count it per hook call (ProfilerCostInfo::dispatch_ns). 0: not measured.
+  void set_hook_dispatch_cost_ns(double ns_per_call) { dispatch_ns_per_call_ = ns_per_call; }
+  // The running session's figures so far (what its ProfilerCostInfo will say): the profiler's
+  // own timed work in ns, and the hook calls (two per span, and the event source's callbacks).
+  double bookkeeping_ns() const;
+  uint64_t hook_calls() const;
   // A key for a named span of `type` (interned: the same name gives the same key).
   SpanKey named_key(SpanType type, std::string_view name, SourceLocation location = {});
 
@@ -136,9 +145,12 @@ class Profiler {
   friend class SpanGuard;
   void end_span_at(uint32_t depth);
   ProfilingSession snapshot(const ActiveSession& active, bool finishing) const;
+  static double bookkeeping_ns_of(const ActiveSession& active);
+  static uint64_t hook_calls_of(const ActiveSession& active);
 
   ProfilerConfig config_;
   std::optional<SpanClock> clock_;
+  double dispatch_ns_per_call_ = 0;
   std::unique_ptr<ActiveSession> active_;
   std::optional<ProfilingSession> last_;
   const SpanDescriber* describer_ = nullptr;

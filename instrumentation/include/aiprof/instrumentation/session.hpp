@@ -57,6 +57,12 @@ struct ProfilerCostInfo {
   // The profiler's own work as timed in the run: span bookkeeping (CallTree) and the event
   // source's other callbacks (ExactObserver: memory and operation counters), in ns.
   double bookkeeping_ns = 0;
+  // The interpreter's side of the hook calls that the bookkeeping cannot time (dispatch to the
+  // observer, the hooked evaluator's slower paths): hook_calls times a cost per call measured
+  // at start-up (Profiler::set_hook_dispatch_cost_ns; 0 when it was not).
+  uint64_t hook_calls = 0;
+  double dispatch_ns_per_call = 0;
+  double dispatch_ns = 0;
   bool compensated = false;     // span cost subtracted from inclusive and self times
   uint64_t spans = 0;           // spans recorded
   uint64_t filtered_spans = 0;  // shorter than min_duration, not recorded

@@ -10,12 +10,13 @@
 #include <string_view>
 #include <variant>
 
+#include "aiprof/instrumentation/frame_kind.hpp"
+
 namespace aiprof::instrumentation {
 
-// Builtin: a built-in function or method called by guest code (payload: its frame id).
-enum class SpanType : uint8_t { Function, Expression, Block, Module, GC, Import, Custom, Root, Builtin };
-
-std::string_view span_type_name(SpanType type);
+// A span's type is the kind of frame it becomes (Builtin: payload is the built-in's frame id).
+// Spans are never Native.
+using SpanType = FrameKind;
 
 struct SourceLocation {
   std::string file;

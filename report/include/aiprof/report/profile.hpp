@@ -10,18 +10,20 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "aiprof/instrumentation/span.hpp"
+#include "aiprof/sampler/thread_totals.hpp"
 
 namespace aiprof::report {
 
-enum class FrameKind : uint8_t { Root, Function, Module, Import, Native, Builtin, Custom, Expression, Block, GC };
-
-const char* frame_kind_name(FrameKind kind);  // "function", "module", "gc", ...
+// One frame kind for every layer (instrumentation/frame_kind.hpp), with its name.
+using instrumentation::FrameKind;
+using instrumentation::frame_kind_name;
 
 // A user metric (Profiler::record_metric, SpanGuard::record_metric): the span's own type.
 using MetricValue = instrumentation::MetricValue;
@@ -88,15 +90,11 @@ struct CallNode {
   CallNode& add_figures(const CallNode& other);
 };
 
-// One sampled thread: what it was asked for and what it got.
-struct ThreadSampling {
-  uint32_t thread = 0;          // index into Profile::threads
-  uint64_t samples = 0;         // samples recorded for this thread
-  uint64_t dropped_samples = 0;
-  uint64_t truncated_stacks = 0;
-  uint64_t cpu_time_ns = 0;     // the thread's CPU time while sampled
-  uint64_t wall_time_ns = 0;    // wall time while sampled
-  double rate_delivered_hz = 0; // samples / (cpu or wall time, by the clock)
+// One sampled thread: the sampler's totals for it (samples, dropped, truncated, cpu_ns,
+// wall_ns), which thread it was, and the rate it got.
+struct ThreadSampling : sampler::ThreadTotals {
+  uint32_t thread = 0;           // index into Profile::threads
+  double rate_delivered_hz = 0;  // samples / (cpu or wall time, by the clock)
 };
 
 struct SamplingInfo {
@@ -264,6 +262,17 @@ struct ProfilerCost {
   uint64_t timeline_floor_ns = 0; // with drops: every span at least this long was kept
   double overhead_percent = 0;    // the profiler's own time as a share of the run
   std::vector<std::string> notes; // anything else the reader must know
+  // Which notes (texts of `notes`) tell how the profiler worked inside rather than what the
+  // figures mean (timer sources and switches, delivery, periods merged into weights, what
+  // the header already says): the text report shows them with --verbose only. Marked where a
+  // note is made (add_internal_note), kept by the JSON and by merges.
+  std::set<std::string> internal_notes;
+
+  void add_internal_note(std::string note) {
+    internal_notes.insert(note);
+    notes.push_back(std::move(note));
+  }
+  bool is_internal(const std::string& note) const { return internal_notes.count(note) != 0; }
 };
 
 struct Profile {

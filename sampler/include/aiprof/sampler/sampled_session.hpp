@@ -10,24 +10,20 @@
 
 #include "aiprof/sampler/sampler_config.hpp"
 #include "aiprof/sampler/stack_trie.hpp"
+#include "aiprof/sampler/thread_totals.hpp"
 
 namespace aiprof::sampler {
 
-struct ThreadFigures {
+struct ThreadFigures : ThreadTotals {
   std::string name;
   int64_t tid = 0;
   uint64_t ticks = 0;             // timer signals handled, or sampling-thread passes
-  uint64_t samples = 0;           // samples recorded
-  uint64_t dropped = 0;           // ring full, or (below) no consistent copy
-  uint64_t unsettled = 0;         // of those, sampling thread: the stack changed under each copy
+  uint64_t unsettled = 0;         // of dropped, sampling thread: the stack changed under each copy
   uint64_t missed = 0;            // timer expirations coalesced into a later sample's weight
   uint64_t late = 0;              // CPU-clock ticks skipped: the thread was off the CPU
   uint64_t throttled = 0;         // ticks skipped because sampling was eating the thread's time
-  uint64_t truncated = 0;         // deeper than max_stack guest frames
   uint64_t native_failures = 0;   // native unwinding failed or was re-entered
   uint64_t handler_ns = 0;        // time spent in the handler (or the sampling thread's time)
-  uint64_t cpu_ns = 0;            // the thread's CPU time while sampled
-  uint64_t wall_ns = 0;           // wall time while sampled
   std::string source;             // what fed it at the end, in words (a timer, the perf
                                   // task-clock counter or the sampling thread; see notes for
                                   // the sources it left and why)
