@@ -29,7 +29,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,12 +135,13 @@ def instructions(anarchy, name, tmp):
     program = small_program(tmp, name)
     args = list(CASES[name][2])
     if args[0] == "profile":
-        args += ["-o", str(Path(tmp) / f"{name}.profile.json")]
+        args += ["-o", f"{name}.profile.json"]
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     if args[0] == "profile":
         cmd.append(f"--toggle-collect={EXACT_RUN}")
     cmd += [anarchy] + args
-    out = subprocess.run(cmd + [str(program)], capture_output=True, text=True, cwd=tmp)
+    # Run in tmp with relative names: the same paths in every clone and build dir.
+    out = subprocess.run(cmd + [program.name], capture_output=True, text=True, cwd=tmp)
     match = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode != 0 or not match:
         raise CheckError(f"{name}: callgrind run failed (status {out.returncode}): "
@@ -232,18 +232,26 @@ def selected_cases(only):
     return names
 
 
+def cases_dir(anarchy):
+    """Where the scaled-down programs are written and run (by relative name): the program's
+    path is part of the run (its text is hashed and stored), so it must not vary."""
+    path = Path(anarchy).resolve().parent.parent / "bench-check-cases"
+    path.mkdir(exist_ok=True)
+    return str(path)
+
+
 def measure(anarchy, names, repeat):
     """Counts per case; with repeat, each case twice (CheckError when they differ)."""
     counts = {}
-    with tempfile.TemporaryDirectory(prefix="bench-check.") as tmp:
-        for name in names:
-            print(f"  {name} ...", file=sys.stderr, flush=True)
-            counts[name] = instructions(anarchy, name, tmp)
-            if repeat:
-                again = instructions(anarchy, name, tmp)
-                if again != counts[name]:
-                    raise CheckError(f"{name}: counts did not repeat ({counts[name]:,} then "
-                                     f"{again:,}): this case cannot be checked exactly")
+    tmp = cases_dir(anarchy)
+    for name in names:
+        print(f"  {name} ...", file=sys.stderr, flush=True)
+        counts[name] = instructions(anarchy, name, tmp)
+        if repeat:
+            again = instructions(anarchy, name, tmp)
+            if again != counts[name]:
+                raise CheckError(f"{name}: counts did not repeat ({counts[name]:,} then "
+                                 f"{again:,}): this case cannot be checked exactly")
     return counts
 
 
