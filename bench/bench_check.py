@@ -27,6 +27,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,7 @@ FORMAT = 1
 # exact mode adds to a run): the rest of the process does not repeat exactly (the memory
 # poller's thread wakes on a timer, and the report's text holds measured times).
 EXACT_RUN = "anarchy::Interpreter::run_file*"
+FIXED_ENV = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
 CASES = {
     "fib": ("fib", [("fib(35)", "fib(20)")], ["run"]),
     "loop": ("loop", [("n = 16000000;", "n = 200000;")], ["run"]),
@@ -136,12 +138,16 @@ def instructions(anarchy, name, tmp):
     args = list(CASES[name][2])
     if args[0] == "profile":
         args += ["-o", f"{name}.profile.json"]
-    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    cmd = [shutil.which("valgrind") or "valgrind", "--tool=callgrind",
+           "--callgrind-out-file=/dev/null"]
     if args[0] == "profile":
         cmd.append(f"--toggle-collect={EXACT_RUN}")
     cmd += [anarchy] + args
     # Run in tmp with relative names: the same paths in every clone and build dir.
-    out = subprocess.run(cmd + [program.name], capture_output=True, text=True, cwd=tmp)
+    # A fixed environment as well: start-up reads it, so its size moves the count (a run from
+    # make, which adds MAKEFLAGS and others, counted ~3,000 instructions more).
+    out = subprocess.run(cmd + [program.name], capture_output=True, text=True, cwd=tmp,
+                         env=FIXED_ENV)
     match = re.search(r"Collected : (\d+)", out.stderr)
     if out.returncode != 0 or not match:
         raise CheckError(f"{name}: callgrind run failed (status {out.returncode}): "
