@@ -44,7 +44,7 @@ pgo_release = $(call cmake_build,release-pgo-gen) && \
 # $(call conformance,INTERPRETER): the shared corpus minus CONFORMANCE_SKIP.
 conformance = SHARED='$(SHARED)' CONFORMANCE_SKIP='$(CONFORMANCE_SKIP)' scripts/conformance.sh $(1)
 
-.PHONY: help deps build demo test accuracy hooks-check asan tsan fuzz bench format format-check clean
+.PHONY: help deps build demo test accuracy hooks-check asan tsan fuzz bench bench-check bench-baseline format format-check clean
 
 help:
 	@echo "make build         install missing Debian packages, build the release preset (trained: PGO)"
@@ -56,6 +56,8 @@ help:
 	@echo "make tsan          tsan build: unit tests"
 	@echo "make fuzz          fuzz build, run each libFuzzer target for FUZZ_SECONDS (=$(FUZZ_SECONDS))"
 	@echo "make bench         release build, compare against python3 and lua5.4"
+	@echo "make bench-check   bench-check build, callgrind: fail on > 3% more instructions than bench/baselines.json"
+	@echo "make bench-baseline  measure bench/baselines.json again (BENCH_ONLY=exact: exact-mode cases only)"
 	@echo "make format        clang-format all C++ sources in place (format-check: dry run)"
 	@echo "make clean         remove build/ and out/"
 	@echo "variables: SHARED=$(SHARED) CONFORMANCE_SKIP='$(CONFORMANCE_SKIP)' JOBS=$(JOBS)"
@@ -120,6 +122,21 @@ fuzz: deps
 
 bench: build
 	python3 bench/compare.py $(BENCH_ARGS)
+
+# Instruction counts (callgrind) of the workloads and exact mode at small sizes against
+# bench/baselines.json: fails on a case more than 3% above its baseline. One pinned build (the
+# bench-check preset: Release, LTO, no PGO, whose counts vary with each training), its own dir.
+# Raising a baseline is deliberate: `make bench-baseline` (BENCH_ONLY=PREFIX for some cases,
+# e.g. BENCH_ONLY=exact), then commit bench/baselines.json saying why.
+BENCH_ONLY ?=
+bench_check_build = cmake --preset bench-check && cmake --build --preset bench-check -j $(JOBS)
+bench-check: deps
+	$(bench_check_build)
+	python3 bench/bench_check.py $(foreach p,$(BENCH_ONLY),--only $(p))
+
+bench-baseline: deps
+	$(bench_check_build)
+	python3 bench/bench_check.py --update $(foreach p,$(BENCH_ONLY),--only $(p))
 
 CXX_SOURCES = find . \( -path ./build -o -path ./.git \) -prune -o -type f \
   \( -name '*.cpp' -o -name '*.cc' -o -name '*.h' -o -name '*.hpp' \) -print0

@@ -3,7 +3,8 @@
 
 Every round runs the three implementations one after another, rotating which goes first so
 that none always gets the warm (or cold) machine. Wall time is measured per process, so it
-includes start-up. The outputs of all runs of a workload must be identical; if they are not,
+includes start-up; with --cpu, the process's user + system time instead (what a loaded machine
+disturbs less: waiting for a core is not counted, though sharing caches still is). The outputs of all runs of a workload must be identical; if they are not,
 the script reports the difference and exits with status 1.
 
 The result is a markdown table on stdout (progress goes to stderr):
@@ -17,6 +18,8 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +38,9 @@ def parse_args():
     p.add_argument("--only", action="append", choices=WORKLOADS, metavar="NAME",
                    help="run only this workload (may repeat): " + ", ".join(WORKLOADS))
     p.add_argument("--timeout", type=float, default=600, help="seconds allowed per run")
+    p.add_argument("--cpu", action="store_true",
+                   help="compare CPU time (user + system of the process) instead of wall time: "
+                        "less disturbed on a loaded machine")
     args = p.parse_args()
     if args.runs < 1:
         p.error("--runs must be at least 1")
@@ -51,18 +57,31 @@ def commands(args, name):
     }
 
 
-def run_once(cmd, timeout):
-    """Returns (seconds, stdout) of one run; raises RuntimeError when the process fails."""
+def run_once(cmd, timeout, cpu=False):
+    """Returns (seconds, stdout) of one run, wall time or (cpu) the process's user + system
+    time; raises RuntimeError when the process fails."""
     start = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"timed out after {timeout:g}s: {' '.join(cmd)}")
-    seconds = time.perf_counter() - start
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)  # wait4 (for the rusage) has no timeout
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if seconds >= timeout:
+            raise RuntimeError(f"timed out after {timeout:g}s: {' '.join(cmd)}")
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip().splitlines()[:5]
-        raise RuntimeError(f"exit status {proc.returncode}: {' '.join(cmd)}\n  " + "\n  ".join(err))
-    return seconds, proc.stdout
+        lines = stderr.decode(errors="replace").strip().splitlines()[:5]
+        raise RuntimeError(f"exit status {proc.returncode}: {' '.join(cmd)}\n  " + "\n  ".join(lines))
+    if cpu:
+        seconds = usage.ru_utime + usage.ru_stime
+    return seconds, stdout
 
 
 def bench_workload(args, name):
@@ -74,7 +93,7 @@ def bench_workload(args, name):
     for rnd in range(args.runs):
         order = impls[rnd % len(impls):] + impls[:rnd % len(impls)]
         for impl in order:
-            seconds, out = run_once(cmds[impl], args.timeout)
+            seconds, out = run_once(cmds[impl], args.timeout, args.cpu)
             times[impl].append(seconds)
             if impl not in outputs:
                 outputs[impl] = out
@@ -131,7 +150,9 @@ def main():
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     print(f"Date: {now}  ")
     print(f"Machine: {platform.machine()}, {cpu_model()}, {os.cpu_count()} CPUs  ")
-    print(f"Runs: {args.runs} per implementation; times are medians of wall time in seconds\n")
+    clock = "CPU time (user + system)" if args.cpu else "wall time"
+    print(f"Runs: {args.runs} per implementation; times are medians of {clock} in seconds  ")
+    print(f"anarchy: {args.anarchy}\n")
     print("| workload | ai (s) | python (s) | lua (s) | ai/python | ai/lua |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in rows:

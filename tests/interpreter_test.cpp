@@ -90,6 +90,19 @@ TEST(Interpreter, BuiltinMethodFramesAreRegisteredOnlyWhenFramesAreWanted) {
   EXPECT_EQ(std::count(sampled.begin(), sampled.end(), "print"), 1);
 }
 
+// `+` appends in place to a string temporary only the evaluator holds (append_to_temporary):
+// never to a variable's, a literal's, an array element's or a returned variable's string.
+TEST(Interpreter, StringConcatenationInPlaceLeavesSharedStringsAlone) {
+  Job j = run(
+      "m{ keep(s){ return s; }\n"
+      "  main(){ a = \"ab\"; b = a + \"c\" + \"d\"; c = b + str(1) + \"e\";\n"
+      "    xs = [b]; d = xs[0] + \"f\" + \"g\"; e = keep(c) + \"h\" + c;\n"
+      "    s = \"\"; for (i = 0; i < 40; i++) { s = s + \"k\" + str(i) + \",\"; }\n"
+      "    t = \"lit\" + \"x\" + \"y\"; u = \"lit\" + \"z\";\n"
+      "    print(a, b, c, xs[0], d, e, t, u, len(s), s.split(\",\")[39]); } }");
+  EXPECT_EQ(j.result.out, "ab abcd abcd1e abcd abcdfg abcd1ehabcd1e litxy litz 150 k39\n")
+      << j.result.err;
+}
 TEST(Interpreter, NegativeAndNonNumericReturnValues) {
   EXPECT_EQ(run("m{ main(){ return -1; } }").result.status, 255);
   EXPECT_EQ(run("m{ main(){ return \"x\"; } }").result.status, 0);

@@ -207,10 +207,28 @@ static Value* name_target(Interpreter::Impl& I, const NameExpr* n) {
 // (append_display throws NativeError for text too deep or too large; the caller turns it into
 // a located guest error.)
 static Value concat(const Value& a, const Value& b) {
-  std::string text;
-  if (a.is_string()) text.append(str_of(a)->view()); else append_display(text, a);
-  if (b.is_string()) text.append(str_of(b)->view()); else append_display(text, b);
-  return make_string(text);
+  std::string left, right;  // the text of an operand that is not a string
+  if (!a.is_string()) append_display(left, a);
+  if (!b.is_string()) append_display(right, b);
+  return make_concat(a.is_string() ? str_of(a)->view() : std::string_view(left),
+                     b.is_string() ? str_of(b)->view() : std::string_view(right));
+}
+
+// l + r for two strings when l is a temporary only the evaluator holds (refcount 1: not a
+// variable's, not a literal's, not interned): r is appended in place if it fits l's spare
+// capacity (make_concat leaves the rest of the heap block), so a chain such as
+// `line + "k" + str(n) + ","` allocates one string instead of one per `+`.
+static bool append_to_temporary(Value& l, const Value& r) {
+  if (!l.is_string() || !r.is_string()) return false;
+  StrObj* s = str_of(l);
+  const StrObj* t = str_of(r);
+  size_t need = size_t{s->length} + t->length;
+  if (s->refcount != 1 || need > s->capacity) return false;
+  std::memcpy(s->chars() + s->length, t->chars(), t->length);
+  s->length = static_cast<uint32_t>(need);
+  s->chars()[need] = '\0';
+  s->hash_ = 0;
+  return true;
 }
 
 template <bool H>
@@ -1071,6 +1089,10 @@ template <bool H>
     Value out;
     if (numeric_binary(b->op, l.as_number(), r.as_number(), out)) return out;
   }
+  // (Not while operations are counted: arithmetic() reports each `+` to the observer.)
+  if (b->op == Op::Add && &l == &ltmp && !Impl::quick_hooks_listen<H>() &&
+      append_to_temporary(ltmp, r))
+    return ltmp;
   return binary<H>(I, b->op, l, r, n);
 }
 

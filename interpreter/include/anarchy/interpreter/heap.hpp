@@ -73,6 +73,13 @@ class Heap {
   void* raw_allocate(size_t bytes, ObjKind kind);
   void raw_free(void* p, size_t bytes, ObjKind kind);
 
+  // The bytes a block allocated for `bytes` really holds: a small request gets its whole
+  // 16-byte size class (take_block allocates the class size, so that the block can serve any
+  // request of its class later). A string may use that room (make_concat).
+  static constexpr size_t usable_size(size_t bytes) {
+    return bytes - 1 < kSmallLimit ? ((bytes - 1) / 16 + 1) * 16 : bytes;
+  }
+
   // Initialises a header for a fresh object of `bytes` (refcount 1) and, for containers,
   // links it into the collector's list.
   void init_object(HeapObj* o, ObjKind kind, uint32_t bytes);

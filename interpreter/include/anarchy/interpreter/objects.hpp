@@ -107,6 +107,8 @@ struct ModuleObj : HeapObj {
 // ---- factories (all through Heap::current()) ----
 Value make_string(std::string_view text);
 Value make_string_with_capacity(std::string_view text, size_t capacity);
+// a followed by b, with the rest of its heap block as spare capacity (for appends in place).
+Value make_concat(std::string_view a, std::string_view b);
 Value make_array();
 Value make_array(ValueVector items);
 Value make_object();
