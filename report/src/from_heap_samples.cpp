@@ -13,17 +13,6 @@ namespace inst = aiprof::instrumentation;
 
 namespace {
 
-FrameKind frame_kind_of(inst::FrameKind kind) {
-  switch (kind) {
-    case inst::FrameKind::Function: return FrameKind::Function;
-    case inst::FrameKind::Module: return FrameKind::Module;
-    case inst::FrameKind::Native: return FrameKind::Native;
-    case inst::FrameKind::Builtin: return FrameKind::Builtin;
-    case inst::FrameKind::GC: return FrameKind::GC;
-  }
-  return FrameKind::Function;
-}
-
 // A guest frame id named as add_samples names it, so sampled allocations and CPU samples (and
 // exact spans) of one function share its frame.
 class GuestFrames {
@@ -35,7 +24,7 @@ class GuestFrames {
     Frame f{"#" + std::to_string(id), "", 0, FrameKind::Function, 0};
     if (naming_.functions && id < naming_.functions->size()) {
       const inst::FunctionInfo& info = naming_.functions->at(id);
-      f = Frame{info.name, "", 0, frame_kind_of(info.kind), 0};
+      f = Frame{info.name, "", 0, info.kind, 0};
       if (naming_.with_locations) {
         f.file = info.file;
         f.line = info.line;

@@ -1,6 +1,8 @@
 // The HTML report's Hot Lines section (sampled profiles whose samples carried lines): the
 // source of the hottest functions, each line with its self samples as a bar, as Scalene and
 // pprof's weblist show them. Static HTML, no script.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -45,7 +47,7 @@ void source_row(std::string& out, uint32_t line, const std::string* text, const 
   out += "<tr" + std::string(hot && hot->samples_self ? " class=\"hot\"" : "") + "><td class=\"num\">" +
          count_text(line) + "</td><td class=\"num\">" +
          (hot && hot->samples_self ? count_text(hot->samples_self) : "") + "</td><td class=\"bar\">";
-  if (share > 0) out += "<div style=\"width:" + printf_text("%.1f", std::max(share, 0.5)) + "%\"></div>";
+  if (share > 0) out += "<div style=\"width:" + fmt::format("{:.1f}", std::max(share, 0.5)) + "%\"></div>";
   out += "</td><td class=\"num\">" + (share > 0 ? percent_text(share) : "") + "</td><td><code>" +
          (text ? escape(*text) : "") + "</code></td></tr>\n";
 }

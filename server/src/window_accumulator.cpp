@@ -119,12 +119,15 @@ void WindowAccumulator::add(Window step) {
   w.end = step.end;
   w.duration_ns += step.duration_ns;
   w.cut_short = step.cut_short;
+  w.asked_rate_hz = step.asked_rate_hz;
+  add_notes(w.notes, step.notes);
   ++steps_;
 }
 
 Window WindowAccumulator::take() {
   Pending& p = *window_;
-  Window w{std::move(p.session), *functions_, p.start, p.end, p.duration_ns, p.cut_short};
+  Window w{std::move(p.session), *functions_, p.start,         p.end,
+           p.duration_ns,         p.cut_short,  p.asked_rate_hz, std::move(p.notes)};
   window_.reset();
   functions_.reset();
   steps_ = 0;

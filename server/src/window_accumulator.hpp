@@ -42,6 +42,8 @@ class WindowAccumulator {
     std::chrono::system_clock::time_point start, end;
     uint64_t duration_ns = 0;
     bool cut_short = false;
+    double asked_rate_hz = 0;        // the steps' (they all ask the same)
+    std::vector<std::string> notes;  // how the steps were served, each note once
   };
   std::optional<Pending> window_;
   std::optional<instrumentation::FunctionRegistry> functions_;
