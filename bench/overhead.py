@@ -209,8 +209,8 @@ def render(disabled, exact, python_row, spans):
               "The floor is what a perfect exact mode would cost: `run` plus two clock reads per span, with the",
               "spans counted by the exact report and the two reads timed by span_bench BM_TwoClockReads between",
               "the workload runs (median):", ""]
-    for label, _, _, _, spans, two_reads, _ in exact:
-        lines.append(f"- {label}: {spans:,} spans x {two_reads:.1f} ns = {spans * two_reads * 1e-9:.3f}s")
+    for label, _, _, _, span_count, two_reads, _ in exact:
+        lines.append(f"- {label}: {span_count:,} spans x {two_reads:.1f} ns = {span_count * two_reads * 1e-9:.3f}s")
     lines += ["", "Issue 17 targets: " + "; ".join(
         f"{label} default <= {full}x and time only <= {time_only}x of {against}"
         for label, (against, full, time_only) in FLOOR_TARGETS.items()) + "."]

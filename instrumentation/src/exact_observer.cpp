@@ -83,7 +83,12 @@ void ExactObserver::attach() {
 // What the inline sink's members stand for is what the methods above would do: count every
 // counting event, count calls when FunctionCall is tracked, keep function spans when asked.
 // Operations of an untracked type are counted too and left out by OperationCollector::finish.
+// Not at expression granularity: every expression then comes through the virtual node hooks
+// anyway (the quick paths are off), so inline counters would save little, and the callbacks'
+// own probes keep timing the counters for the overhead figure (TimelineExactMode's heavily
+// instrumented run).
 void ExactObserver::publish_inline_sink(uint32_t mask) const {
+  if (mask & kHookNode) return;
   InlineSink sink;
   sink.active = true;
   sink.counts = operations_;

@@ -8,11 +8,12 @@
 // themselves now and then (CallbackCost); detach() hands the estimate to the profiler's
 // overhead figure.
 //
-// Attached alone, it also publishes its counters and call tree in the InlineSink, so the
-// interpreter's call, built-in and counting hook sites reach them with no virtual call (those
-// events then never come through the methods below, and CallbackCost does not see them: they
-// are an increment each) and its quick paths stay on, counting CountSites. Its count sites
-// must then be in InterpreterNames (without them, counting events come one by one as before).
+// Attached alone (and at function or module granularity), it also publishes its counters and
+// call tree in the InlineSink, so the interpreter's call, built-in and counting hook sites reach
+// them with no virtual call (those events then never come through the methods below, and
+// CallbackCost does not see them: they are an increment each) and its quick paths stay on,
+// counting CountSites. Its count sites must then be in InterpreterNames (without them,
+// counting events come one by one as before).
 //
 // Runs on the interpreter thread; nothing here is async-signal-safe.
 #pragma once
