@@ -49,7 +49,8 @@ int exact_job(void* p) {
   profiler.set_hook_dispatch_cost_ns(dispatch_ns);
   inst::ExactObserver observer(
       profiler,
-      inst::InterpreterNames{&interp.functions(), &interp.variable_names(), node_kind_name});
+      inst::InterpreterNames{&interp.functions(), &interp.variable_names(), node_kind_name,
+                             &interp.count_sites()});
   const inst::ProfilerConfig& config = job->settings.profiler;
   std::optional<inst::MemoryPoller> poller;
   // Every millisecond in exact mode; beside a sampler (which records the heap at every sample)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aiprof/instrumentation/exact_observer.hpp"
+#include "aiprof/instrumentation/inline_sink.hpp"
 #include "aiprof/report/from_exact.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 
@@ -120,7 +121,8 @@ ExactRun profile_program(const std::string& path, const std::string* source,
     Interpreter interp(options);
     inst::Profiler profiler(config);
     inst::ExactObserver observer(profiler,
-                                 {&interp.functions(), &interp.variable_names(), node_kind_name});
+                                 {&interp.functions(), &interp.variable_names(), node_kind_name,
+                                  &interp.count_sites()});
     profiler.start_session("test");
     profiler.memory().set_baseline(interp.heap().live_bytes());
     run.heap_blocks_at_start = live_blocks(interp.heap());
@@ -437,6 +439,77 @@ TEST(ExactModeTest, OperationCountsMatchTheProgram) {
   EXPECT_GE(o.property_accesses_by_type.at("object"), 10u);
   EXPECT_GE(o.array, 10u);
   EXPECT_GE(o.accesses_by_variable.at("m.main.s"), 10u);
+}
+
+// The operation counts of `source` under the exact observer: with its inline sink (counters
+// incremented at the hook sites, quick paths on, quick trees counted by count site), or with
+// every event through the observer's virtual methods (an observer standing between the two
+// turns the sink off, and with it the quick paths), the way counts were taken before.
+inst::OperationStats operation_counts(const std::string& source, bool through_virtual_calls) {
+  RunOptions options;
+  options.out = std::fopen("/dev/null", "w");
+  inst::OperationStats stats;
+  {
+    Interpreter interp(options);
+    inst::Profiler profiler(inst::ProfilerConfig{});
+    inst::ExactObserver observer(profiler, {&interp.functions(), &interp.variable_names(),
+                                            node_kind_name, &interp.count_sites()});
+    profiler.start_session("counts");
+    observer.attach();
+    AllocationCounter between;
+    if (through_virtual_calls) between.install(0);
+    // The path under test is the one taken.
+    EXPECT_EQ(inst::g_inline.active, !through_virtual_calls);
+    EXPECT_EQ(inst::g_inline.sites != nullptr, !through_virtual_calls);
+    EXPECT_EQ(interp.run_source(source, "counts.ai"), 0);
+    if (through_virtual_calls) between.remove();
+    observer.detach();
+    stats = profiler.end_session().operations;
+  }
+  std::fclose(options.out);
+  return stats;
+}
+
+// Counts stay exact when they are derived (issue 17): every figure of a program that takes the
+// quick paths (arithmetic trees, conditions, assignments, locals read in place, direct calls),
+// falls back from them (a leaf that is not a number) and uses properties, indexes, strings and
+// the dictionary is the same as when each event is reported one by one.
+TEST(ExactModeTest, InlineAndDerivedCountsEqualTheCountsOfEveryEvent) {
+  const char* source = R"(m{
+  sq(x){ return x * x; }
+  main(){
+    s = 0; o = {k: 1}; a = [1, 2, 3]; t = "a"; f = sq;
+    for (i = 0; i < 40; i++) {
+      s = (s + sq(i) % 7) * 2 - i / 3;
+      if (i % 3 == 0) { a.push(i); }
+      o.k = o.k + a[i % 3];
+      t = t + "b";
+      if (i > 5 && i <= 30 || !(i != 2)) { s = s - f(2); }
+      s += 1;
+    }
+    x = "q";
+    y = x + 1 + 2;
+    z = x + s;
+    dict.set("g", "hi");
+    h = :g + y;
+    return 0;
+  }
+})";
+  inst::OperationStats derived = operation_counts(source, false);
+  inst::OperationStats each = operation_counts(source, true);
+  EXPECT_EQ(derived.by_type, each.by_type);
+  EXPECT_EQ(derived.array_accesses, each.array_accesses);
+  EXPECT_EQ(derived.function_calls, each.function_calls);
+  EXPECT_EQ(derived.calls_by_function, each.calls_by_function);
+  EXPECT_EQ(derived.variable_accesses, each.variable_accesses);
+  EXPECT_EQ(derived.accesses_by_variable, each.accesses_by_variable);
+  EXPECT_EQ(derived.property_accesses_by_type, each.property_accesses_by_type);
+  EXPECT_EQ(derived.string_dictionary, each.string_dictionary);
+  // And they are the program's: sq called 40 times by name and 26 times through f (i from 6
+  // to 30, and i == 2), and i read in every quick tree it is in.
+  EXPECT_EQ(derived.calls_by_function["m.sq"], 40u + 25u + 1u);
+  EXPECT_GE(derived.accesses_by_variable["m.main.i"], 40u * 6);
+  EXPECT_GE(derived.count(inst::OperationType::Arithmetic), 40u * 7);
 }
 
 // Each category is reported only when it was tracked: a property access on an object feeds

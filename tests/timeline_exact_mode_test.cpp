@@ -37,7 +37,8 @@ rep::Profile profile_source(const std::string& source, uint32_t max_events = 1'0
     Interpreter interp(options);
     inst::Profiler profiler(config);
     inst::ExactObserver observer(profiler,
-                                 {&interp.functions(), &interp.variable_names(), node_kind_name});
+                                 {&interp.functions(), &interp.variable_names(), node_kind_name,
+                                  &interp.count_sites()});
     profiler.start_session("timeline");
     observer.attach();
     int status = interp.run_source(source, "test.ai");

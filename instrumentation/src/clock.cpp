@@ -73,6 +73,12 @@ SpanClock SpanClock::calibrate() {
   return monotonic();
 }
 
+uint64_t SpanClock::now_from_clock_gettime() const {
+  timespec ts;
+  clock_gettime(source_ == ClockSource::ThreadCpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 SpanClock SpanClock::monotonic() { return SpanClock(ClockSource::Monotonic, 1.0); }
 
 SpanClock SpanClock::thread_cpu() { return SpanClock(ClockSource::ThreadCpu, 1.0); }

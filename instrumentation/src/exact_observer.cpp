@@ -1,5 +1,7 @@
 #include "aiprof/instrumentation/exact_observer.hpp"
 
+#include "aiprof/instrumentation/inline_sink.hpp"
+
 namespace aiprof::instrumentation {
 
 namespace {
@@ -72,8 +74,28 @@ void ExactObserver::attach() {
   gc_key_ = profiler_.named_key(SpanType::GC, "<gc>");
   callback_cost_.begin(&tree_->clock());
   profiler_.set_describer(this);
-  attach_observer(this, hook_mask_for(config));
+  uint32_t mask = hook_mask_for(config);
+  attach_observer(this, mask);
+  publish_inline_sink(mask);
   attached_ = true;
+}
+
+// What the inline sink's members stand for is what the methods above would do: count every
+// counting event, count calls when FunctionCall is tracked, keep function spans when asked.
+// Operations of an untracked type are counted too and left out by OperationCollector::finish.
+// Not at expression granularity: every expression then comes through the virtual node hooks
+// anyway (the quick paths are off), so inline counters would save little, and the callbacks'
+// own probes keep timing the counters for the overhead figure (TimelineExactMode's heavily
+// instrumented run).
+void ExactObserver::publish_inline_sink(uint32_t mask) const {
+  if (mask & kHookNode) return;
+  InlineSink sink;
+  sink.active = true;
+  sink.counts = operations_;
+  if (names_.count_sites && (mask & (kHookOperation | kHookVariable))) sink.sites = operations_;
+  if (count_calls_) sink.calls = operations_;
+  if (function_spans_) sink.spans = tree_;
+  g_inline = sink;
 }
 
 void ExactObserver::detach() {

@@ -51,14 +51,47 @@ uint64_t sum(const std::vector<uint64_t>& counts) {
 
 }  // namespace
 
+void OperationCollector::grow(std::vector<uint64_t>& counts, uint32_t id) {
+  counts.resize(size_t{id} * 2 + 16);
+}
+
+namespace {
+
+// The counts each event made, plus what the count sites' executions stand for.
+struct Totals {
+  std::array<uint64_t, kOperationTypeCount> by_type;
+  std::vector<uint64_t> variables;
+};
+
+Totals with_sites(const std::array<uint64_t, kOperationTypeCount>& by_type,
+                  const std::vector<uint64_t>& variables,
+                  const std::vector<uint64_t>& site_executions, const IdNames* names) {
+  Totals out{by_type, variables};
+  const std::vector<CountSite>* sites = names ? names->count_sites() : nullptr;
+  for (uint32_t id = 0; id < site_executions.size(); ++id) {
+    uint64_t runs = site_executions[id];
+    if (runs == 0 || !sites || id >= sites->size()) continue;
+    const CountSite& site = (*sites)[id];
+    for (size_t t = 0; t < kOperationTypeCount; ++t) out.by_type[t] += runs * site.operations[t];
+    for (uint32_t variable : site.variables) {
+      if (variable >= out.variables.size()) out.variables.resize(size_t{variable} + 1);
+      out.variables[variable] += runs;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 OperationStats OperationCollector::finish(const IdNames* names) const {
+  const Totals totals = with_sites(by_type_, variables_, site_executions_, names);
   OperationStats out;
   out.enabled = options_.enabled;
   out.tracked = options_.tracked_operations;
   auto tracked = [&](TrackedOperation op) { return options_.enabled && out.tracked.has(op); };
   // OperationType's first six values are TrackedOperation's first six, in the same order.
   for (size_t t = 0; t < kOperationTypeCount; ++t)
-    if (tracked(static_cast<TrackedOperation>(t))) out.by_type[t] = by_type_[t];
+    if (tracked(static_cast<TrackedOperation>(t))) out.by_type[t] = totals.by_type[t];
   // Element reads and writes count as array operations too. One hook can serve two categories
   // (a property access on an object is an object operation too), so each figure is kept only
   // when its own category was asked for: tracking one never reports another.
@@ -77,8 +110,8 @@ OperationStats OperationCollector::finish(const IdNames* names) const {
     out.calls_by_function = by_name(calls_, function_name);
   }
   if (tracked(TrackedOperation::VariableAccess)) {
-    out.variable_accesses = sum(variables_);
-    out.accesses_by_variable = by_name(variables_, variable_name);
+    out.variable_accesses = sum(totals.variables);
+    out.accesses_by_variable = by_name(totals.variables, variable_name);
   }
   if (tracked(TrackedOperation::PropertyAccess))
     for (size_t t = 0; t < properties_.size(); ++t) {

@@ -85,6 +85,8 @@ struct BinaryExpr : Node {
   Op op; Expr* left; Expr* right;
   // evaluator: -1 unknown, else whether both operands are quick numeric trees (eval.cpp)
   mutable int8_t quick = -1;
+  // evaluator: when quick, the Impl::count_sites entry of the tree rooted here
+  mutable uint32_t count_site = 0;
   BinaryExpr() : Node(NodeKind::Binary) {}
 };
 struct LogicalExpr : Node { Op op; Expr* left; Expr* right; LogicalExpr() : Node(NodeKind::Logical) {} };

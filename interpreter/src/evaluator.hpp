@@ -29,6 +29,11 @@ using aiprof::instrumentation::SourcePos;
   do {                                  \
     if constexpr (H) AIPROF_HOOK(bit, call); \
   } while (0)
+// A counting hook site (inline_sink.hpp): an increment while the exact observer's sink is active.
+#define EVAL_COUNT(bit, call)                      \
+  do {                                             \
+    if constexpr (H) AIPROF_COUNT_HOOK(bit, call); \
+  } while (0)
 
 namespace {
 
@@ -95,7 +100,9 @@ std::string describe(const Value& v) { return type_name(v); }
 // (acc * 31 + i % 17) are computed on doubles directly, with no Value temporaries and no
 // dispatch per node, while no hook listens (Impl::quick_hooks_listen). Such a tree has no side
 // effects, so when a leaf is not a number or a divisor is zero the generic evaluator starts over
-// on the same tree (and raises or reports what it must).
+// on the same tree (and raises or reports what it must). With the exact observer counting, a
+// tree that ran to its end counts as one execution of its CountSite: the operations and variable
+// reads the generic evaluator would have reported one by one (Impl::count_quick).
 static bool is_arithmetic(Op op) { return op <= Op::Mod; }  // Add, Sub, Mul, Div, Mod
 
 constexpr int kQuickMaxDepth = 6;  // bounds the cost of a tree whose leaves turn out not numbers
@@ -112,14 +119,30 @@ static bool is_quick_tree(const Node* n, int depth) {
          is_quick_tree(b->right, depth + 1);
 }
 
-[[gnu::noinline]] static bool find_quick_operands(const BinaryExpr* b) {
+// What one run of the quick tree n reports in the generic evaluator: each operator's operation
+// and each local variable read (literals report nothing).
+static void add_to_count_site(const Node* n, aiprof::instrumentation::CountSite& site) {
+  if (n->kind == NodeKind::Name) site.variables.push_back(static_cast<const NameExpr*>(n)->variable_id);
+  if (n->kind != NodeKind::Binary) return;
+  auto* b = static_cast<const BinaryExpr*>(n);
+  ++site.operations[static_cast<size_t>(operation_type(b->op))];
+  add_to_count_site(b->left, site);
+  add_to_count_site(b->right, site);
+}
+
+[[gnu::noinline]] static bool find_quick_operands(Interpreter::Impl& I, const BinaryExpr* b) {
   b->quick = b->op <= Op::Ge && is_quick_tree(b->left, 1) && is_quick_tree(b->right, 1);
+  if (b->quick) {
+    b->count_site = static_cast<uint32_t>(I.count_sites.size());
+    add_to_count_site(b, I.count_sites.emplace_back());
+  }
   return b->quick;
 }
 
-// Whether both operands of b are quick trees (found once per node).
-[[gnu::always_inline]] static inline bool quick_operands(const BinaryExpr* b) {
-  if (AIPROF_UNLIKELY(b->quick < 0)) return find_quick_operands(b);
+// Whether both operands of b are quick trees (found once per node, which then gets its count
+// site).
+[[gnu::always_inline]] static inline bool quick_operands(Interpreter::Impl& I, const BinaryExpr* b) {
+  if (AIPROF_UNLIKELY(b->quick < 0)) return find_quick_operands(I, b);
   return b->quick;
 }
 
@@ -184,7 +207,7 @@ static Value* local_slot(Env* env, const Binding& b) {
 
 template <bool H>
 [[gnu::noinline]] static const Value& read_name(Interpreter::Impl& I, const NameExpr* n) {
-  EVAL_HOOK(kHookVariable, on_variable(n->variable_id));
+  EVAL_COUNT(kHookVariable, on_variable(n->variable_id));
   if (n->binding.kind == Binding::Local) {
     const Value* v = local_slot(I.env, n->binding);
     if (!v->is_unset()) return *v;
@@ -233,7 +256,7 @@ static bool append_to_temporary(Value& l, const Value& r) {
 
 template <bool H>
 [[gnu::noinline]] static Value arithmetic(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
-  EVAL_HOOK(kHookOperation, on_operation(operation_type(op), static_cast<uint16_t>(op)));
+  EVAL_COUNT(kHookOperation, on_operation(operation_type(op), static_cast<uint16_t>(op)));
   if (a.is_number() && b.is_number()) {
     double x = a.as_number(), y = b.as_number();
     switch (op) {
@@ -250,7 +273,7 @@ template <bool H>
     }
   }
   if (op == Op::Add && (a.is_string() || b.is_string())) {
-    EVAL_HOOK(kHookOperation, on_operation(OperationType::String, static_cast<uint16_t>(op)));
+    EVAL_COUNT(kHookOperation, on_operation(OperationType::String, static_cast<uint16_t>(op)));
     try {
       return concat(a, b);
     } catch (NativeError& e) {
@@ -263,7 +286,7 @@ template <bool H>
 
 template <bool H>
 static Value compare(Interpreter::Impl& I, Op op, const Value& a, const Value& b, const Node* at) {
-  EVAL_HOOK(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(op)));
+  EVAL_COUNT(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(op)));
   int c;
   if (a.is_number() && b.is_number()) {
     double x = a.as_number(), y = b.as_number();
@@ -361,19 +384,19 @@ static Value get_member(Interpreter::Impl& I, const Value& obj, const Value& nam
   const StrObj* key = str_of(name);
   switch (obj.tag()) {
     case Tag::Object: {
-      EVAL_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, key->chars(), key->length));
+      EVAL_COUNT(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, key->chars(), key->length));
       const Value* v = obj_of(obj)->props.find(key);
       return v ? *v : Value::null();
     }
     case Tag::Array: {
-      EVAL_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Array, key->chars(), key->length));
+      EVAL_COUNT(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Array, key->chars(), key->length));
       Value p = array_property(obj, key->view());
       if (!p.is_unset()) return p;
       if (NativeFn fn = find_array_method(key->view())) return bound_method(fn, key, obj);
       return Value::null();
     }
     case Tag::String: {
-      EVAL_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::String, key->chars(), key->length));
+      EVAL_COUNT(kHookProperty, on_property(aiprof::instrumentation::ObjectType::String, key->chars(), key->length));
       Value p = string_property(obj, key->view());
       if (!p.is_unset()) return p;
       if (NativeFn fn = find_string_method(key->view())) return bound_method(fn, key, obj);
@@ -402,7 +425,7 @@ template <bool H>
 static Value get_index(Interpreter::Impl& I, const Value& obj, const Value& key, const Node* at) {
   switch (obj.tag()) {
     case Tag::Array: {
-      EVAL_HOOK(kHookArray, on_array_op(0));
+      EVAL_COUNT(kHookArray, on_array_op(0));
       size_t i;
       if (array_index(key, i)) {
         auto& items = arr_of(obj)->items;
@@ -445,7 +468,7 @@ template <bool H>
 static void set_member(Interpreter::Impl& I, const Value& obj, const Value& name, Value v, const Node* at) {
   switch (obj.tag()) {
     case Tag::Object:
-      EVAL_HOOK(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, str_of(name)->chars(), str_of(name)->length));
+      EVAL_COUNT(kHookProperty, on_property(aiprof::instrumentation::ObjectType::Object, str_of(name)->chars(), str_of(name)->length));
       obj_of(obj)->props.set(name, std::move(v));
       return;
     case Tag::Module: {
@@ -468,7 +491,7 @@ static void set_member(Interpreter::Impl& I, const Value& obj, const Value& name
 template <bool H>
 static void set_index(Interpreter::Impl& I, const Value& obj, const Value& key, Value v, const Node* at) {
   if (obj.is_array()) {
-    EVAL_HOOK(kHookArray, on_array_op(1));
+    EVAL_COUNT(kHookArray, on_array_op(1));
     if (!key.is_number()) I.raise(ErrorKind::TypeError, "array index must be a number", at);
     size_t i;
     auto& items = arr_of(obj)->items;
@@ -597,7 +620,7 @@ static Value eval_update(Interpreter::Impl& I, const UpdateExpr* u) {
   Value old = read_place<H>(I, p);
   if (!old.is_number())
     I.raise(ErrorKind::TypeError, std::string(u->increment ? "'++'" : "'--'") + " needs a number, not " + describe(old), u);
-  EVAL_HOOK(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
+  EVAL_COUNT(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
   Value now = Value::number(old.as_number() + (u->increment ? 1 : -1));
   write_place<H>(I, p, now);
   return u->prefix ? now : old;
@@ -674,11 +697,18 @@ class BuiltinCall {
       column = I.frames.top().column();
     }
     pushed_ = I.frames.try_push(id_, line, column);
-    if (H && (bits & aiprof::instrumentation::kHookBuiltin))
-      aiprof::instrumentation::g_observer->on_builtin_enter(id_);
+    if (H && (bits & aiprof::instrumentation::kHookBuiltin)) {
+      if (aiprof::instrumentation::g_inline.active) aiprof::instrumentation::inline_builtin_enter(id_);
+      else aiprof::instrumentation::g_observer->on_builtin_enter(id_);
+    }
   }
   [[gnu::noinline]] void leave() {
-    EVAL_HOOK(kHookBuiltin, on_builtin_exit(id_));
+    if constexpr (H) {
+      if (aiprof::instrumentation::hook_listens(aiprof::instrumentation::kHookBuiltin)) {
+        if (aiprof::instrumentation::g_inline.active) aiprof::instrumentation::inline_span_exit();
+        else aiprof::instrumentation::g_observer->on_builtin_exit(id_);
+      }
+    }
     if (pushed_) I_->frames.pop();
   }
 
@@ -844,7 +874,8 @@ struct StackEnv {
 // callee), so the caller's position is found again without keeping it (a call costs no spill).
 // The call hooks are cold out-of-line calls, and the exit hook reads the function id back from
 // the frame this call pushed (inner calls have popped theirs), so the hot path keeps no id
-// live across the call (disabled_hooks_callgrind).
+// live across the call (disabled_hooks_callgrind). With the exact observer's sink active, the
+// call is counted and its span opened and closed inline instead (no virtual call).
 [[gnu::cold, gnu::noinline]] void report_call_enter(uint32_t id) {
   aiprof::instrumentation::g_observer->on_call_enter(id);
 }
@@ -863,10 +894,16 @@ struct ActiveCall {
     I.env = env;
     I.current_position =
         &I.frames.push(fn->function_id, fn->entry_line, fn->entry_column).position;
-    if (calls_observed()) report_call_enter(fn->function_id);
+    if (calls_observed()) {
+      if (aiprof::instrumentation::g_inline.active) aiprof::instrumentation::inline_call_enter(fn->function_id);
+      else report_call_enter(fn->function_id);
+    }
   }
   [[gnu::always_inline]] ~ActiveCall() {
-    if (calls_observed()) report_call_exit(I.frames);
+    if (calls_observed()) {
+      if (aiprof::instrumentation::g_inline.active) aiprof::instrumentation::inline_span_exit();
+      else report_call_exit(I.frames);
+    }
     assert(I.current_position == &I.frames.top().position);
     I.frames.pop();
     I.env = saved;
@@ -1014,7 +1051,7 @@ using Impl = Interpreter::Impl;
 
 template <bool H>
 [[gnu::noinline]] Value eval_dict_ref(Impl& I, const Node* n) {
-  EVAL_HOOK(kHookDictionary, on_dictionary(0));
+  EVAL_COUNT(kHookDictionary, on_dictionary(0));
   auto* d = static_cast<const DictRefExpr*>(n);
   const Value* v = I.in.dictionary().get(d->key);
   if (!v) I.raise(ErrorKind::RuntimeError, "dictionary key '" + d->key + "' is not defined", n);
@@ -1054,7 +1091,7 @@ template <bool H>
 [[gnu::noinline]] Value eval_unary(Impl& I, const Node* n) {
   auto* u = static_cast<const UnaryExpr*>(n);
   Value v = I.eval<H>(u->operand);
-  EVAL_HOOK(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
+  EVAL_COUNT(kHookOperation, on_operation(operation_type(u->op), static_cast<uint16_t>(u->op)));
   if (u->op == Op::Not) return Value::boolean(!truthy(v));
   if (!v.is_number())
     I.raise(ErrorKind::TypeError, std::string("unary '") + op_text(u->op) + "' needs a number, not " + describe(v), n);
@@ -1067,11 +1104,13 @@ Value eval_binary_general(Impl& I, const Node* n);
 template <bool H>
 [[gnu::noinline]] Value eval_binary(Impl& I, const Node* n) {
   auto* b = static_cast<const BinaryExpr*>(n);
-  if (!Impl::quick_hooks_listen<H>() && quick_operands(b)) {
+  if (!Impl::quick_hooks_listen<H>() && quick_operands(I, b)) {
     double x, y;
     Value out;
-    if (quick_eval(I, b->left, x) && quick_eval(I, b->right, y) && numeric_binary(b->op, x, y, out))
+    if (quick_eval(I, b->left, x) && quick_eval(I, b->right, y) && numeric_binary(b->op, x, y, out)) {
+      Impl::count_quick<H>(b);
       return out;
+    }
   }
   return eval_binary_general<H>(I, n);
 }
@@ -1085,7 +1124,7 @@ template <bool H>
   const Value& l = pure_right ? I.operand<H>(b->left, ltmp) : (ltmp = eval_direct<H>(I, b->left));
   const Value& r = pure_right ? I.operand<H>(b->right, rtmp) : (rtmp = eval_direct<H>(I, b->right));
   if (l.is_number() && r.is_number()) {
-    EVAL_HOOK(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
+    EVAL_COUNT(kHookOperation, on_operation(operation_type(b->op), static_cast<uint16_t>(b->op)));
     Value out;
     if (numeric_binary(b->op, l.as_number(), r.as_number(), out)) return out;
   }
@@ -1100,7 +1139,7 @@ template <bool H>
 [[gnu::noinline]] Value eval_logical(Impl& I, const Node* n) {
   auto* b = static_cast<const LogicalExpr*>(n);
   Value l = I.eval<H>(b->left);
-  EVAL_HOOK(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
+  EVAL_COUNT(kHookOperation, on_operation(OperationType::Logical, static_cast<uint16_t>(b->op)));
   bool t = truthy(l);
   if (b->op == Op::And ? !t : t) return l;
   return I.eval<H>(b->right);
@@ -1150,15 +1189,16 @@ template <bool H>
 template <bool H>
 [[gnu::noinline]] Value eval_call_node(Impl& I, const Node* n) {
   auto* c = static_cast<const CallExpr*>(n);
-  if (c->callee->kind == NodeKind::Name &&
-      !I.listens<H>(aiprof::instrumentation::kHookNode | aiprof::instrumentation::kHookVariable)) {
+  if (c->callee->kind == NodeKind::Name && !I.nodes_observed<H>() && Impl::variable_reads_inline<H>()) {
     auto* name = static_cast<const NameExpr*>(c->callee);
     if (name->binding.kind == Binding::Local) {
-      // Read without the hook (it is off); an unset slot is not a function and goes the
-      // generic way, which reports it.
+      // Read without the hook (it is off, or counted inline here); an unset slot is not a
+      // function and goes the generic way, which reports it.
       const Value* v = local_slot(I.env, name->binding);
-      if (v->tag() == Tag::Function && direct_call_fits(I, v->as<FuncObj>(), c))
+      if (v->tag() == Tag::Function && direct_call_fits(I, v->as<FuncObj>(), c)) {
+        Impl::count_variable<H>(name);
         return call_direct_inline<H>(I, v->as<FuncObj>(), c);
+      }
     }
   }
   return eval_call<H>(I, c);
@@ -1186,13 +1226,16 @@ Value Interpreter::Impl::eval_node(const Node* n) {
     case NodeKind::Bool: return Value::boolean(static_cast<const BoolExpr*>(n)->value);
     case NodeKind::Null: return Value::null();
     case NodeKind::Name: {
-      // A local of this environment while neither variable nor reference-count hooks listen
-      // (the slow path reports to them).
+      // A local of this environment while no reference-count hook listens and variable reads
+      // are not reported one by one (the slow path reports to them).
       auto* name = static_cast<const NameExpr*>(n);
       if (name->binding.kind == Binding::Local && name->binding.hops == 0 &&
-          !listens<H>(aiprof::instrumentation::kHookVariable | aiprof::instrumentation::kHookRefcount)) {
+          !listens<H>(aiprof::instrumentation::kHookRefcount) && variable_reads_inline<H>()) {
         const Value& v = env->slots()[name->binding.slot];
-        if (!v.is_unset()) return Value::copy_unhooked(v);
+        if (!v.is_unset()) {
+          count_variable<H>(name);
+          return Value::copy_unhooked(v);
+        }
       }
       return eval_name_slow<H>(*this, n);
     }
@@ -1228,7 +1271,8 @@ void Interpreter::Impl::exec_expression(const Node* n) {
         if (a->value->kind == NodeKind::Binary && !quick_hooks_listen<H>()) {
           auto* b = static_cast<const BinaryExpr*>(a->value);
           double d;
-          if (is_arithmetic(b->op) && quick_operands(b) && quick_eval(*this, b, d)) {
+          if (is_arithmetic(b->op) && quick_operands(*this, b) && quick_eval(*this, b, d)) {
+            count_quick<H>(b);
             *local_slot(env, name->binding) = Value::number(d);
             return;
           }
@@ -1245,7 +1289,7 @@ void Interpreter::Impl::exec_expression(const Node* n) {
       if (name->binding.kind == Binding::Local) {
         Value* slot = local_slot(env, name->binding);
         if (slot->is_number()) {
-          EVAL_HOOK(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
+          EVAL_COUNT(kHookOperation, on_operation(OperationType::Arithmetic, static_cast<uint16_t>(u->increment ? Op::Add : Op::Sub)));
           *slot = Value::number(slot->as_number() + (u->increment ? 1 : -1));
           return;
         }
@@ -1265,8 +1309,9 @@ bool Interpreter::Impl::condition(const Node* n) {
   if (n->kind == NodeKind::Binary && !quick_hooks_listen<H>()) {
     auto* b = static_cast<const BinaryExpr*>(n);
     double x, y;
-    if (b->op >= Op::Lt && b->op <= Op::Ge && quick_operands(b) && quick_eval(*this, b->left, x) &&
+    if (b->op >= Op::Lt && b->op <= Op::Ge && quick_operands(*this, b) && quick_eval(*this, b->left, x) &&
         quick_eval(*this, b->right, y)) {
+      count_quick<H>(b);
       switch (b->op) {
         case Op::Lt: return x < y;
         case Op::Le: return x <= y;
@@ -1288,7 +1333,7 @@ template <bool H>
                                                                      : (ltmp = I.eval<H>(b->left));
       const Value& r = I.operand<H>(b->right, rtmp);
       if (l.is_number() && r.is_number()) {
-        EVAL_HOOK(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(b->op)));
+        EVAL_COUNT(kHookOperation, on_operation(OperationType::Comparison, static_cast<uint16_t>(b->op)));
         double x = l.as_number(), y = r.as_number();
         switch (b->op) {
           case Op::Lt: return x < y;
@@ -1522,3 +1567,4 @@ Flow Interpreter::Impl::exec(const Node* n) {
 }  // namespace anarchy
 
 #undef EVAL_HOOK
+#undef EVAL_COUNT

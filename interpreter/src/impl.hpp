@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aiprof/instrumentation/inline_sink.hpp"
 #include "anarchy/interpreter/errors.hpp"
 #include "anarchy/interpreter/interpreter.hpp"
 #include "ast.hpp"
@@ -84,8 +85,7 @@ struct Interpreter::Impl {
       if (name->binding.kind == Binding::Local && name->binding.hops == 0) {
         const Value& v = env->slots()[name->binding.slot];
         if (!v.is_unset()) {
-          if (listens<H>(aiprof::instrumentation::kHookVariable))
-            aiprof::instrumentation::g_observer->on_variable(name->variable_id);
+          if constexpr (H) AIPROF_COUNT_HOOK(kHookVariable, on_variable(name->variable_id));
           return v;
         }
       }
@@ -94,11 +94,37 @@ struct Interpreter::Impl {
     return tmp;
   }
   // Whether a hook listens that the quick paths (quick_number and the operators built on it)
-  // would skip: nodes, variable reads or operations.
+  // would skip: nodes, or variable reads and operations unless they are counted by count site
+  // (InlineSink::sites; the quick paths then call count_quick).
   template <bool H>
   [[gnu::always_inline]] static bool quick_hooks_listen() {
     using namespace aiprof::instrumentation;
-    return listens<H>(kHookNode | kHookVariable | kHookOperation);
+    // One test when none of the three listens (time only); the sink is read only when one does.
+    return listens<H>(kHookNode | kHookVariable | kHookOperation) &&
+           (listens<H>(kHookNode) || !g_inline.sites);
+  }
+  // A quick tree rooted at b ran to its end: its operations and variable reads, counted as
+  // one execution of its count site when they are counted that way.
+  template <bool H>
+  [[gnu::always_inline]] static void count_quick(const BinaryExpr* b) {
+    if constexpr (H) {
+      if (aiprof::instrumentation::OperationCollector* sites = aiprof::instrumentation::g_inline.sites)
+        sites->on_count_site(b->count_site);
+    }
+  }
+  // Whether a variable read may skip read_name (which reports it): the hook does not listen, or
+  // the read is counted inline (count_variable).
+  template <bool H>
+  [[gnu::always_inline]] static bool variable_reads_inline() {
+    return !listens<H>(aiprof::instrumentation::kHookVariable) ||
+           aiprof::instrumentation::g_inline.active;
+  }
+  template <bool H>
+  [[gnu::always_inline]] static void count_variable(const NameExpr* name) {
+    if constexpr (H) {
+      if (listens<H>(aiprof::instrumentation::kHookVariable))
+        aiprof::instrumentation::g_inline.counts->on_variable(name->variable_id);
+    }
   }
   // The number n stands for, read in place, when n is a numeric literal or a local of this
   // environment holding a number (callers check quick_hooks_listen() first).
@@ -183,6 +209,8 @@ struct Interpreter::Impl {
   std::unordered_map<std::string, uint32_t> global_index;
   std::unordered_map<std::string, uint32_t> builtin_frames;  // name -> frame id
   std::vector<std::string> variable_names;
+  // What one execution of each quick tree counts (BinaryExpr::count_site; InlineSink::sites).
+  std::vector<aiprof::instrumentation::CountSite> count_sites;
   Env* env = nullptr;  // the innermost environment of the running code
   // The position of the innermost guest call's frame (ActiveCall sets and restores it);
   // before any call, a word no reader sees.

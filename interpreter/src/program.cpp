@@ -439,6 +439,10 @@ int Interpreter::run_source(std::string_view source, const std::string& path) {
 
 const std::vector<std::string>& Interpreter::variable_names() const { return impl_->variable_names; }
 
+const std::vector<aiprof::instrumentation::CountSite>& Interpreter::count_sites() const {
+  return impl_->count_sites;
+}
+
 Value Interpreter::call(const Value& fn, Args args) {
   return impl_->call_value(fn, args.data(), args.size(), nullptr);
 }

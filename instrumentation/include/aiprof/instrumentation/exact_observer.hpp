@@ -8,6 +8,13 @@
 // themselves now and then (CallbackCost); detach() hands the estimate to the profiler's
 // overhead figure.
 //
+// Attached alone (and at function or module granularity), it also publishes its counters and
+// call tree in the InlineSink, so the interpreter's call, built-in and counting hook sites reach
+// them with no virtual call (those events then never come through the methods below, and
+// CallbackCost does not see them: they are an increment each) and its quick paths stay on,
+// counting CountSites. Its count sites must then be in InterpreterNames (without them,
+// counting events come one by one as before).
+//
 // Runs on the interpreter thread; nothing here is async-signal-safe.
 #pragma once
 
@@ -18,6 +25,7 @@
 #include <vector>
 
 #include "aiprof/instrumentation/callback_cost.hpp"
+#include "aiprof/instrumentation/count_site.hpp"
 #include "aiprof/instrumentation/function_registry.hpp"
 #include "aiprof/instrumentation/hooks.hpp"
 #include "aiprof/instrumentation/profiler.hpp"
@@ -30,6 +38,7 @@ struct InterpreterNames {
   const FunctionRegistry* functions = nullptr;
   const std::vector<std::string>* variables = nullptr;
   std::string_view (*node_kind_name)(uint16_t kind) = nullptr;  // "Binary", "Call", ...
+  const std::vector<CountSite>* count_sites = nullptr;  // by the ids on_count_site() reports
 };
 
 // The hook bits a configuration needs.
@@ -116,9 +125,11 @@ class ExactObserver final : public InterpreterObserver, public SpanDescriber {
   SpanDescription describe(SpanKey key) const override;
   std::string function_name(uint32_t id) const override;
   std::string variable_name(uint32_t id) const override;
+  const std::vector<CountSite>* count_sites() const override { return names_.count_sites; }
 
  private:
   SourceLocation location_of(uint32_t function_id) const;
+  void publish_inline_sink(uint32_t mask) const;
 
   Profiler& profiler_;
   InterpreterNames names_;

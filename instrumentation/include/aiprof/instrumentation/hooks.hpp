@@ -91,10 +91,8 @@ class InterpreterObserver {
 extern InterpreterObserver* g_observer;
 extern uint32_t g_hook_mask;
 
-inline void attach_observer(InterpreterObserver* observer, uint32_t mask) {
-  g_observer = observer;
-  g_hook_mask = observer ? mask : 0;
-}
+// Also turns the inline sink off (inline_sink.hpp): an observer that wants it sets it after.
+void attach_observer(InterpreterObserver* observer, uint32_t mask);
 
 // Whether the attached observer listens to any of bits: the one mask test of every hook site
 // (AIPROF_HOOK, and the sites that call out of line themselves), one load and one predictable

@@ -3,8 +3,10 @@
 // accesses by receiver type, and string-dictionary operations by kind.
 //
 // Hot counters are arrays indexed by the ids the interpreter reports (function id, variable
-// id); names are attached once, when the session ends. Owner thread only; nothing here is
-// async-signal-safe.
+// id); names are attached once, when the session ends. The interpreter calls these methods
+// directly (InlineSink), so each is an increment the compiler inlines into the hook site; the
+// overloads with the observer's arguments let one macro call either. Owner thread only;
+// nothing here is async-signal-safe.
 #pragma once
 
 #include <array>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "aiprof/instrumentation/config.hpp"
+#include "aiprof/instrumentation/count_site.hpp"
 #include "aiprof/instrumentation/hooks.hpp"
 #include "aiprof/instrumentation/memory_collector.hpp"
 
@@ -31,6 +34,9 @@ class IdNames {
   virtual ~IdNames() = default;
   virtual std::string function_name(uint32_t id) const = 0;
   virtual std::string variable_name(uint32_t id) const = 0;
+  // What each count site's execution stands for (indexed by the site ids on_count_site()
+  // reports), or null when the interpreter reported none.
+  virtual const std::vector<CountSite>* count_sites() const { return nullptr; }
 };
 
 // The collector's result, part of a finished ProfilingSession.
@@ -57,28 +63,39 @@ class OperationCollector {
 
   void on_operation(OperationType type) { ++by_type_[static_cast<size_t>(type)]; }
   void on_array_op() { ++array_accesses_; }
-  void on_call(uint32_t function_id) { bump(calls_, function_id); }
-  void on_variable(uint32_t variable_id) { bump(variables_, variable_id); }
+  [[gnu::always_inline]] void on_call(uint32_t function_id) { bump(calls_, function_id); }
+  [[gnu::always_inline]] void on_variable(uint32_t variable_id) { bump(variables_, variable_id); }
   void on_property(ObjectType receiver) { ++properties_[static_cast<size_t>(receiver)]; }
   void on_dictionary(uint16_t op) {
     ++dictionary_[op < kDictionaryOpCount ? op : kDictionaryOpCount];
   }
+  // One execution of count site `site` (CountSite): its operations and variable reads.
+  [[gnu::always_inline]] void on_count_site(uint32_t site) { bump(site_executions_, site); }
+  // The observer's signatures (AIPROF_COUNT_HOOK calls these or the observer's).
+  void on_operation(OperationType type, uint16_t /*op*/) { on_operation(type); }
+  void on_array_op(uint16_t /*op*/) { on_array_op(); }
+  void on_property(ObjectType receiver, const char* /*key*/, size_t /*len*/) {
+    on_property(receiver);
+  }
 
+  // The counts so far (count sites multiplied out through names->count_sites()).
   OperationStats finish(const IdNames* names) const;
 
  private:
   // Ids are dense and small; the vector grows (rarely) to the largest id seen.
-  static void bump(std::vector<uint64_t>& counts, uint32_t id) {
+  [[gnu::always_inline]] static void bump(std::vector<uint64_t>& counts, uint32_t id) {
     if (id >= counts.size()) [[unlikely]]
-      counts.resize(size_t{id} * 2 + 16);
+      grow(counts, id);
     ++counts[id];
   }
+  [[gnu::noinline]] static void grow(std::vector<uint64_t>& counts, uint32_t id);
 
   OperationProfiling options_;
   std::array<uint64_t, kOperationTypeCount> by_type_{};
   uint64_t array_accesses_ = 0;
   std::vector<uint64_t> calls_;
   std::vector<uint64_t> variables_;
+  std::vector<uint64_t> site_executions_;  // by count-site id
   PerObjectType properties_{};
   std::array<uint64_t, kDictionaryOpCount + 1> dictionary_{};
 };

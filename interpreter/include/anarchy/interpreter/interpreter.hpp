@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aiprof/instrumentation/count_site.hpp"
 #include "aiprof/instrumentation/frame_stack.hpp"
 #include "aiprof/instrumentation/function_registry.hpp"
 #include "anarchy/interpreter/heap.hpp"
@@ -79,6 +80,9 @@ class Interpreter {
   const RunOptions& options() const { return options_; }
   // Qualified variable names ("m.main.x"), indexed by the id on_variable() reports.
   const std::vector<std::string>& variable_names() const;
+  // What one execution of each count site counts (InterpreterNames::count_sites), indexed by
+  // the id on_count_site() reports. Grows as the run finds its quick trees.
+  const std::vector<aiprof::instrumentation::CountSite>& count_sites() const;
 
   struct Impl;  // the evaluator's state (interpreter/src)
 
