@@ -21,17 +21,7 @@ class GuestFrames {
   uint32_t frame(uint32_t id) {
     auto it = frames_.find(id);
     if (it != frames_.end()) return it->second;
-    Frame f{"#" + std::to_string(id), "", 0, FrameKind::Function, 0};
-    if (naming_.functions && id < naming_.functions->size()) {
-      const inst::FunctionInfo& info = naming_.functions->at(id);
-      f = Frame{info.name, "", 0, info.kind, 0};
-      if (naming_.with_locations) {
-        f.file = info.file;
-        f.line = info.line;
-        f.column = info.column;
-      }
-    }
-    return frames_.emplace(id, profile_.intern_frame(f)).first->second;
+    return frames_.emplace(id, profile_.intern_frame(guest_frame_named(id, naming_))).first->second;
   }
 
  private:

@@ -188,17 +188,7 @@ class TrieMapper {
   uint32_t guest_frame(uint32_t id) {
     auto it = guest_.find(id);
     if (it != guest_.end()) return it->second;
-    Frame f{"#" + std::to_string(id), "", 0, FrameKind::Function, 0};
-    if (naming_.functions && id < naming_.functions->size()) {
-      const inst::FunctionInfo& info = naming_.functions->at(id);
-      f = Frame{info.name, "", 0, info.kind, 0};
-      if (naming_.with_locations) {
-        f.file = info.file;
-        f.line = info.line;
-        f.column = info.column;
-      }
-    }
-    return guest_.emplace(id, profile_.intern_frame(f)).first->second;
+    return guest_.emplace(id, profile_.intern_frame(guest_frame_named(id, naming_))).first->second;
   }
 
   // Self samples as given; inclusive ones summed over each subtree, children before parents
@@ -327,6 +317,19 @@ void add_samples(Profile& profile, const sam::SampledSession& session, const Sam
         " Hz) is more than 10% below the rate asked (" +
         std::to_string(static_cast<int>(info.rate_requested_hz)) + " Hz); clock source: " +
         info.clock_source);
+}
+
+Frame guest_frame_named(uint32_t id, const SampleNaming& naming) {
+  if (!naming.functions || id >= naming.functions->size())
+    return Frame{"#" + std::to_string(id), "", 0, FrameKind::Function, 0};
+  const inst::FunctionInfo& info = naming.functions->at(id);
+  Frame f{info.name, "", 0, info.kind, 0};
+  if (naming.with_locations) {
+    f.file = info.file;
+    f.line = info.line;
+    f.column = info.column;
+  }
+  return f;
 }
 
 }  // namespace aiprof::report

@@ -27,6 +27,10 @@ struct SampleNaming {
   bool with_locations = true;  // frames carry file and line
 };
 
+// The frame of guest function id as the samples name it ("#id" when the registry does not
+// know it), so CPU samples, sampled allocations and exact spans of one function share a frame.
+Frame guest_frame_named(uint32_t id, const SampleNaming& naming);
+
 // Adds the samples, per-node counts, SamplingInfo, threads and heap series to `profile`
 // (which may already hold exact data: guest frames are matched by name, file and line).
 void add_samples(Profile& profile, const sampler::SampledSession& session,
